@@ -1,0 +1,161 @@
+"""The `crampcoach` command: run the bot, chat in the terminal, manage the database.
+
+Start-up problems (a bad setting, a broken content file, no token) end with
+one clear line and exit code 2, never a traceback: the person reading it is
+often setting the bot up for the first time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from telegram.error import InvalidToken
+
+from bot.coach import Coach
+from bot.config import Settings, describe_error
+from bot.content import Content, ContentError, load_content
+from bot.logs import setup_logging
+from bot.service import ChatService
+from bot.storage import make_engine, make_sessionmaker, upgrade_database
+
+EXIT_USAGE = 2
+NO_TOKEN = (
+    "No Telegram bot token found. Put TELEGRAM_BOT_TOKEN=<token from @BotFather> in a .env file "
+    "in this folder (see .env.example), or try the bot right here with: {chat}"
+)
+BAD_TOKEN = (
+    "Telegram did not accept TELEGRAM_BOT_TOKEN. Check the token from @BotFather in .env "
+    "(or TELEGRAM_BASE_URL if you changed it)."
+)
+
+
+class StartupError(Exception):
+    """Something the person starting the bot must fix; the message says what."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crampcoach", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the Telegram bot (long polling); applies migrations first")
+    commands.add_parser("chat", help="chat with the bot in this terminal; no token needed")
+    db = commands.add_parser("db", help="database commands")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    db_commands.add_parser("upgrade", help="apply pending migrations")
+    return parser
+
+
+def _chat_command() -> str:
+    """How the person ran us, so the hint can be pasted as is (".venv/bin/crampcoach chat")."""
+    program = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("crampcoach")
+    if program.name == "__main__.py":
+        return "python -m bot chat"
+    try:
+        shown = program.resolve().relative_to(Path.cwd())
+    except ValueError:
+        shown = Path(program.name)
+    return f"{shown} chat"
+
+
+def _upgrade(settings: Settings) -> None:
+    url = settings.resolved_database_url()
+    try:
+        upgrade_database(url)
+    except (SQLAlchemyError, OSError) as error:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise StartupError(f"Cannot open the database at {shown}: {reason}") from None
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise StartupError(describe_error(error)) from None
+
+
+def _content(settings: Settings) -> Content:
+    try:
+        return load_content(settings.content_dir)
+    except ContentError as error:
+        raise StartupError(f"Content problem: {error}") from None
+
+
+def _coach(settings: Settings, content: Content) -> Coach:
+    return Coach(
+        content,
+        time_scale=settings.routine_time_scale,
+        checkin_after=timedelta(minutes=settings.checkin_minutes),
+    )
+
+
+async def _run_bot(settings: Settings, content: Content, token: str) -> None:
+    from bot.telegram.adapter import TelegramAdapter
+    from bot.telegram.app import build_application, serve
+
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        service = ChatService(_coach(settings, content), make_sessionmaker(engine))
+        adapter = TelegramAdapter(service, content)
+        app = build_application(token, adapter, base_url=settings.telegram_base_url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # not on Windows
+                loop.add_signal_handler(sig, stop.set)
+        await serve(app, adapter, stop)
+    finally:
+        await engine.dispose()
+
+
+async def _chat(settings: Settings, content: Content) -> None:
+    from bot.terminal import TerminalChat, stdin_lines
+
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        service = ChatService(_coach(settings, content), make_sessionmaker(engine))
+        chat = TerminalChat(service, content.catalog(None), sys.stdout, color=sys.stdout.isatty())
+        await chat.run(stdin_lines())
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings()
+        # The terminal chat shares the screen with the conversation: only problems are logged there.
+        level = settings.log_level if args.command != "chat" else "WARNING"
+        setup_logging(level, settings.telegram_bot_token)
+        if args.command == "db":
+            _upgrade(settings)
+            print("Database is up to date.")
+            return 0
+        content = _content(settings)
+        if args.command == "run":
+            token = settings.telegram_bot_token
+            if token is None:
+                raise StartupError(NO_TOKEN.format(chat=_chat_command()))
+            _upgrade(settings)
+            asyncio.run(_run_bot(settings, content, token))
+            return 0
+        _upgrade(settings)
+        asyncio.run(_chat(settings, content))
+        return 0
+    except InvalidToken:
+        print(BAD_TOKEN, file=sys.stderr)
+        return EXIT_USAGE
+    except StartupError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

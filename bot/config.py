@@ -1,0 +1,96 @@
+"""One place for every setting, read from the environment and `.env`.
+
+pydantic-settings does the parsing so that a bad value is reported as one
+line naming the variable (see `describe_error`), not as a traceback deep in
+start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_CONTENT_DIR = PROJECT_ROOT / "content"
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+
+_LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot; names match the variables in `.env.example`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    telegram_bot_token: str | None = Field(default=None)
+    telegram_base_url: str = Field(default=DEFAULT_BASE_URL)
+    database_url: str | None = Field(default=None)
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR)
+    content_dir: Path = Field(default=DEFAULT_CONTENT_DIR)
+    routine_time_scale: float = Field(default=1.0)
+    checkin_minutes: float = Field(default=15.0)
+    log_level: str = Field(default="INFO")
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _blank_token_is_none(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    @field_validator("telegram_base_url")
+    @classmethod
+    def _base_url_is_http(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(
+                "must start with http:// or https://, e.g. https://api.telegram.org/bot"
+            )
+        return value
+
+    @field_validator("routine_time_scale")
+    @classmethod
+    def _scale_positive(cls, value: float) -> float:
+        if not value > 0 or value != value or value == float("inf"):
+            raise ValueError("must be a number greater than 0 (1.0 in production)")
+        return value
+
+    @field_validator("checkin_minutes")
+    @classmethod
+    def _checkin_positive(cls, value: float) -> float:
+        if not value > 0:
+            raise ValueError("must be a number of minutes greater than 0")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in _LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(_LOG_LEVELS)}")
+        return level
+
+    def resolved_database_url(self) -> str:
+        """The URL to connect to; the default SQLite file's folder is created on demand."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{self.data_dir / 'crampcoach.sqlite3'}"
+
+
+def describe_error(error: ValidationError) -> str:
+    """One human line per bad variable, naming it the way the user typed it (upper case)."""
+    lines = []
+    for item in error.errors():
+        name = ".".join(str(part) for part in item.get("loc", ())) or "settings"
+        message = str(item.get("msg", "is invalid")).removeprefix("Value error, ")
+        lines.append(f"Invalid setting {name.upper()}: {message}")
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""Runs one event of one chat: load the state row, ask the coach, store the result.
+
+Both adapters (Telegram and the terminal) go through here, so the rules about
+state live in one place: events of one chat never interleave (a per-chat lock
+in this process, and a version check in the database against a second
+process), the new state is committed before anything is sent, and a finished
+routine is logged in the same transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.coach import ChatState, Coach, Event, LogEpisode, Result, from_dict, to_dict
+from bot.storage import repo
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ConcurrentUpdateError(RuntimeError):
+    """Another process kept winning the race for this chat's state row."""
+
+
+class ChatService:
+    __slots__ = ("_clock", "_locks", "coach", "sessions")
+
+    def __init__(
+        self,
+        coach: Coach,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.coach = coach
+        self.sessions = sessions
+        self._clock = clock
+        # Locks disappear with the last waiter, so thousands of chats do not pin memory.
+        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[chat_id] = lock
+        return lock
+
+    async def handle(
+        self,
+        chat_id: int,
+        event: Event,
+        *,
+        user_id: int | None = None,
+        language: str | None = None,
+        from_user: bool = True,
+        deliver: Callable[[Result], Awaitable[None]] | None = None,
+    ) -> Result:
+        """Apply `event` to the chat; the new state is committed before `deliver` sends anything.
+
+        `deliver` runs under the chat's lock, so the replies to two quick taps
+        arrive in the order of the taps. `from_user` is False for timers: they
+        must not count as the user being seen.
+        """
+        async with self._lock(chat_id):
+            for _ in range(MAX_ATTEMPTS):
+                now = self._clock()
+                async with self.sessions() as session:
+                    if user_id is not None and from_user:
+                        await repo.touch_user(session, user_id, language, now)
+                    stored = await repo.load_state(session, chat_id)
+                    state = from_dict(stored.state) if stored else ChatState()
+                    result = self.coach.handle(state, event, now, language=language)
+                    timer = result.state.timer
+                    version = await repo.save_state(
+                        session,
+                        chat_id,
+                        state=to_dict(result.state),
+                        expected_version=stored.version if stored else 0,
+                        timer_token=timer.token if timer else None,
+                        timer_due_at=timer.due_at if timer else None,
+                        now=now,
+                        user_id=user_id,
+                    )
+                    if version is None:
+                        await session.rollback()
+                        log.info("Chat %s changed under us; trying the event again", chat_id)
+                        continue
+                    for action in result.actions:
+                        if isinstance(action, LogEpisode):
+                            await repo.log_episode(session, _episode(chat_id, user_id, action))
+                    await session.commit()
+                if deliver is not None:
+                    await deliver(result)
+                return result
+        raise ConcurrentUpdateError(
+            f"chat {chat_id}: state kept changing during {MAX_ATTEMPTS} attempts"
+        )
+
+    async def pending_timers(self) -> list[tuple[int, str, datetime]]:
+        """Every chat's armed follow-up, for re-arming after a restart."""
+        async with self.sessions() as session:
+            rows = await repo.pending_timers(session)
+        return [
+            (row.chat_id, row.timer_token, row.timer_due_at)
+            for row in rows
+            if row.timer_token and row.timer_due_at
+        ]
+
+    async def set_blocked(self, user_id: int, blocked: bool) -> None:
+        async with self.sessions() as session:
+            await repo.set_blocked(session, user_id, blocked, self._clock())
+            await session.commit()
+
+
+def _episode(chat_id: int, user_id: int | None, action: LogEpisode) -> repo.EpisodeRecord:
+    return repo.EpisodeRecord(
+        chat_id=chat_id,
+        user_id=user_id,
+        kind=action.kind,
+        area=action.area,
+        position=action.position,
+        started_at=action.started_at,
+        ended_at=action.ended_at,
+        outcome=action.outcome,
+        exercises=tuple(
+            {"exercise": exercise, "feeling": feeling} for exercise, feeling in action.exercises
+        ),
+    )

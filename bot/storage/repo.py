@@ -1,0 +1,275 @@
+"""Small async data-access functions; each takes an ``AsyncSession`` and never commits.
+
+The caller owns the transaction so one update of the bot (touch the user, save the state, log an
+episode) commits or rolls back as a whole. Every write that can race with another bot process is a
+single conditional statement (``INSERT … ON CONFLICT DO NOTHING`` or ``UPDATE … WHERE version = …``)
+instead of read-then-write, so correctness never depends on the isolation level.
+
+Reads return plain values (``StoredState``) or rows selected by column rather than ORM entities
+where a later bulk ``UPDATE`` in the same session could otherwise leave a stale object in the
+identity map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Base, ChatState, Episode, User
+
+__all__ = [
+    "EpisodeRecord",
+    "StoredState",
+    "episodes_for",
+    "is_blocked",
+    "load_state",
+    "log_episode",
+    "pending_timers",
+    "save_state",
+    "set_blocked",
+    "touch_user",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredState:
+    """One chat's stored conversation state, detached from any session."""
+
+    chat_id: int
+    state: dict[str, Any]
+    version: int
+    timer_token: str | None
+    timer_due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeRecord:
+    """What the coach hands over when a session ends; becomes one ``episodes`` row."""
+
+    chat_id: int
+    user_id: int | None
+    kind: str
+    area: str | None
+    position: str | None
+    started_at: datetime
+    ended_at: datetime
+    outcome: str
+    exercises: tuple[dict[str, str | None], ...]
+
+
+async def _insert_ignoring_conflict(
+    session: AsyncSession,
+    model: type[Base],
+    values: Mapping[str, Any],
+    key: str,
+    returning: Any,
+) -> Any | None:
+    """INSERT a row unless one with the same primary key exists; return ``returning`` or None.
+
+    Uses each dialect's native ON CONFLICT so two sessions racing for the same key never raise an
+    IntegrityError (which would poison the caller's whole transaction): the loser simply waits for
+    the winner's commit and inserts nothing.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        pg_stmt = (
+            postgresql.insert(model)
+            .values(dict(values))
+            .on_conflict_do_nothing(index_elements=[key])
+        )
+        result = await session.execute(pg_stmt.returning(returning))
+    elif dialect == "sqlite":
+        lite_stmt = (
+            sqlite.insert(model).values(dict(values)).on_conflict_do_nothing(index_elements=[key])
+        )
+        result = await session.execute(lite_stmt.returning(returning))
+    else:
+        raise NotImplementedError(f"storage supports sqlite and postgresql, not {dialect}")
+    return result.scalar_one_or_none()
+
+
+async def touch_user(
+    session: AsyncSession, user_id: int, language: str | None, now: datetime
+) -> bool:
+    """Record that ``user_id`` was seen at ``now``; True when this created the user.
+
+    A ``language`` of None keeps the stored one (Telegram omits ``language_code`` on some updates).
+    ``blocked`` is left alone: only :func:`set_blocked` changes it.
+    """
+    inserted = await _insert_ignoring_conflict(
+        session,
+        User,
+        {
+            "id": user_id,
+            "language": language,
+            "first_seen": now,
+            "last_seen": now,
+            "blocked": False,
+        },
+        key="id",
+        returning=User.id,
+    )
+    if inserted is not None:
+        return True
+    changes: dict[str, Any] = {"last_seen": now}
+    if language is not None:
+        changes["language"] = language
+    await session.execute(update(User).where(User.id == user_id).values(changes))
+    return False
+
+
+async def set_blocked(session: AsyncSession, user_id: int, blocked: bool, now: datetime) -> None:
+    """Mark whether the user has blocked the bot, creating the user row if needed.
+
+    A 403 can arrive for a user this database has never seen (e.g. a fresh database behind an old
+    reminder), so the row is created rather than the flag being lost. ``now`` only fills
+    first_seen/last_seen of such a new row: a 403 is not the user being seen.
+    """
+    inserted = await _insert_ignoring_conflict(
+        session,
+        User,
+        {
+            "id": user_id,
+            "language": None,
+            "first_seen": now,
+            "last_seen": now,
+            "blocked": blocked,
+        },
+        key="id",
+        returning=User.id,
+    )
+    if inserted is None:
+        await session.execute(update(User).where(User.id == user_id).values(blocked=blocked))
+
+
+async def is_blocked(session: AsyncSession, user_id: int) -> bool:
+    """Whether the user blocked the bot; an unknown user is not blocked."""
+    blocked = await session.scalar(select(User.blocked).where(User.id == user_id))
+    return bool(blocked)
+
+
+_STATE_COLUMNS = (
+    ChatState.chat_id,
+    ChatState.state,
+    ChatState.version,
+    ChatState.timer_token,
+    ChatState.timer_due_at,
+)
+
+
+def _stored(row: Row[Any]) -> StoredState:
+    return StoredState(
+        chat_id=row.chat_id,
+        state=row.state,
+        version=row.version,
+        timer_token=row.timer_token,
+        timer_due_at=row.timer_due_at,
+    )
+
+
+async def load_state(session: AsyncSession, chat_id: int) -> StoredState | None:
+    """The chat's stored state, or None if the chat has never been saved."""
+    result = await session.execute(select(*_STATE_COLUMNS).where(ChatState.chat_id == chat_id))
+    row = result.one_or_none()
+    return None if row is None else _stored(row)
+
+
+async def save_state(
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    state: dict[str, Any],
+    expected_version: int,
+    timer_token: str | None,
+    timer_due_at: datetime | None,
+    now: datetime,
+    user_id: int | None = None,
+) -> int | None:
+    """Write the chat's state if nobody else wrote since ``expected_version`` was read.
+
+    ``expected_version=0`` means "there was no row": the row is inserted with version 1. Returns
+    the new version, or None when another writer got there first (the caller should reload and
+    retry the event, or drop it). ``state`` must be JSON-serialisable (no datetimes; use ISO
+    strings). A ``user_id`` of None on update keeps the stored owner. With a ``user_id``, the user
+    row must already exist (call :func:`touch_user` first in the same transaction).
+    """
+    if expected_version < 0:
+        raise ValueError(f"expected_version must be >= 0, got {expected_version}")
+    if expected_version == 0:
+        return await _insert_ignoring_conflict(
+            session,
+            ChatState,
+            {
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "state": state,
+                "version": 1,
+                "timer_token": timer_token,
+                "timer_due_at": timer_due_at,
+                "updated_at": now,
+            },
+            key="chat_id",
+            returning=ChatState.version,
+        )
+    new_version = expected_version + 1
+    changes: dict[str, Any] = {
+        "state": state,
+        "version": new_version,
+        "timer_token": timer_token,
+        "timer_due_at": timer_due_at,
+        "updated_at": now,
+    }
+    if user_id is not None:
+        changes["user_id"] = user_id
+    result = await session.execute(
+        update(ChatState)
+        .where(ChatState.chat_id == chat_id, ChatState.version == expected_version)
+        .values(changes)
+        .returning(ChatState.version)
+    )
+    return result.scalar_one_or_none()
+
+
+async def pending_timers(session: AsyncSession) -> list[StoredState]:
+    """Every chat with an armed timer, soonest first, so start-up can re-arm them in order.
+
+    Overdue timers are included: the caller decides whether to fire them at once.
+    """
+    result = await session.execute(
+        select(*_STATE_COLUMNS)
+        .where(ChatState.timer_due_at.is_not(None))
+        .order_by(ChatState.timer_due_at, ChatState.chat_id)
+    )
+    return [_stored(row) for row in result]
+
+
+async def log_episode(session: AsyncSession, record: EpisodeRecord) -> int:
+    """Store a finished episode and return its id (flushed, not committed)."""
+    episode = Episode(
+        chat_id=record.chat_id,
+        user_id=record.user_id,
+        kind=record.kind,
+        area=record.area,
+        position=record.position,
+        started_at=record.started_at,
+        ended_at=record.ended_at,
+        outcome=record.outcome,
+        exercises=[dict(item) for item in record.exercises],
+    )
+    session.add(episode)
+    await session.flush()
+    return episode.id
+
+
+async def episodes_for(session: AsyncSession, chat_id: int) -> list[Episode]:
+    """The chat's episodes in the order they happened."""
+    result = await session.scalars(
+        select(Episode).where(Episode.chat_id == chat_id).order_by(Episode.started_at, Episode.id)
+    )
+    return list(result)

@@ -1,0 +1,267 @@
+"""PTB handlers around the coach: updates become events, actions become Bot API calls.
+
+Nothing here decides what to say; it only delivers. What it does decide is
+how to deliver safely: every button press is answered (so the spinner
+stops), a user who blocked the bot is marked and left alone, Telegram's
+flood limits are left to PTB's `AIORateLimiter`, brief server errors are
+retried a few times, and timers go through the JobQueue with no misfire
+cut-off, so a late follow-up is still sent rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.ext import (
+    Application,
+    CallbackContext,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.coach import (
+    COMMANDS,
+    CancelTimer,
+    Keyboard,
+    Notify,
+    Result,
+    Say,
+    StartTimer,
+    TimerFired,
+)
+from bot.content import Content
+from bot.service import ChatService
+from bot.telegram.updates import Incoming, to_incoming
+
+log = logging.getLogger(__name__)
+
+TIMER_JOB_PREFIX = "coach-timer:"
+
+
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in keyboard]
+    )
+
+
+class TelegramAdapter:
+    """Wires a `ChatService` into a PTB `Application`."""
+
+    __slots__ = ("_retry_delay", "_send_attempts", "content", "service")
+
+    def __init__(
+        self,
+        service: ChatService,
+        content: Content,
+        *,
+        send_attempts: int = 3,
+        retry_delay: float = 0.5,
+    ) -> None:
+        self.service = service
+        self.content = content
+        self._send_attempts = send_attempts
+        self._retry_delay = retry_delay
+
+    def install(self, app: Application) -> None:  # type: ignore[type-arg]
+        app.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+        app.add_handler(CallbackQueryHandler(self.on_update))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_update))
+        app.add_error_handler(self.on_error)
+
+    async def startup(self, app: Application) -> None:  # type: ignore[type-arg]
+        """Publish the command menu and re-arm every follow-up that was pending at shutdown."""
+        for language, catalog in self.content.catalogs.items():
+            commands = [BotCommand(name, catalog.commands[name]) for name in COMMANDS]
+            await app.bot.set_my_commands(
+                commands, language_code=None if language == "en" else language
+            )
+        now = datetime.now(UTC)
+        pending = await self.service.pending_timers()
+        for chat_id, token, due_at in pending:
+            self._arm(app, chat_id, token, due_at, now)
+        if pending:
+            log.info("Re-armed %d pending follow-up(s) from the database", len(pending))
+
+    # -- incoming ----------------------------------------------------------------------------
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = to_incoming(update, context.bot.username)
+        query = update.callback_query
+        if incoming is None:
+            if query is not None:
+                await self._answer(query, None)
+            return
+        if not incoming.private:
+            await self._group_reply(context, incoming, query)
+            return
+        await self.service.handle(
+            incoming.chat_id,
+            incoming.event,
+            user_id=incoming.user_id,
+            language=incoming.language,
+            deliver=lambda result: self.deliver(
+                context.application, incoming.chat_id, result, query
+            ),
+        )
+
+    async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Keep the blocked flag true both ways: blocked on "kicked", unblocked on "member"."""
+        change = update.my_chat_member
+        if change is None or change.chat.type != "private":
+            return
+        status = change.new_chat_member.status
+        blocked = status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+        await self.service.set_blocked(change.from_user.id, blocked)
+        if blocked:
+            self._cancel_all_timers(context.application, change.chat.id)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log it for us; tell the user something kind; never show them a traceback."""
+        log.error("Error while handling an update", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.callback_query is not None:
+            await self._answer(update.callback_query, None)
+        if update.effective_chat.type == "private":
+            catalog = self.content.catalog(
+                update.effective_user.language_code if update.effective_user else None
+            )
+            try:
+                await context.bot.send_message(
+                    update.effective_chat.id, catalog.text("error_sorry")
+                )
+            except TelegramError:
+                log.warning("Could not tell chat %s about the error", update.effective_chat.id)
+
+    async def _group_reply(
+        self, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming, query: CallbackQuery | None
+    ) -> None:
+        text = self.content.catalog(incoming.language).text("group_only")
+        if query is not None:
+            await self._answer(query, text)
+            return
+        await self._send(context.application, incoming.chat_id, Say(text))
+
+    # -- outgoing ----------------------------------------------------------------------------
+    async def deliver(
+        self,
+        app: Application,  # type: ignore[type-arg]
+        chat_id: int,
+        result: Result,
+        query: CallbackQuery | None = None,
+    ) -> None:
+        """Carry out the coach's actions in order: answer the button, arrange timers, send."""
+        notes = [a.text for a in result.actions if isinstance(a, Notify)]
+        if query is not None:
+            await self._answer(query, notes[0] if notes else None)
+        now = datetime.now(UTC)
+        for action in result.actions:
+            if isinstance(action, CancelTimer):
+                self._cancel_timer(app, chat_id, action.token)
+            elif isinstance(action, StartTimer):
+                self._arm(app, chat_id, action.token, action.due_at, now)
+        for action in result.actions:
+            if isinstance(action, Say) and not await self._send(app, chat_id, action):
+                break
+
+    async def _send(self, app: Application, chat_id: int, say: Say) -> bool:  # type: ignore[type-arg]
+        """Send one message; False means stop sending to this chat (blocked or gone)."""
+        for attempt in range(1, self._send_attempts + 1):
+            try:
+                await app.bot.send_message(
+                    chat_id,
+                    say.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup(say.buttons),
+                    disable_notification=say.silent,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+                return True
+            except Forbidden:
+                log.info("Chat %s blocked the bot; marking it and stopping its timers", chat_id)
+                await self.service.set_blocked(chat_id, True)
+                self._cancel_all_timers(app, chat_id)
+                return False
+            except BadRequest as error:
+                log.error("Telegram refused a message to chat %s: %s", chat_id, error.message)
+                return True
+            except TimedOut:
+                # The message may well have arrived; sending again could duplicate it.
+                log.warning("Sending to chat %s timed out; not retrying", chat_id)
+                return True
+            except NetworkError as error:
+                if attempt == self._send_attempts:
+                    log.error("Giving up on a message to chat %s: %s", chat_id, error.message)
+                    return True
+                await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
+        return True
+
+    async def _answer(self, query: CallbackQuery, text: str | None) -> None:
+        try:
+            await query.answer(text=text)
+        except TelegramError as error:  # an old query id: nothing useful left to do
+            log.info("Could not answer a button press: %s", error)
+
+    # -- timers ------------------------------------------------------------------------------
+    def _arm(
+        self, app: Application, chat_id: int, token: str, due_at: datetime, now: datetime
+    ) -> None:  # type: ignore[type-arg]
+        job_queue = app.job_queue
+        if job_queue is None:
+            raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+        name = f"{TIMER_JOB_PREFIX}{chat_id}"
+        for job in job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+        delay = max(0.0, (due_at - now).total_seconds())
+        job_queue.run_once(
+            self._timer_job,
+            when=delay,
+            data=(chat_id, token),
+            name=name,
+            chat_id=chat_id,
+            # APScheduler drops a job that is more than 1 s late by default; a late
+            # follow-up is still wanted, so there is no grace limit.
+            job_kwargs={"misfire_grace_time": None},
+        )
+
+    def _cancel_timer(self, app: Application, chat_id: int, token: str) -> None:  # type: ignore[type-arg]
+        if app.job_queue is None:
+            return
+        for job in app.job_queue.get_jobs_by_name(f"{TIMER_JOB_PREFIX}{chat_id}"):
+            if isinstance(job.data, tuple) and job.data[1] == token:
+                job.schedule_removal()
+
+    def _cancel_all_timers(self, app: Application, chat_id: int) -> None:  # type: ignore[type-arg]
+        if app.job_queue is None:
+            return
+        for job in app.job_queue.get_jobs_by_name(f"{TIMER_JOB_PREFIX}{chat_id}"):
+            job.schedule_removal()
+
+    async def _timer_job(self, context: CallbackContext) -> None:  # type: ignore[type-arg]
+        job = context.job
+        if job is None or not isinstance(job.data, tuple):
+            return
+        chat_id, token = job.data
+        await self.service.handle(
+            chat_id,
+            TimerFired(token),
+            user_id=chat_id,
+            from_user=False,
+            deliver=lambda result: self.deliver(context.application, chat_id, result),
+        )

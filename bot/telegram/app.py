@@ -1,0 +1,68 @@
+"""Builds the PTB `Application` and runs it until told to stop.
+
+`serve` is used by `crampcoach run` and by the end-to-end tests alike, so the
+tests exercise the very start-up path production uses (command menu, timers
+re-armed from the database, long polling).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.telegram.adapter import TelegramAdapter
+
+log = logging.getLogger(__name__)
+
+
+def build_application(
+    token: str,
+    adapter: TelegramAdapter,
+    *,
+    base_url: str,
+    rate_limiter: AIORateLimiter | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """An Application that talks to `{base_url}{token}/{method}` (Telegram, or a local Bot API)."""
+    file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(file_url)
+        # Retry a 429 after Telegram's retry_after instead of losing the message.
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        # Chats are independent; one chat's events are serialised by ChatService's lock.
+        .concurrent_updates(True)
+        .build()
+    )
+    adapter.install(app)
+    return app
+
+
+async def serve(
+    app: Application,  # type: ignore[type-arg]
+    adapter: TelegramAdapter,
+    stop: asyncio.Event,
+    *,
+    poll_timeout: float = 30.0,
+) -> None:
+    """Start, long-poll until `stop` is set, then shut down; pending timers stay in the DB."""
+    async with app:
+        await app.start()
+        await adapter.startup(app)
+        updater = app.updater
+        if updater is None:
+            raise RuntimeError("the Application was built without an Updater")
+        await updater.start_polling(
+            poll_interval=0.0,
+            timeout=int(poll_timeout),
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+        log.info("crampcoach is running as @%s", app.bot.username)
+        await stop.wait()
+        await updater.stop()
+        await app.stop()

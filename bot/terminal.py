@@ -1,0 +1,152 @@
+"""`crampcoach chat`: the same conversation in a terminal, with no token and no network.
+
+It is a second, honest client of the coach: the same service, the same
+database, the same timers (they fire on their own while you sit at the
+prompt). Buttons become numbered choices; type the number or just type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.coach import (
+    ButtonPress,
+    CancelTimer,
+    Command,
+    Event,
+    Keyboard,
+    Notify,
+    Result,
+    Say,
+    StartTimer,
+    Text,
+    TimerFired,
+)
+from bot.content import Catalog
+from bot.service import ChatService
+
+# Telegram chat ids are never 0, so the terminal can share the bot's database safely.
+TERMINAL_CHAT_ID = 0
+QUIT_WORDS = frozenset({"/quit", "/exit", "/q"})
+_TAG = re.compile(r"</?(b|i)>")
+
+
+def render_html(text: str, *, color: bool) -> str:
+    """Telegram HTML to terminal text: bold and italics become ANSI styles (or nothing)."""
+    if color:
+        styles = {"<b>": "\x1b[1m", "</b>": "\x1b[0m", "<i>": "\x1b[3m", "</i>": "\x1b[0m"}
+        text = _TAG.sub(lambda m: styles[m.group(0)], text)
+    else:
+        text = _TAG.sub("", text)
+    return html.unescape(text)
+
+
+class TerminalChat:
+    """Reads lines, runs them through the service, prints replies; timers fire in between."""
+
+    def __init__(self, service: ChatService, catalog: Catalog, out: TextIO, *, color: bool) -> None:
+        self.service = service
+        self.catalog = catalog
+        self.out = out
+        self.color = color
+        self._choices: list[str] = []
+        self._timer: tuple[str, asyncio.TimerHandle] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def run(self, lines: AsyncIterator[str]) -> None:
+        self._print(render_html(self.catalog.text("terminal.banner"), color=self.color))
+        for chat_id, token, due_at in await self.service.pending_timers():
+            if chat_id == TERMINAL_CHAT_ID:
+                self._arm(token, due_at)
+        await self._send(Command("start"))
+        async for raw in lines:
+            line = raw.strip()
+            if not line:
+                continue
+            if line.lower() in QUIT_WORDS:
+                break
+            event = self._event(line)
+            if event is not None:
+                await self._send(event)
+        self._print(self.catalog.text("terminal.bye"))
+        if self._timer is not None:
+            self._timer[1].cancel()
+        for task in list(self._tasks):
+            await task
+
+    def _event(self, line: str) -> Event | None:
+        if line.isdigit():
+            number = int(line)
+            if 1 <= number <= len(self._choices):
+                return ButtonPress(self._choices[number - 1])
+            self._print(self.catalog.text("terminal.bad_choice", count=len(self._choices)))
+            return None
+        if line.startswith("/"):
+            word, _, args = line[1:].partition(" ")
+            return Command(word.split("@")[0].lower(), args.strip())
+        return Text(line)
+
+    async def _send(self, event: Event) -> None:
+        await self.service.handle(TERMINAL_CHAT_ID, event, deliver=self._deliver)
+
+    async def _deliver(self, result: Result) -> None:
+        for action in result.actions:
+            if isinstance(action, CancelTimer) and self._timer and self._timer[0] == action.token:
+                self._timer[1].cancel()
+                self._timer = None
+            elif isinstance(action, StartTimer):
+                self._arm(action.token, action.due_at)
+            elif isinstance(action, Notify):
+                self._print(f"({render_html(action.text, color=False)})")
+            elif isinstance(action, Say):
+                self._print(render_html(action.text, color=self.color))
+                if action.buttons:
+                    self._show_choices(action.buttons)
+
+    def _show_choices(self, keyboard: Keyboard) -> None:
+        self._choices = [button.data for row in keyboard for button in row]
+        number = 0
+        lines = []
+        for row in keyboard:
+            cells = []
+            for button in row:
+                number += 1
+                cells.append(f"[{number}] {button.label}")
+            lines.append("   ".join(cells))
+        self._print("\n".join(lines))
+
+    def _arm(self, token: str, due_at: datetime) -> None:
+        if self._timer is not None:
+            self._timer[1].cancel()
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, (due_at - datetime.now(UTC)).total_seconds())
+        handle = loop.call_later(delay, self._fire, token)
+        self._timer = (token, handle)
+
+    def _fire(self, token: str) -> None:
+        self._timer = None
+        task = asyncio.get_running_loop().create_task(self._send(TimerFired(token)))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _print(self, text: str) -> None:
+        self.out.write(text + "\n\n")
+        self.out.flush()
+
+
+async def stdin_lines(stream: TextIO = sys.stdin, prompt: str = "> ") -> AsyncIterator[str]:
+    """Lines typed at the prompt; reading happens in a thread so timers keep firing meanwhile."""
+    while True:
+        if stream.isatty():
+            sys.stdout.write(prompt)
+            sys.stdout.flush()
+        line = await asyncio.to_thread(stream.readline)
+        if not line:
+            return
+        yield line

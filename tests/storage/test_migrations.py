@@ -1,0 +1,153 @@
+"""The migrations build exactly the models' schema, both ways, and the engine settings hold."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, make_url
+
+from bot.storage import (
+    Base,
+    alembic_config,
+    current_revision,
+    downgrade_database,
+    make_engine,
+    normalize_url,
+    upgrade_database,
+)
+
+TABLES = {"users", "chat_states", "episodes"}
+
+
+def _diff(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def _schema_diff(url: str) -> list[Any]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_diff)
+    finally:
+        await engine.dispose()
+
+
+async def _table_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_tables)
+    finally:
+        await engine.dispose()
+
+
+def test_single_head_named_0001() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == ["0001"]
+    assert script.get_revision("0001").down_revision is None
+
+
+async def test_migrations_match_models(migrated_url: str) -> None:
+    assert await _schema_diff(migrated_url) == []
+    assert await _table_names(migrated_url) >= TABLES
+
+
+async def test_downgrade_to_base_and_upgrade_again(database_url: str) -> None:
+    assert await asyncio.to_thread(current_revision, database_url) is None
+    await asyncio.to_thread(upgrade_database, database_url)
+    assert await asyncio.to_thread(current_revision, database_url) == "0001"
+
+    await asyncio.to_thread(downgrade_database, database_url, "base")
+    assert await asyncio.to_thread(current_revision, database_url) is None
+    assert not (TABLES & await _table_names(database_url))
+
+    await asyncio.to_thread(upgrade_database, database_url)
+    assert await asyncio.to_thread(current_revision, database_url) == "0001"
+    assert await _schema_diff(database_url) == []
+
+
+async def test_upgrade_is_idempotent_and_callable_inside_a_running_loop(migrated_url: str) -> None:
+    # Blocks the loop while it runs, but must not fail on asyncio.run inside env.py.
+    upgrade_database(migrated_url)
+    assert current_revision(migrated_url) == "0001"
+
+
+def test_upgrade_from_plain_sync_code(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sync.sqlite3'}"  # driver-less URL, as users write them
+    upgrade_database(url)
+    assert current_revision(url) == "0001"
+
+
+def test_sqlite_file_is_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "wal.sqlite3"
+    upgrade_database(f"sqlite+aiosqlite:///{path}")
+    # A raw connection without our pragmas: WAL is a property of the file once set.
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+async def test_sqlite_connection_pragmas(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.sqlite3'}")
+    try:
+        async with engine.connect() as connection:
+            raw = (await connection.get_raw_connection()).driver_connection
+            assert raw is not None
+
+            async def pragma(name: str) -> Any:
+                async with raw.execute(f"PRAGMA {name}") as result:
+                    return (await result.fetchone())[0]
+
+            assert await pragma("journal_mode") == "wal"
+            assert await pragma("foreign_keys") == 1
+            assert await pragma("busy_timeout") == 5000
+            assert await pragma("synchronous") == 1  # NORMAL
+    finally:
+        await engine.dispose()
+
+
+async def test_in_memory_sqlite_skips_wal() -> None:
+    engine = make_engine("sqlite://")
+    try:
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            async with raw.driver_connection.execute("PRAGMA journal_mode") as result:
+                assert (await result.fetchone())[0] == "memory"
+            async with raw.driver_connection.execute("PRAGMA foreign_keys") as result:
+                assert (await result.fetchone())[0] == 1
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("given", "driver"),
+    [
+        ("sqlite:///data/x.sqlite3", "sqlite+aiosqlite"),
+        ("sqlite+aiosqlite:///x.sqlite3", "sqlite+aiosqlite"),
+        ("postgresql://u:p@h/db", "postgresql+asyncpg"),
+        ("postgres://u:p@h/db", "postgresql+asyncpg"),
+        ("postgresql+asyncpg://u:p@h/db", "postgresql+asyncpg"),
+    ],
+)
+def test_normalize_url_picks_async_drivers(given: str, driver: str) -> None:
+    assert normalize_url(given).drivername == driver
+
+
+def test_alembic_config_keeps_percent_signs_and_password() -> None:
+    url = "postgresql://user:p%40ss%25word@db.example/crampcoach"
+    config = alembic_config(url)
+    stored = config.get_main_option("sqlalchemy.url")
+    assert stored == "postgresql+asyncpg://user:p%40ss%25word@db.example/crampcoach"
+    assert make_url(stored).password == "p@ss%word"

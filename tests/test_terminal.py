@@ -1,0 +1,125 @@
+"""The terminal adapter carries a whole routine, with timers firing while it waits for input."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.coach import Coach
+from bot.content import Content, load_content
+from bot.service import ChatService
+from bot.storage import episodes_for, make_engine, make_sessionmaker, upgrade_database
+from bot.terminal import TERMINAL_CHAT_ID, TerminalChat, render_html
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_content(ROOT / "content")
+
+
+class Keyboard:
+    """Lines typed by a test, handed to the chat as an async iterator."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def type(self, line: str) -> None:
+        self.queue.put_nowait(line + "\n")
+
+    def close(self) -> None:
+        self.queue.put_nowait(None)
+
+    async def lines(self) -> AsyncIterator[str]:
+        while (line := await self.queue.get()) is not None:
+            yield line
+
+
+async def wait_for(out: io.StringIO, text: str, *, after: int = 0, timeout: float = 5.0) -> int:
+    """Wait until `text` is printed after position `after`; return where it ends."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (found := out.getvalue().find(text, after)) < 0:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{text!r} never appeared; output was:\n{out.getvalue()[after:]}")
+        await asyncio.sleep(0.01)
+    return found + len(text)
+
+
+def test_render_html_strips_or_styles_tags() -> None:
+    assert render_html("<b>Step 1</b> &amp; <i>hold</i>", color=False) == "Step 1 & hold"
+    assert render_html("<b>x</b>", color=True) == "\x1b[1mx\x1b[0m"
+
+
+async def test_whole_routine_with_timers(content: Content, tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
+    await asyncio.to_thread(upgrade_database, url)
+    engine = make_engine(url)
+    try:
+        coach = Coach(content, time_scale=0.005, checkin_after=timedelta(seconds=20))
+        service = ChatService(coach, make_sessionmaker(engine))
+        out = io.StringIO()
+        chat = TerminalChat(service, content.catalog(None), out, color=False)
+        keys = Keyboard()
+        task = asyncio.create_task(chat.run(keys.lines()))
+
+        pos = await wait_for(out, "[3] Calf")
+        keys.type("3")
+        pos = await wait_for(out, "[2] Sitting", after=pos)
+        keys.type("2")
+        pos = await wait_for(out, "Exercise 1 of 3", after=pos)
+        # The first step has a hold: the next one arrives by itself, with no input.
+        pos = await wait_for(out, "Step 2 of", after=pos)
+        exercises_done = 0
+        while exercises_done < 3:
+            view = out.getvalue()
+            if view.find("How is the cramp now?", pos) >= 0:
+                pos = await wait_for(out, "[2] Better", after=pos)
+                keys.type("2")
+                exercises_done += 1
+                if exercises_done == 3:
+                    break
+                pos = await wait_for(out, f"Exercise {exercises_done + 1} of 3", after=pos)
+            elif (manual := view.find("Tap Next when you're ready.", pos)) >= 0:
+                pos = await wait_for(out, "[1] Next", after=manual)
+                keys.type("1")
+            else:
+                await asyncio.sleep(0.01)
+        pos = await wait_for(out, "it's easing off", after=pos)
+        pos = await wait_for(out, "is the cramp still gone?", after=pos)
+        keys.type("1")
+        pos = await wait_for(out, "Glad to hear it", after=pos)
+        keys.type("/quit")
+        await asyncio.wait_for(task, 5)
+        async with make_sessionmaker(engine)() as session:
+            episodes = await episodes_for(session, TERMINAL_CHAT_ID)
+        assert [(e.area, e.position, e.outcome) for e in episodes] == [("calf", "sitting", "better")]
+        assert len(episodes[0].exercises) == 3
+    finally:
+        await engine.dispose()
+
+
+async def test_bad_choice_number_is_explained(content: Content, tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
+    await asyncio.to_thread(upgrade_database, url)
+    engine = make_engine(url)
+    try:
+        service = ChatService(Coach(content), make_sessionmaker(engine))
+        out = io.StringIO()
+        keys = Keyboard()
+        task = asyncio.create_task(TerminalChat(service, content.catalog(None), out, color=False).run(keys.lines()))
+        pos = await wait_for(out, "[5] No cramp now")
+        keys.type("9")
+        pos = await wait_for(out, "Pick 1 to 5", after=pos)
+        keys.type("my calf")
+        await wait_for(out, "Where are you right now?", after=pos)
+        keys.close()
+        await asyncio.wait_for(task, 5)
+        assert "Bye for now" in out.getvalue()
+    finally:
+        await engine.dispose()
