@@ -1,0 +1,48 @@
+"""What can happen to a conversation, independent of where it came from.
+
+Adapters translate Telegram updates (or terminal input) into these; the coach
+never sees a transport type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A slash command; `name` is lower case without the slash or a @botname suffix."""
+
+    name: str
+    args: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPress:
+    """An inline button was pressed; `data` is the callback data we put on it."""
+
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text typed by the user."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """Something we cannot read: a sticker, photo, voice note, video, document, location…"""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimerFired:
+    """A timed follow-up is due; `token` says which one, so stale timers can be ignored."""
+
+    token: str
+
+
+Event = Command | ButtonPress | Text | Media | TimerFired

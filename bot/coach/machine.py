@@ -1,0 +1,345 @@
+"""The coach: `(state, event, now) -> (state, actions)`, with no I/O and no transport.
+
+This module routes each event to the flow it belongs to: commands, the two
+quick questions before the first instruction (area, then position), button
+presses, free text and timers. The routine itself lives in `routine.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import cast
+
+from bot.coach import callbacks, routine
+from bot.coach.events import ButtonPress, Command, Event, Media, Text, TimerFired
+from bot.coach.intents import find_intents
+from bot.coach.state import ChatState, Phase
+from bot.coach.turn import ButtonSpec, Result, Turn
+from bot.content import AREAS, POSITIONS, Area, Content, Mode, Position
+
+COMMANDS = ("start", "routine", "help", "cancel", "privacy")
+
+AREA_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
+    (("area_ankle", "a", "ankle"), ("area_foot", "a", "foot")),
+    (("area_calf", "a", "calf"), ("area_shin", "a", "shin")),
+    (("prevent", "a", "prevent"),),
+)
+POSITION_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
+    (("pos_bed", "p", "bed"), ("pos_sitting", "p", "sitting"), ("pos_standing", "p", "standing")),
+)
+# Safety words that end the routine at once: stretching or rubbing could do harm.
+STOP_FLAGS = {"flag.dvt": "dvt", "flag.emergency": "dvt", "flag.injury": "injury"}
+# Safety words that deserve an answer but need not interrupt.
+INFO_FLAGS = {
+    "flag.numbness": "numbness",
+    "flag.medicine": "medicine",
+    "flag.frequent": "frequent",
+    "flag.pregnancy": "pregnancy",
+    "flag.lookalike": "lookalike",
+}
+# Which button verbs make sense in which phase; anything else is a stale press.
+VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
+    Phase.ASK_AREA: frozenset({"a"}),
+    Phase.ROUTINE_MENU: frozenset({"a", "rep"}),
+    Phase.ASK_POSITION: frozenset({"p"}),
+    Phase.STEP: frozenset({"n", "pa", "sk", "x"}),
+    Phase.PAUSED: frozenset({"r", "x"}),
+    Phase.ASK_FEELING: frozenset({"f", "x"}),
+    Phase.CHECKIN: frozenset({"ci"}),
+    Phase.IDLE: frozenset({"nc"}),
+}
+
+
+class Coach:
+    """Holds the content and timing settings; `handle` is a pure function of its arguments."""
+
+    __slots__ = ("checkin_after", "content", "time_scale")
+
+    def __init__(
+        self,
+        content: Content,
+        *,
+        time_scale: float = 1.0,
+        checkin_after: timedelta = timedelta(minutes=15),
+    ) -> None:
+        if time_scale <= 0:
+            raise ValueError("time_scale must be greater than 0")
+        self.content = content
+        self.time_scale = time_scale
+        self.checkin_after = checkin_after
+
+    def handle(
+        self, state: ChatState, event: Event, now: datetime, *, language: str | None = None
+    ) -> Result:
+        if language and language != state.language:
+            state = state.with_(language=language)
+        turn = Turn(
+            state,
+            content=self.content,
+            catalog=self.content.catalog(state.language),
+            now=now,
+            time_scale=self.time_scale,
+            checkin_after=self.checkin_after,
+        )
+        match event:
+            case Command(name=name):
+                _command(turn, name)
+            case ButtonPress(data=data):
+                _button(turn, data)
+            case Text(text=text):
+                _text(turn, text)
+            case Media(kind=kind):
+                _media(turn, kind)
+            case TimerFired(token=token):
+                _timer(turn, token)
+        return turn.result()
+
+
+# -- commands --------------------------------------------------------------------------------
+def _command(turn: Turn, name: str) -> None:
+    if name == "start":
+        _start(turn)
+    elif name == "routine":
+        _routine_menu(turn)
+    elif name == "help":
+        turn.say(turn.text("help"), turn.safety("red_flags_summary"), turn.text("help_footer"))
+    elif name == "privacy":
+        turn.say(turn.text("privacy"))
+    elif name == "cancel":
+        _cancel(turn)
+    else:
+        turn.say(turn.text("unknown_command"))
+
+
+def _start(turn: Turn) -> None:
+    routine.abandon(turn, "abandoned")
+    greeting = turn.text("welcome_back" if turn.state.known else "welcome")
+    turn.update(phase=Phase.ASK_AREA, known=True, choice_mode=None, choice_area=None)
+    turn.say(greeting, turn.text("disclaimer"), turn.text("ask_area"), buttons=turn.keyboard(AREA_BUTTONS))
+
+
+def _routine_menu(turn: Turn) -> None:
+    routine.abandon(turn, "abandoned")
+    rows: list[tuple[ButtonSpec, ...]] = []
+    last = turn.state.last_area
+    if last is not None:
+        rows.append((("repeat_area", "rep", last),))
+    rows.extend(AREA_BUTTONS[:2])
+    rows.append((("bedtime", "a", "prevent"),))
+    turn.update(phase=Phase.ROUTINE_MENU, known=True, choice_mode=None, choice_area=None)
+    turn.say(turn.text("routine_menu"), buttons=turn.keyboard(rows))
+
+
+def _cancel(turn: Turn) -> None:
+    busy = turn.state.phase != Phase.IDLE or turn.state.timer is not None
+    routine.stop(turn, "cancelled")
+    turn.update(choice_mode=None, choice_area=None)
+    turn.say(turn.text("cancelled" if busy else "cancel_nothing"))
+
+
+# -- the two quick questions -----------------------------------------------------------------
+def _choose_area(turn: Turn, choice: str) -> None:
+    mode: Mode = "prevention" if choice == "prevent" else "relief"
+    area = None if choice == "prevent" else cast(Area, choice)
+    turn.update(phase=Phase.ASK_POSITION, choice_mode=mode, choice_area=area)
+    question = "ask_position_prevention" if mode == "prevention" else "ask_position"
+    turn.say(turn.text(question), buttons=turn.keyboard(POSITION_BUTTONS))
+
+
+def _choose_position(turn: Turn, position: Position) -> None:
+    mode = turn.state.choice_mode or "relief"
+    area = turn.state.choice_area
+    if mode == "relief" and area is None:  # cannot happen through our buttons; ask again
+        _start(turn)
+        return
+    routine.start(turn, mode, area, position)
+
+
+def _repeat_last(turn: Turn) -> None:
+    area, position = turn.state.last_area, turn.state.last_position
+    if area is None:
+        _routine_menu(turn)
+    elif position is None:
+        _choose_area(turn, area)
+    else:
+        routine.start(turn, "relief", area, position)
+
+
+# -- buttons ---------------------------------------------------------------------------------
+def _button(turn: Turn, data: str) -> None:
+    press = callbacks.decode(data)
+    if press is None:
+        turn.notify(turn.text("stale_button"))
+        return
+    in_routine = turn.state.progress is not None
+    if press.verb == "x" and in_routine:  # Stop always works, from any message of the routine
+        turn.notify(turn.text("stopped_note"))
+        routine.stop(turn)
+        turn.say(turn.text("stopped"))
+        return
+    if press.screen != turn.state.screen or press.verb not in VERBS_BY_PHASE[turn.state.phase]:
+        turn.notify(turn.text("stale_button"))
+        return
+    verb, arg = press.verb, press.arg
+    if verb == "a" and (arg in AREAS or arg == "prevent"):
+        _choose_area(turn, arg)
+    elif verb == "p" and arg in POSITIONS:
+        _choose_position(turn, cast(Position, arg))
+    elif verb == "rep":
+        _repeat_last(turn)
+    elif verb == "n":
+        routine.advance(turn)
+    elif verb == "pa":
+        routine.pause(turn)
+    elif verb == "r":
+        routine.resume(turn)
+    elif verb == "sk":
+        routine.skip(turn)
+    elif verb == "f" and arg in routine.FEELINGS:
+        routine.feeling(turn, arg)
+    elif verb == "ci":
+        routine.checkin_answer(turn, arg)
+    elif verb == "nc":
+        routine.no_checkin(turn)
+    else:
+        turn.notify(turn.text("stale_button"))
+
+
+# -- timers ----------------------------------------------------------------------------------
+def _timer(turn: Turn, token: str) -> None:
+    timer = turn.state.timer
+    if timer is None or timer.token != token:
+        return  # the user already moved on; this follow-up no longer applies
+    if timer.kind == "step" and turn.state.phase == Phase.STEP and turn.state.progress:
+        routine.advance(turn)
+    elif timer.kind == "checkin" and turn.state.phase == Phase.IDLE:
+        routine.checkin_due(turn)
+    else:
+        turn.update(timer=None)
+
+
+# -- free text and media ---------------------------------------------------------------------
+def _media(turn: Turn, kind: str) -> None:
+    key = f"media.{kind}" if f"media.{kind}" in turn.catalog.strings else "media.other"
+    turn.say(turn.text(key))
+    _reprompt_or_idle_hint(turn)
+
+
+def _reprompt_or_idle_hint(turn: Turn) -> None:
+    if _reprompt(turn):
+        return
+    turn.say(turn.text("idle_hint"))
+
+
+def _reprompt(turn: Turn) -> bool:
+    phase = turn.state.phase
+    if phase == Phase.ASK_AREA:
+        turn.say(turn.text("ask_area"), buttons=turn.keyboard(AREA_BUTTONS, fresh=False))
+        return True
+    if phase == Phase.ROUTINE_MENU:
+        rows = list(AREA_BUTTONS[:2])
+        if turn.state.last_area:
+            rows.insert(0, (("repeat_area", "rep", turn.state.last_area),))
+        rows.append((("bedtime", "a", "prevent"),))
+        turn.say(turn.text("routine_menu"), buttons=turn.keyboard(rows, fresh=False))
+        return True
+    if phase == Phase.ASK_POSITION:
+        question = "ask_position_prevention" if turn.state.choice_mode == "prevention" else "ask_position"
+        turn.say(turn.text(question), buttons=turn.keyboard(POSITION_BUTTONS, fresh=False))
+        return True
+    return routine.reprompt(turn)
+
+
+def _text(turn: Turn, text: str) -> None:
+    if text.startswith("/"):
+        name = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if text[1:].strip() else ""
+        _command(turn, name if name in COMMANDS else "")
+        return
+    intents = find_intents(text, turn.catalog.intents)
+    stop_flags = [STOP_FLAGS[i] for i in intents if i in STOP_FLAGS]
+    if stop_flags:
+        if turn.state.progress is not None:
+            routine.stop(turn, "red_flag")
+        turn.update(phase=Phase.IDLE, choice_mode=None, choice_area=None)
+        turn.say(*(turn.safety(key) for key in dict.fromkeys(stop_flags)))
+        return
+    info = [INFO_FLAGS[i] for i in intents if i in INFO_FLAGS]
+    if info:
+        turn.say(*(turn.safety(key) for key in dict.fromkeys(info)))
+    if _act_on(turn, intents):
+        return
+    if info:  # the safety answer was the reply; show where we are without scolding
+        _reprompt(turn)
+        return
+    turn.say(turn.text("nudge") if turn.state.phase != Phase.IDLE else turn.text("idle_hint"))
+    _reprompt(turn)
+
+
+def _one_of(intents: list[str], prefix: str) -> str | None:
+    """The single intent with this prefix, or None when there is none or it is ambiguous."""
+    matches = [i.removeprefix(prefix) for i in intents if i.startswith(prefix)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _act_on(turn: Turn, intents: list[str]) -> bool:
+    """Do what the words clearly mean in the current phase; False when they mean nothing here."""
+    phase = turn.state.phase
+    has = set(intents).__contains__
+    in_routine = turn.state.progress is not None
+    if has("stop") and (in_routine or phase != Phase.IDLE):
+        busy = in_routine
+        routine.stop(turn)
+        turn.update(choice_mode=None, choice_area=None)
+        turn.say(turn.text("stopped" if busy else "cancelled"))
+        return True
+    area = _one_of(intents, "area.")
+    position = _one_of(intents, "position.")
+    if phase in (Phase.IDLE, Phase.ASK_AREA, Phase.ROUTINE_MENU, Phase.CHECKIN):
+        if area is not None:
+            _choose_area(turn, area)
+            if position is not None:
+                _choose_position(turn, cast(Position, position))
+            return True
+        if has("prevent"):
+            _choose_area(turn, "prevent")
+            return True
+        if phase == Phase.ROUTINE_MENU and has("repeat"):
+            _repeat_last(turn)
+            return True
+    if phase == Phase.CHECKIN:
+        if has("feeling.gone") or has("yes"):
+            routine.checkin_answer(turn, "gone")
+            return True
+        if has("back") or has("feeling.worse") or has("feeling.same"):
+            routine.checkin_answer(turn, "back")
+            return True
+    if phase == Phase.ASK_POSITION and position is not None:
+        _choose_position(turn, cast(Position, position))
+        return True
+    if phase in (Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING):
+        if has("feeling.worse"):
+            routine.feeling(turn, "worse")
+            return True
+        if has("feeling.gone"):
+            routine.feeling(turn, "gone")
+            return True
+    if phase == Phase.ASK_FEELING:
+        feeling = _one_of([i for i in intents if i.startswith("feeling.")], "feeling.")
+        if feeling is not None:
+            routine.feeling(turn, feeling)
+            return True
+    if phase == Phase.STEP:
+        for intent, action in (("skip", routine.skip), ("pause", routine.pause), ("next", routine.advance)):
+            if has(intent):
+                action(turn)
+                return True
+    if phase == Phase.PAUSED and (has("resume") or has("next")):
+        routine.resume(turn)
+        return True
+    if phase == Phase.IDLE and has("greeting"):
+        _start(turn)
+        return True
+    if has("help"):
+        _command(turn, "help")
+        return True
+    return False

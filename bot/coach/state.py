@@ -1,0 +1,184 @@
+"""The whole conversation state of one chat, as an immutable value.
+
+It is stored as one JSON document per chat, so a restart (or a second bot
+process) picks up exactly where the last event left it. `to_dict`/`from_dict`
+are the only (de)serialisers; `SCHEMA` lets a later version read older rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, cast
+
+from bot.content import AREAS, POSITIONS, Area, Mode, Position
+
+SCHEMA = 1
+log = logging.getLogger(__name__)
+
+
+class Phase(StrEnum):
+    IDLE = "idle"
+    ASK_AREA = "ask_area"
+    ASK_POSITION = "ask_position"
+    ROUTINE_MENU = "routine_menu"
+    STEP = "step"
+    PAUSED = "paused"
+    ASK_FEELING = "ask_feeling"
+    CHECKIN = "checkin"
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    token: str
+    due_at: datetime
+    kind: str  # "step" | "checkin"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where someone is inside a routine, and what they said after each exercise."""
+
+    mode: Mode
+    area: Area | None
+    position: Position
+    started_at: datetime
+    plan: tuple[str, ...]
+    spare: tuple[str, ...] = ()
+    exercise: int = 0
+    step: int = 0
+    outcomes: tuple[tuple[str, str | None], ...] = ()
+    paused_remaining: float | None = None
+
+    @property
+    def exercise_id(self) -> str:
+        return self.plan[self.exercise]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatState:
+    phase: Phase = Phase.IDLE
+    screen: int = 0
+    known: bool = False
+    language: str | None = None
+    timer_seq: int = 0
+    # What was chosen so far on the way into a routine (before the position is known).
+    choice_mode: Mode | None = None
+    choice_area: Area | None = None
+    # The last relief routine, for "check-in: it's back" and "/routine: repeat".
+    last_area: Area | None = None
+    last_position: Position | None = None
+    progress: Progress | None = None
+    timer: Timer | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> ChatState:
+        return replace(self, **changes)
+
+
+def _dt(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _area(value: Any) -> Area | None:
+    return cast(Area, value) if value in AREAS else None
+
+
+def _position(value: Any) -> Position | None:
+    return cast(Position, value) if value in POSITIONS else None
+
+
+def to_dict(state: ChatState) -> dict[str, Any]:
+    progress = state.progress
+    timer = state.timer
+    return {
+        "schema": SCHEMA,
+        "phase": state.phase.value,
+        "screen": state.screen,
+        "known": state.known,
+        "language": state.language,
+        "timer_seq": state.timer_seq,
+        "choice_mode": state.choice_mode,
+        "choice_area": state.choice_area,
+        "last_area": state.last_area,
+        "last_position": state.last_position,
+        "progress": None
+        if progress is None
+        else {
+            "mode": progress.mode,
+            "area": progress.area,
+            "position": progress.position,
+            "started_at": _dt(progress.started_at),
+            "plan": list(progress.plan),
+            "spare": list(progress.spare),
+            "exercise": progress.exercise,
+            "step": progress.step,
+            "outcomes": [list(item) for item in progress.outcomes],
+            "paused_remaining": progress.paused_remaining,
+        },
+        "timer": None
+        if timer is None
+        else {"token": timer.token, "due_at": _dt(timer.due_at), "kind": timer.kind},
+        "extra": dict(state.extra),
+    }
+
+
+def from_dict(data: dict[str, Any] | None) -> ChatState:
+    """Rebuild a state; a row we cannot read starts the chat afresh instead of failing it."""
+    if not data:
+        return ChatState()
+    try:
+        raw_progress = data.get("progress")
+        progress = None
+        if raw_progress:
+            progress = Progress(
+                mode=raw_progress["mode"],
+                area=_area(raw_progress.get("area")),
+                position=cast(Position, _position(raw_progress["position"])),
+                started_at=cast(datetime, _parse_dt(raw_progress["started_at"])),
+                plan=tuple(raw_progress["plan"]),
+                spare=tuple(raw_progress.get("spare", ())),
+                exercise=int(raw_progress.get("exercise", 0)),
+                step=int(raw_progress.get("step", 0)),
+                outcomes=tuple((str(a), b) for a, b in raw_progress.get("outcomes", ())),
+                paused_remaining=raw_progress.get("paused_remaining"),
+            )
+            if progress.position is None or progress.mode not in ("relief", "prevention"):
+                raise ValueError("progress without a valid position or mode")
+        raw_timer = data.get("timer")
+        timer = None
+        if raw_timer:
+            timer = Timer(
+                token=str(raw_timer["token"]),
+                due_at=cast(datetime, _parse_dt(raw_timer["due_at"])),
+                kind=str(raw_timer["kind"]),
+            )
+        choice_mode = data.get("choice_mode")
+        return ChatState(
+            phase=Phase(data.get("phase", "idle")),
+            screen=int(data.get("screen", 0)),
+            known=bool(data.get("known", False)),
+            language=data.get("language") if isinstance(data.get("language"), str) else None,
+            timer_seq=int(data.get("timer_seq", 0)),
+            choice_mode=choice_mode if choice_mode in ("relief", "prevention") else None,
+            choice_area=_area(data.get("choice_area")),
+            last_area=_area(data.get("last_area")),
+            last_position=_position(data.get("last_position")),
+            progress=progress,
+            timer=timer,
+            extra=dict(data.get("extra") or {}),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        log.warning("Unreadable chat state (%s); starting the chat afresh", error)
+        screen = data.get("screen")
+        return ChatState(
+            known=bool(data.get("known", False)),
+            # Keep counting screens so buttons from before stay recognisably stale.
+            screen=screen + 1 if isinstance(screen, int) else 0,
+        )
