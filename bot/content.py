@@ -183,7 +183,8 @@ def _read_yaml(path: Path) -> Any:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ContentError(f"{path}{where}: not valid YAML: {error}") from None
+        detail = " ".join(str(error).split())  # PyYAML's message spans lines; ours is one
+        raise ContentError(f"{path}{where}: not valid YAML: {detail}") from None
 
 
 def _parse(path: Path, model: type[_M]) -> _M:

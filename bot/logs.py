@@ -35,4 +35,6 @@ def setup_logging(level: str, secret: str | None) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(secret))
     for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelNamesMapping()[level]))
+        logging.getLogger(name).setLevel(
+            max(logging.WARNING, logging.getLevelNamesMapping()[level])
+        )

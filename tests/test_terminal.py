@@ -41,9 +41,9 @@ class Keyboard:
             yield line
 
 
-async def wait_for(out: io.StringIO, text: str, *, after: int = 0, timeout: float = 5.0) -> int:
+async def wait_for(out: io.StringIO, text: str, *, after: int = 0, within: float = 5.0) -> int:
     """Wait until `text` is printed after position `after`; return where it ends."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while (found := out.getvalue().find(text, after)) < 0:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{text!r} never appeared; output was:\n{out.getvalue()[after:]}")
@@ -98,7 +98,9 @@ async def test_whole_routine_with_timers(content: Content, tmp_path: Path) -> No
         await asyncio.wait_for(task, 5)
         async with make_sessionmaker(engine)() as session:
             episodes = await episodes_for(session, TERMINAL_CHAT_ID)
-        assert [(e.area, e.position, e.outcome) for e in episodes] == [("calf", "sitting", "better")]
+        assert [(e.area, e.position, e.outcome) for e in episodes] == [
+            ("calf", "sitting", "better")
+        ]
         assert len(episodes[0].exercises) == 3
     finally:
         await engine.dispose()
@@ -112,7 +114,9 @@ async def test_bad_choice_number_is_explained(content: Content, tmp_path: Path) 
         service = ChatService(Coach(content), make_sessionmaker(engine))
         out = io.StringIO()
         keys = Keyboard()
-        task = asyncio.create_task(TerminalChat(service, content.catalog(None), out, color=False).run(keys.lines()))
+        task = asyncio.create_task(
+            TerminalChat(service, content.catalog(None), out, color=False).run(keys.lines())
+        )
         pos = await wait_for(out, "[5] No cramp now")
         keys.type("9")
         pos = await wait_for(out, "Pick 1 to 5", after=pos)

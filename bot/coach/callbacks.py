@@ -30,6 +30,7 @@ def encode(screen: int, verb: str, arg: str = "") -> str:
 def decode(data: str) -> Callback | None:
     """Parse callback data; None for anything we did not produce (old formats, tampering)."""
     parts = data.split(".", 2)
-    if len(parts) < 2 or not parts[0].isdigit() or not parts[1]:
+    # isascii: str.isdigit() also accepts "²" or "١", which int() rejects or reads differently.
+    if len(parts) < 2 or not (parts[0].isascii() and parts[0].isdigit()) or not parts[1]:
         return None
     return Callback(screen=int(parts[0]), verb=parts[1], arg=parts[2] if len(parts) == 3 else "")

@@ -7,6 +7,7 @@ presses, free text and timers. The routine itself lives in `routine.py`.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -62,8 +63,8 @@ class Coach:
         time_scale: float = 1.0,
         checkin_after: timedelta = timedelta(minutes=15),
     ) -> None:
-        if time_scale <= 0:
-            raise ValueError("time_scale must be greater than 0")
+        if not 0 < time_scale < math.inf:  # also rejects NaN, which compares false to everything
+            raise ValueError("time_scale must be a finite number greater than 0")
         self.content = content
         self.time_scale = time_scale
         self.checkin_after = checkin_after
@@ -73,6 +74,7 @@ class Coach:
     ) -> Result:
         if language and language != state.language:
             state = state.with_(language=language)
+        state = self._fits_content(state)
         turn = Turn(
             state,
             content=self.content,
@@ -94,6 +96,20 @@ class Coach:
                 _timer(turn, token)
         return turn.result()
 
+    def _fits_content(self, state: ChatState) -> ChatState:
+        """Drop a routine the content no longer has (an exercise renamed or shortened since)."""
+        progress = state.progress
+        if progress is None:
+            return state
+        exercises = self.content.exercises
+        known = all(
+            isinstance(exercise_id, str) and exercise_id in exercises
+            for exercise_id in (*progress.plan, *progress.spare)
+        )
+        if known and progress.step < len(exercises[progress.exercise_id].steps):
+            return state
+        return state.with_(progress=None, phase=Phase.IDLE, timer=None)
+
 
 # -- commands --------------------------------------------------------------------------------
 def _command(turn: Turn, name: str) -> None:
@@ -109,13 +125,19 @@ def _command(turn: Turn, name: str) -> None:
         _cancel(turn)
     else:
         turn.say(turn.text("unknown_command"))
+        _reprompt(turn)  # the question on screen still stands; show it again with its buttons
 
 
 def _start(turn: Turn) -> None:
     routine.abandon(turn, "abandoned")
     greeting = turn.text("welcome_back" if turn.state.known else "welcome")
     turn.update(phase=Phase.ASK_AREA, known=True, choice_mode=None, choice_area=None)
-    turn.say(greeting, turn.text("disclaimer"), turn.text("ask_area"), buttons=turn.keyboard(AREA_BUTTONS))
+    turn.say(
+        greeting,
+        turn.text("disclaimer"),
+        turn.text("ask_area"),
+        buttons=turn.keyboard(AREA_BUTTONS),
+    )
 
 
 def _routine_menu(turn: Turn) -> None:
@@ -244,7 +266,9 @@ def _reprompt(turn: Turn) -> bool:
         turn.say(turn.text("routine_menu"), buttons=turn.keyboard(rows, fresh=False))
         return True
     if phase == Phase.ASK_POSITION:
-        question = "ask_position_prevention" if turn.state.choice_mode == "prevention" else "ask_position"
+        question = (
+            "ask_position_prevention" if turn.state.choice_mode == "prevention" else "ask_position"
+        )
         turn.say(turn.text(question), buttons=turn.keyboard(POSITION_BUTTONS, fresh=False))
         return True
     return routine.reprompt(turn)
@@ -329,7 +353,11 @@ def _act_on(turn: Turn, intents: list[str]) -> bool:
             routine.feeling(turn, feeling)
             return True
     if phase == Phase.STEP:
-        for intent, action in (("skip", routine.skip), ("pause", routine.pause), ("next", routine.advance)):
+        for intent, action in (
+            ("skip", routine.skip),
+            ("pause", routine.pause),
+            ("next", routine.advance),
+        ):
             if has(intent):
                 action(turn)
                 return True

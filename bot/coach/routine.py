@@ -37,7 +37,7 @@ WRAPUP_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = ((("no_checkin", "nc", ""),
 
 
 def start(turn: Turn, mode: Mode, area: Area | None, position: Position) -> None:
-    """Begin a routine; the first instruction goes out in this same turn (no questionnaire first)."""
+    """Begin a routine; the first instruction goes out in this same turn (no questions first)."""
     abandon(turn, "abandoned")
     routine = turn.content.routine_for(mode, area, position)
     progress = Progress(
@@ -113,7 +113,9 @@ def show_step(turn: Turn, *, fresh: bool, remaining: float | None = None) -> Non
         else:
             turn.cancel_timer()
     turn.update(phase=Phase.STEP)
-    turn.say(step_message(turn, wait_seconds=wait), buttons=turn.keyboard(STEP_BUTTONS, fresh=fresh))
+    turn.say(
+        step_message(turn, wait_seconds=wait), buttons=turn.keyboard(STEP_BUTTONS, fresh=fresh)
+    )
 
 
 def advance(turn: Turn) -> None:
@@ -187,7 +189,9 @@ def _same(turn: Turn, progress: Progress) -> None:
 
 
 def _next_exercise(turn: Turn, progress: Progress) -> None:
-    turn.set_progress(_replace(progress, exercise=progress.exercise + 1, step=0, paused_remaining=None))
+    turn.set_progress(
+        _replace(progress, exercise=progress.exercise + 1, step=0, paused_remaining=None)
+    )
     announce_exercise(turn)
 
 
@@ -199,7 +203,11 @@ def skip(turn: Turn) -> None:
     alternative = exercise.alternative
     used = set(progress.plan[: progress.exercise + 1])
     if alternative and alternative not in used:
-        plan = (*progress.plan[: progress.exercise + 1], alternative, *progress.plan[progress.exercise + 1 :])
+        plan = (
+            *progress.plan[: progress.exercise + 1],
+            alternative,
+            *progress.plan[progress.exercise + 1 :],
+        )
         progress = _replace(_record(progress, "skipped"), plan=plan)
         turn.set_progress(progress)
         _next_exercise(turn, progress)
@@ -294,8 +302,13 @@ def reprompt(turn: Turn) -> bool:
     phase = turn.state.phase
     if phase == Phase.STEP and turn.state.progress is not None:
         timer = turn.state.timer
-        remaining = (timer.due_at - turn.now).total_seconds() if timer and timer.kind == "step" else None
-        turn.say(step_message(turn, wait_seconds=remaining), buttons=turn.keyboard(STEP_BUTTONS, fresh=False))
+        remaining = (
+            (timer.due_at - turn.now).total_seconds() if timer and timer.kind == "step" else None
+        )
+        turn.say(
+            step_message(turn, wait_seconds=remaining),
+            buttons=turn.keyboard(STEP_BUTTONS, fresh=False),
+        )
     elif phase == Phase.PAUSED:
         turn.say(turn.text("paused"), buttons=turn.keyboard(PAUSED_BUTTONS, fresh=False))
     elif phase == Phase.ASK_FEELING:

@@ -83,7 +83,19 @@ def _dt(value: datetime | None) -> str | None:
 
 
 def _parse_dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:  # `now` is always aware; a naive time could not be compared with it
+        raise ValueError(f"naive datetime {value!r}")
+    return parsed
+
+
+def _required_dt(value: Any) -> datetime:
+    parsed = _parse_dt(value)
+    if parsed is None:
+        raise ValueError("a required time is missing")
+    return parsed
 
 
 def _area(value: Any) -> Area | None:
@@ -92,6 +104,18 @@ def _area(value: Any) -> Area | None:
 
 def _position(value: Any) -> Position | None:
     return cast(Position, value) if value in POSITIONS else None
+
+
+def _remaining(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 86_400:
+        raise ValueError(f"paused_remaining {value!r} is not a number of seconds")
+    return float(value)
+
+
+# Phases that only make sense while a routine is in progress.
+_ROUTINE_PHASES = frozenset({Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING})
 
 
 def to_dict(state: ChatState) -> dict[str, Any]:
@@ -133,6 +157,9 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
     """Rebuild a state; a row we cannot read starts the chat afresh instead of failing it."""
     if not data:
         return ChatState()
+    if not isinstance(data, dict):
+        log.warning("Unreadable chat state (%s); starting the chat afresh", type(data).__name__)
+        return ChatState()
     try:
         raw_progress = data.get("progress")
         progress = None
@@ -141,27 +168,32 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
                 mode=raw_progress["mode"],
                 area=_area(raw_progress.get("area")),
                 position=cast(Position, _position(raw_progress["position"])),
-                started_at=cast(datetime, _parse_dt(raw_progress["started_at"])),
+                started_at=_required_dt(raw_progress["started_at"]),
                 plan=tuple(raw_progress["plan"]),
                 spare=tuple(raw_progress.get("spare", ())),
                 exercise=int(raw_progress.get("exercise", 0)),
                 step=int(raw_progress.get("step", 0)),
                 outcomes=tuple((str(a), b) for a, b in raw_progress.get("outcomes", ())),
-                paused_remaining=raw_progress.get("paused_remaining"),
+                paused_remaining=_remaining(raw_progress.get("paused_remaining")),
             )
             if progress.position is None or progress.mode not in ("relief", "prevention"):
                 raise ValueError("progress without a valid position or mode")
+            if not 0 <= progress.exercise < len(progress.plan) or progress.step < 0:
+                raise ValueError("progress points outside its plan")
         raw_timer = data.get("timer")
         timer = None
         if raw_timer:
             timer = Timer(
                 token=str(raw_timer["token"]),
-                due_at=cast(datetime, _parse_dt(raw_timer["due_at"])),
+                due_at=_required_dt(raw_timer["due_at"]),
                 kind=str(raw_timer["kind"]),
             )
         choice_mode = data.get("choice_mode")
+        phase = Phase(data.get("phase", "idle"))
+        if progress is None and phase in _ROUTINE_PHASES:  # a step with no routine behind it
+            phase = Phase.IDLE
         return ChatState(
-            phase=Phase(data.get("phase", "idle")),
+            phase=phase,
             screen=int(data.get("screen", 0)),
             known=bool(data.get("known", False)),
             language=data.get("language") if isinstance(data.get("language"), str) else None,
@@ -174,7 +206,7 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
             timer=timer,
             extra=dict(data.get("extra") or {}),
         )
-    except (KeyError, TypeError, ValueError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         log.warning("Unreadable chat state (%s); starting the chat afresh", error)
         screen = data.get("screen")
         return ChatState(

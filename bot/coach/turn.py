@@ -98,7 +98,7 @@ class Turn:
         self.actions.append(Notify(text))
 
     def keyboard(self, rows: Sequence[Sequence[ButtonSpec]], *, fresh: bool = True) -> Keyboard:
-        """Buttons for a new message (fresh: older buttons become stale) or a repeat of the current one."""
+        """Buttons for a new message (fresh: older buttons become stale) or a repeat of the last."""
         if fresh:
             self._fresh_used = True
             screen = self.state.screen + 1
@@ -106,14 +106,21 @@ class Turn:
             screen = self.state.screen
         return tuple(
             tuple(
-                Button(self.catalog.button(label, **self._label_values(arg)), callbacks.encode(screen, verb, arg))
+                Button(
+                    self.catalog.button(label, **self._label_values(arg)),
+                    callbacks.encode(screen, verb, arg),
+                )
                 for label, verb, arg in row
             )
             for row in rows
         )
 
     def _label_values(self, arg: str) -> dict[str, str]:
-        return {"area": self.catalog.text(f"area.{arg}")} if arg in ("ankle", "foot", "calf", "shin") else {}
+        return (
+            {"area": self.catalog.text(f"area.{arg}")}
+            if arg in ("ankle", "foot", "calf", "shin")
+            else {}
+        )
 
     # -- timers ----------------------------------------------------------------------------
     def start_timer(self, seconds: float, kind: str) -> float:

@@ -50,19 +50,24 @@ async def serve(
     poll_timeout: float = 30.0,
 ) -> None:
     """Start, long-poll until `stop` is set, then shut down; pending timers stay in the DB."""
+    updater = app.updater
+    if updater is None:
+        raise RuntimeError("the Application was built without an Updater")
     async with app:
         await app.start()
-        await adapter.startup(app)
-        updater = app.updater
-        if updater is None:
-            raise RuntimeError("the Application was built without an Updater")
-        await updater.start_polling(
-            poll_interval=0.0,
-            timeout=int(poll_timeout),
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
-        log.info("crampcoach is running as @%s", app.bot.username)
-        await stop.wait()
-        await updater.stop()
-        await app.stop()
+        try:
+            await adapter.startup(app)
+            await updater.start_polling(
+                poll_interval=0.0,
+                timeout=int(poll_timeout),
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+            )
+            log.info("crampcoach is running as @%s", app.bot.username)
+            await stop.wait()
+        finally:
+            # Also on errors and cancellation, so `async with app` can shut down cleanly.
+            if updater.running:
+                await updater.stop()
+            if app.running:
+                await app.stop()

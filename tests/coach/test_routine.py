@@ -1,0 +1,273 @@
+"""Walking whole routines: numbering, one step per message, buttons, skip and the episode record."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.coach import Phase
+from bot.coach.callbacks import MAX_CALLBACK_BYTES
+from bot.content import AREAS, POSITIONS, Catalog, Content, Routine, html_problem
+from tests.auxil.coach_driver import CoachDriver, Reply
+
+STEP_LABELS = ["Next ▶", "Pause", "Skip exercise", "Stop"]
+_MARK = re.compile(r"<b>(Exercise|Step) (\d+) of (\d+)")
+
+
+def marks(texts: list[str]) -> list[tuple[str, int, int]]:
+    """("Exercise", 1, 3), ("Step", 1, 5), … in the order the user read them."""
+    return [(kind, int(n), int(total)) for text in texts for kind, n, total in _MARK.findall(text)]
+
+
+def expected_marks(content: Content, plan: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    for index, exercise_id in enumerate(plan):
+        out.append(("Exercise", index + 1, len(plan)))
+        steps = content.exercise(exercise_id).steps
+        out.extend(("Step", number, len(steps)) for number in range(1, len(steps) + 1))
+    return out
+
+
+def walk(driver: CoachDriver, first: Reply, *, use_timers: bool) -> list[Reply]:
+    return [first, *driver.finish("better", use_timers=use_timers).replies]
+
+
+def check_every_message(replies: list[Reply]) -> None:
+    for reply in replies:
+        for say in reply.says:
+            assert html_problem(say.text) is None, say.text
+            assert len(say.text) <= 4096
+            for row in say.buttons:
+                for button in row:
+                    assert len(button.data.encode()) <= MAX_CALLBACK_BYTES
+
+
+@pytest.mark.parametrize("use_timers", [True, False], ids=["timers", "next"])
+@pytest.mark.parametrize("position", POSITIONS)
+@pytest.mark.parametrize("area", AREAS)
+def test_relief_routine_walks_to_its_end(
+    driver: CoachDriver, content: Content, en: Catalog, area: str, position: str, use_timers: bool
+) -> None:
+    routine: Routine = content.routine_for("relief", area, position)  # type: ignore[arg-type]
+    first = driver.begin(area, position)
+    replies = walk(driver, first, use_timers=use_timers)
+    texts = [text for reply in replies for text in reply.texts]
+
+    assert marks(texts) == expected_marks(content, routine.exercises)
+    # One step per message: no message carries two step headers.
+    assert all(len(re.findall(r"<b>Step \d+ of", text)) <= 1 for text in texts)
+    # After each exercise: how is the cramp now?
+    assert sum(text == en.text("ask_feeling") for text in texts) == len(routine.exercises)
+    # The end: a wrap-up, the episode logged once, a quiet check-in armed.
+    episodes = [e for reply in replies for e in reply.episodes]
+    assert len(episodes) == 1
+    episode = episodes[0]
+    assert (episode.kind, episode.area, episode.position, episode.outcome) == (
+        "relief",
+        area,
+        position,
+        "better",
+    )
+    assert episode.exercises == tuple((e, "better") for e in routine.exercises)
+    assert episode.started_at == driver.history[2].state.progress.started_at  # type: ignore[union-attr]
+    if use_timers:  # the holds took real (simulated) time
+        assert episode.ended_at > episode.started_at
+    assert en.text("wrapup.better") in texts[-1]
+    assert driver.state.phase == Phase.IDLE
+    assert driver.state.progress is None
+    assert driver.state.timer is not None and driver.state.timer.kind == "checkin"
+    assert driver.state.last_area == area and driver.state.last_position == position
+    check_every_message(replies)
+
+
+@pytest.mark.parametrize("use_timers", [True, False], ids=["timers", "next"])
+@pytest.mark.parametrize("position", POSITIONS)
+def test_bedtime_routine_walks_to_its_end(
+    driver: CoachDriver, content: Content, en: Catalog, position: str, use_timers: bool
+) -> None:
+    routine = content.routine_for("prevention", None, position)  # type: ignore[arg-type]
+    driver.command("routine")
+    driver.tap("a", "prevent")
+    first = driver.tap("p", position)
+    replies = walk(driver, first, use_timers=use_timers)
+    texts = [text for reply in replies for text in reply.texts]
+
+    assert marks(texts) == expected_marks(content, routine.exercises)
+    # The bedtime stretch flows on without asking about a cramp.
+    assert en.text("ask_feeling") not in texts
+    episodes = [e for reply in replies for e in reply.episodes]
+    assert len(episodes) == 1
+    assert (episodes[0].kind, episodes[0].area, episodes[0].position, episodes[0].outcome) == (
+        "prevention",
+        None,
+        position,
+        "done",
+    )
+    assert episodes[0].exercises == tuple((e, "done") for e in routine.exercises)
+    assert texts[-1].startswith(en.text("prevention_done"))
+    assert content.safety["evidence"].text in texts[-1]
+    assert "mixed" in texts[-1]
+    # No check-in after a bedtime stretch: the user is going to sleep.
+    assert driver.state.timer is None
+    assert driver.state.phase == Phase.IDLE
+    # The bedtime routine does not become "the last area" to repeat.
+    assert driver.state.last_area is None
+    check_every_message(replies)
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_bedtime_routine_takes_about_three_minutes(content: Content, position: str) -> None:
+    routine = content.routine_for("prevention", None, position)  # type: ignore[arg-type]
+    timed = sum(
+        step.wait_seconds or 0
+        for exercise_id in routine.exercises
+        for step in content.exercise(exercise_id).steps
+    )
+    assert 150 <= timed <= 300
+
+
+@pytest.mark.parametrize("position", ["bed", "sitting"])
+def test_bedtime_in_bed_or_seated_never_asks_to_stand(content: Content, position: str) -> None:
+    routine = content.routine_for("prevention", None, position)  # type: ignore[arg-type]
+    for exercise_id in routine.exercises:
+        exercise = content.exercise(exercise_id)
+        assert "standing" not in exercise.positions
+        assert not any("stand up" in step.text.lower() for step in exercise.steps)
+
+
+def test_bedtime_standing_says_hold_on_for_every_exercise(driver: CoachDriver, en: Catalog) -> None:
+    driver.command("routine")
+    driver.tap("a", "prevent")
+    first = driver.tap("p", "standing")
+    walk_ = driver.finish()
+    headers = [t for t in [*first.texts, *walk_.texts] if t.startswith("<b>Exercise ")]
+    assert headers
+    assert all(en.text("note.hold_on") in header for header in headers)
+
+
+def test_each_step_is_its_own_message_with_next_pause_skip_stop(driver: CoachDriver) -> None:
+    first = driver.begin("calf", "bed")
+    assert first.labels == STEP_LABELS
+    assert [len(row) for row in first.keyboard] == [2, 2]
+    second = driver.tap("n")
+    assert len(second.says) == 1
+    assert second.text.startswith("<b>Step 2 of")
+    assert second.labels == STEP_LABELS
+    # Every step gets a fresh screen, so the previous step's buttons become stale.
+    assert first.keyboard[0][0].data != second.keyboard[0][0].data
+
+
+def test_a_step_without_a_timer_waits_for_next(
+    driver: CoachDriver, content: Content, en: Catalog
+) -> None:
+    driver.begin("calf", "bed")  # calf_stretch_towel: 30 s, 20 s, then a manual step
+    driver.fire()
+    reply = driver.fire()
+    assert reply.text.startswith("<b>Step 3 of 3</b>")
+    assert en.text("hint.manual") in reply.text
+    assert reply.timers == []
+    assert driver.state.timer is None
+    assert driver.state.phase == Phase.STEP
+
+
+def test_reps_are_shown(driver: CoachDriver, en: Catalog) -> None:
+    driver.begin("ankle", "sitting")  # toes_up: step 2 has 10 reps
+    reply = driver.fire()
+    assert en.text("hint.reps", reps=10) in reply.text
+
+
+def test_better_moves_to_the_next_exercise(
+    driver: CoachDriver, content: Content, en: Catalog
+) -> None:
+    driver.begin("foot", "sitting")
+    while driver.state.phase == Phase.STEP:
+        driver.tap("n")
+    reply = driver.tap("f", "better")
+    second = content.exercise(content.routine_for("relief", "foot", "sitting").exercises[1])
+    assert reply.texts[0] == en.text("better_next")
+    assert f"Exercise 2 of 3: {second.name}" in reply.texts[1]
+
+
+# -- skip -----------------------------------------------------------------------------------------
+def test_skip_goes_to_the_next_exercise_and_records_it(
+    driver: CoachDriver, content: Content
+) -> None:
+    driver.begin("calf", "sitting")
+    token = driver.state.timer.token if driver.state.timer else ""
+    reply = driver.tap("sk")
+    routine = content.routine_for("relief", "calf", "sitting")
+    assert [c.token for c in reply.cancels] == [token]
+    assert f"Exercise 2 of 3: {content.exercise(routine.exercises[1]).name}" in reply.texts[0]
+    assert driver.state.progress is not None
+    assert driver.state.progress.outcomes == ((routine.exercises[0], "skipped"),)
+
+
+def test_skip_kneeling_offers_the_seated_alternative(
+    driver: CoachDriver, content: Content, en: Catalog
+) -> None:
+    driver.begin("shin", "standing")
+    # Walk to child's pose, the kneeling finisher.
+    kneeling = content.exercise("childs_pose")
+    header = ""
+    for _ in range(50):
+        if driver.state.phase == Phase.ASK_FEELING:
+            reply = driver.tap("f", "better")
+        else:
+            reply = driver.tap("n")
+        header = next((t for t in reply.texts if t.startswith("<b>Exercise ")), header)
+        if kneeling.name in header:
+            break
+    assert kneeling.name in header
+    assert en.text("note.kneeling") in header
+    reply = driver.tap("sk")
+    alternative = content.exercise(kneeling.alternative or "")
+    assert f"Exercise 4 of 4: {alternative.name}" in reply.texts[0]
+    assert driver.state.progress is not None
+    assert driver.state.progress.exercise_id == alternative.id
+
+
+def test_skipping_the_last_relief_exercise_asks_how_it_is(driver: CoachDriver, en: Catalog) -> None:
+    driver.begin("calf", "standing")
+    for _ in range(2):
+        driver.tap("sk")
+    reply = driver.tap("sk")
+    assert reply.text == en.text("ask_feeling")
+    assert driver.state.phase == Phase.ASK_FEELING
+
+
+def test_skipping_the_whole_bedtime_routine_ends_it_once(driver: CoachDriver, en: Catalog) -> None:
+    driver.command("routine")
+    driver.tap("a", "prevent")
+    driver.tap("p", "sitting")
+    driver.tap("sk")
+    reply = driver.tap("sk")
+    assert reply.texts[0].startswith(en.text("prevention_done"))
+    assert [e.outcome for e in reply.episodes] == ["done"]
+    assert [o for _, o in reply.episodes[0].exercises] == ["skipped", "skipped"]
+    assert driver.state.phase == Phase.IDLE
+
+
+# -- stop -----------------------------------------------------------------------------------------
+def test_stop_button_ends_the_routine_and_logs_it(driver: CoachDriver, en: Catalog) -> None:
+    driver.begin("shin", "bed")
+    reply = driver.tap("x")
+    assert reply.notes == [en.text("stopped_note")]
+    assert reply.texts == [en.text("stopped")]
+    assert [e.outcome for e in reply.episodes] == ["stopped"]
+    assert reply.cancels
+    assert driver.state.phase == Phase.IDLE
+    assert driver.state.progress is None and driver.state.timer is None
+
+
+def test_stop_from_the_last_step_works_on_the_feeling_question(driver: CoachDriver) -> None:
+    driver.begin("ankle", "bed")
+    stop = driver.button_for("x")
+    while driver.state.phase == Phase.STEP:
+        stop = driver.button_for("x")
+        driver.tap("n")
+    assert driver.state.phase == Phase.ASK_FEELING
+    assert driver.state.screen != int(stop.data.split(".")[0])
+    reply = driver.press_data(stop.data)
+    assert [e.outcome for e in reply.episodes] == ["stopped"]
+    assert driver.state.progress is None

@@ -1,0 +1,240 @@
+"""The state row: to_dict/from_dict round trips, and unreadable rows start the chat afresh."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from bot.coach import (
+    ButtonPress,
+    ChatState,
+    Coach,
+    Command,
+    Media,
+    Phase,
+    Text,
+    TimerFired,
+    from_dict,
+    to_dict,
+)
+from bot.coach.state import SCHEMA, Progress, Timer
+from tests.auxil.coach_driver import T0, CoachDriver
+
+
+def through_json(state: ChatState) -> ChatState:
+    return from_dict(json.loads(json.dumps(to_dict(state))))
+
+
+def full_state() -> ChatState:
+    return ChatState(
+        phase=Phase.PAUSED,
+        screen=41,
+        known=True,
+        language="de",
+        timer_seq=7,
+        choice_mode="relief",
+        choice_area="shin",
+        last_area="calf",
+        last_position="standing",
+        progress=Progress(
+            mode="relief",
+            area="calf",
+            position="standing",
+            started_at=T0,
+            plan=("calf_stand_on_leg", "calf_wall_stretch", "walk_it_off"),
+            spare=("sit_down_and_massage",),
+            exercise=1,
+            step=2,
+            outcomes=(("calf_stand_on_leg", "same"),),
+            paused_remaining=12.5,
+        ),
+        timer=Timer(token="t7", due_at=T0 + timedelta(seconds=30), kind="step"),
+        extra={"note": "kept", "n": 3},
+    )
+
+
+def test_empty_state_round_trips() -> None:
+    assert through_json(ChatState()) == ChatState()
+
+
+def test_full_state_round_trips_through_json() -> None:
+    state = full_state()
+    data = to_dict(state)
+    assert data["schema"] == SCHEMA
+    assert isinstance(json.dumps(data), str)
+    assert through_json(state) == state
+
+
+def test_other_time_zones_keep_their_instant() -> None:
+    plus_two = timezone(timedelta(hours=2))
+    state = ChatState(
+        timer=Timer(token="t1", due_at=datetime(2025, 3, 30, 3, 0, tzinfo=plus_two), kind="checkin")
+    )
+    back = through_json(state)
+    assert back.timer is not None
+    assert back.timer.due_at == datetime(2025, 3, 30, 1, 0, tzinfo=UTC)
+
+
+def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
+    # roundtrip=True asserts equality after each event; this walk visits every phase.
+    driver = CoachDriver(coach, roundtrip=True)
+    driver.command("routine")
+    driver.start()
+    driver.tap("a", "calf")
+    driver.tap("p", "bed")
+    driver.tap("pa")
+    driver.tap("r")
+    while driver.state.phase == Phase.STEP:
+        driver.fire() if driver.state.timer else driver.tap("n")
+    driver.tap("f", "same")
+    driver.command("cancel")
+    driver.begin("foot", "sitting")
+    driver.finish("gone")
+    driver.fire()
+    assert driver.state.phase == Phase.CHECKIN
+    assert {reply.state.phase for reply in driver.history} == set(Phase)
+
+
+def test_none_and_empty_start_afresh() -> None:
+    assert from_dict(None) == ChatState()
+    assert from_dict({}) == ChatState()
+
+
+def good_row() -> dict[str, Any]:
+    return json.loads(json.dumps(to_dict(full_state())))
+
+
+def broken(**changes: Any) -> dict[str, Any]:
+    row = good_row()
+    for dotted, value in changes.items():
+        target = row
+        *path, last = dotted.split("__")
+        for part in path:
+            target = target[part]
+        target[last] = value
+    return row
+
+
+GARBAGE: list[Any] = [
+    [1, 2, 3],
+    "a string",
+    42,
+    {"phase": "dancing"},
+    {"phase": None},
+    {"screen": "abc"},
+    {"timer_seq": "x"},
+    {"progress": "yes"},
+    {"progress": [1]},
+    {"timer": [1]},
+    {"timer": {"token": "t1"}},
+    {"extra": 5},
+    {"extra": "ab"},
+    broken(progress__mode="sprint"),
+    broken(progress__position="upside down"),
+    broken(progress__started_at="yesterday"),
+    broken(progress__started_at=None),
+    broken(progress__started_at=12345),
+    broken(progress__started_at="2025-01-15T02:30:00"),  # naive: cannot be compared with now
+    broken(progress__plan=5),
+    broken(progress__plan=[]),
+    broken(progress__exercise=9),
+    broken(progress__exercise=-1),
+    broken(progress__step=-1),
+    broken(progress__outcomes=[[1, 2, 3]]),
+    broken(progress__paused_remaining="soon"),
+    broken(progress__paused_remaining=-5),
+    broken(timer__due_at="later"),
+    broken(timer__due_at=None),
+    broken(timer__due_at="2025-01-15T02:30:00"),
+]
+
+
+@pytest.mark.parametrize("row", GARBAGE, ids=[str(i) for i in range(len(GARBAGE))])
+def test_garbage_rows_start_afresh_without_raising(row: Any) -> None:
+    state = from_dict(row)
+    assert state.progress is None
+    assert state.timer is None
+    assert state.phase == Phase.IDLE
+
+
+def test_a_garbage_row_keeps_the_screen_counting_so_old_buttons_stay_stale() -> None:
+    state = from_dict(broken(progress__mode="sprint"))
+    assert state.screen == 42
+    assert state.known
+
+
+EVENTS = [
+    Command("start"),
+    Command("cancel"),
+    Text("next"),
+    Text("gone"),
+    Text("stop"),
+    Text("wait"),
+    ButtonPress("0.n"),
+    ButtonPress("0.r"),
+    ButtonPress("0.f.same"),
+    ButtonPress("0.x"),
+    Media("sticker"),
+    TimerFired("t1"),
+]
+
+
+@pytest.mark.parametrize("row", GARBAGE, ids=[str(i) for i in range(len(GARBAGE))])
+def test_the_coach_copes_with_whatever_a_garbage_row_becomes(coach: Coach, row: Any) -> None:
+    state = from_dict(row)
+    for event in EVENTS:
+        result = coach.handle(state, event, T0)
+        assert isinstance(result.state, ChatState)
+
+
+@pytest.mark.parametrize("phase", ["step", "paused", "ask_feeling"])
+def test_a_routine_phase_without_a_routine_is_idle(coach: Coach, phase: str) -> None:
+    state = from_dict(
+        {
+            "phase": phase,
+            "screen": 0,
+            "timer": {"token": "t1", "due_at": T0.isoformat(), "kind": "step"},
+        }
+    )
+    assert state.phase == Phase.IDLE
+    for event in EVENTS:  # "next" or the step's Next button must not crash a chat
+        coach.handle(state, event, T0)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"plan": ["renamed_exercise", "calf_wall_stretch"]},
+        {"spare": ["gone_from_content"]},
+        {"step": 40},
+        {"plan": ["calf_stand_on_leg", 7]},
+    ],
+)
+def test_a_routine_the_content_no_longer_has_starts_afresh(
+    coach: Coach, changes: dict[str, Any]
+) -> None:
+    row = good_row()
+    row["phase"] = "step"
+    row["progress"].update(changes)
+    state = from_dict(row)
+    assert state.progress is not None  # from_dict cannot know the content; the coach does
+    for event in EVENTS:
+        result = coach.handle(state, event, T0 + timedelta(minutes=1))
+        assert result.state.progress is None, event
+    # "next" on such a row is read as idle words, not as a step to advance.
+    result = coach.handle(state, Text("next"), T0)
+    assert result.state.phase == Phase.IDLE
+
+
+def test_a_good_row_is_used_as_is(coach: Coach) -> None:
+    row = good_row()
+    row["phase"] = "step"
+    row["progress"]["paused_remaining"] = None
+    state = from_dict(row)
+    assert state.progress is not None
+    result = coach.handle(state, Text("next"), T0)
+    assert result.state.progress is not None
+    assert result.state.progress.step == 3

@@ -1,0 +1,281 @@
+"""/start, the two quick questions, /routine and the plain commands."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.coach import COMMANDS, Coach, LogEpisode, Phase, Say
+from bot.content import AREAS, POSITIONS, Catalog, Content
+from tests.auxil.coach_driver import CoachDriver
+
+AREA_LABELS = [
+    "Ankle",
+    "Foot / toes / arch",
+    "Calf",
+    "Shin",
+    "No cramp now — help me prevent night cramps",
+]
+POSITION_LABELS = ["In bed", "Sitting", "Standing"]
+
+
+def test_start_greets_warns_and_asks_whats_cramping(driver: CoachDriver, en: Catalog) -> None:
+    reply = driver.start()
+    assert len(reply.says) == 1
+    text = reply.text
+    assert text.startswith(en.text("welcome"))
+    assert "not a doctor" in text and "medical advice" in text
+    assert "/help" in text
+    assert "What's cramping?" in text
+    assert reply.labels == AREA_LABELS
+    assert driver.state.phase == Phase.ASK_AREA
+    assert driver.state.known
+
+
+def test_area_buttons_sit_two_to_a_row(driver: CoachDriver) -> None:
+    reply = driver.start()
+    assert [len(row) for row in reply.keyboard] == [2, 2, 1]
+
+
+def test_returning_user_is_greeted_as_returning(driver: CoachDriver, en: Catalog) -> None:
+    first = driver.start()
+    second = driver.start()
+    assert first.text.startswith(en.text("welcome"))
+    assert second.text.startswith(en.text("welcome_back"))
+    assert en.text("welcome") not in second.text
+    assert second.labels == AREA_LABELS
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_choosing_an_area_asks_for_the_position(driver: CoachDriver, area: str) -> None:
+    driver.start()
+    reply = driver.tap("a", area)
+    assert "Where are you right now?" in reply.text
+    assert reply.labels == POSITION_LABELS
+    assert driver.state.phase == Phase.ASK_POSITION
+    assert driver.state.choice_area == area
+
+
+def test_prevent_asks_where_the_stretches_happen(driver: CoachDriver, en: Catalog) -> None:
+    driver.start()
+    reply = driver.press("No cramp now — help me prevent night cramps")
+    assert reply.text == en.text("ask_position_prevention")
+    assert reply.labels == POSITION_LABELS
+    assert driver.state.choice_mode == "prevention"
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+@pytest.mark.parametrize("area", AREAS)
+def test_first_instruction_comes_two_taps_after_start(
+    driver: CoachDriver, content: Content, area: str, position: str
+) -> None:
+    driver.start()
+    driver.tap("a", area)  # tap 1
+    reply = driver.tap("p", position)  # tap 2
+    routine = content.routine_for("relief", area, position)  # type: ignore[arg-type]
+    first = content.exercise(routine.exercises[0])
+    assert driver.state.phase == Phase.STEP
+    header, step = reply.texts[0], reply.texts[-1]
+    assert f"Exercise 1 of {len(routine.exercises)}: {first.name}" in header
+    assert step.startswith(f"<b>Step 1 of {len(first.steps)}</b>")
+    assert first.steps[0].text in step
+    # A real instruction with a hold or a duration, and the follow-up that goes with it.
+    wait = first.steps[0].wait_seconds
+    assert wait is not None
+    assert [(t.due_at - driver.now).total_seconds() for t in reply.timers] == [wait]
+    assert f"about {wait} " in step
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_standing_always_says_hold_on(driver: CoachDriver, en: Catalog, area: str) -> None:
+    reply = driver.begin(area, "standing")
+    assert en.text("note.hold_on") in reply.texts[0]
+    assert "hold on" in reply.text.lower()
+
+
+@pytest.mark.parametrize("area", AREAS)
+@pytest.mark.parametrize("position", ["bed", "sitting"])
+def test_not_standing_has_no_hold_on_note(
+    driver: CoachDriver, en: Catalog, area: str, position: str
+) -> None:
+    reply = driver.begin(area, position)
+    assert en.text("note.hold_on") not in reply.text
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_in_bed_the_night_safety_comes_first_and_nothing_asks_to_stand(
+    driver: CoachDriver, content: Content, area: str
+) -> None:
+    reply = driver.begin(area, "bed")
+    assert content.safety["night_safety"].text in reply.texts[0]
+    routine = content.routine_for("relief", area, "bed")  # type: ignore[arg-type]
+    for exercise_id in routine.exercises:  # the main plan; alternates come only on request
+        exercise = content.exercise(exercise_id)
+        assert "bed" in exercise.positions
+        assert "standing" not in exercise.positions, exercise_id
+    first = content.exercise(routine.exercises[0])
+    assert not any("stand" in step.text.lower() for step in first.steps)
+
+
+def test_night_safety_is_said_once_not_for_every_exercise(
+    driver: CoachDriver, content: Content
+) -> None:
+    driver.begin("calf", "bed")
+    walk = driver.finish("better")
+    night = content.safety["night_safety"].text
+    assert night in driver.history[2].text
+    assert not any(night in text for text in walk.texts)
+
+
+def test_a_position_before_an_area_cannot_start_a_routine(driver: CoachDriver) -> None:
+    driver.start()
+    reply = driver.press_data(f"{driver.state.screen}.p.bed")  # wrong question for this screen
+    assert driver.state.phase == Phase.ASK_AREA
+    assert reply.says == []
+    assert reply.notes
+
+
+# -- /routine -------------------------------------------------------------------------------------
+def test_routine_menu_for_a_new_user_has_areas_and_bedtime(driver: CoachDriver) -> None:
+    reply = driver.command("routine")
+    assert "Which routine" in reply.text
+    assert reply.labels == [
+        "Ankle",
+        "Foot / toes / arch",
+        "Calf",
+        "Shin",
+        "Bedtime stretch (3 min)",
+    ]
+    assert not any(label.startswith("Again") for label in reply.labels)
+    assert driver.state.phase == Phase.ROUTINE_MENU
+
+
+def test_routine_menu_repeats_the_last_area_in_one_tap(
+    driver: CoachDriver, content: Content
+) -> None:
+    driver.begin("calf", "sitting")
+    driver.finish("better")
+    menu = driver.command("routine")
+    assert menu.labels[0] == "Again: Calf"
+    reply = driver.press("Again: Calf")
+    routine = content.routine_for("relief", "calf", "sitting")
+    assert driver.state.phase == Phase.STEP
+    assert driver.state.progress is not None
+    assert driver.state.progress.area == "calf"
+    assert driver.state.progress.position == "sitting"
+    assert content.exercise(routine.exercises[0]).name in reply.texts[0]
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_again_label_names_each_area(driver: CoachDriver, en: Catalog, area: str) -> None:
+    driver.begin(area, "bed")
+    driver.command("cancel")
+    menu = driver.command("routine")
+    assert menu.labels[0] == f"Again: {en.text(f'area.{area}')}"
+    assert menu.labels[0] == f"Again: {area.capitalize()}"
+
+
+def test_routine_menu_area_asks_the_position(driver: CoachDriver) -> None:
+    driver.command("routine")
+    reply = driver.press("Shin")
+    assert reply.labels == POSITION_LABELS
+    assert driver.state.choice_area == "shin"
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_routine_menu_bedtime_starts_the_prevention_routine(
+    driver: CoachDriver, content: Content, en: Catalog, position: str
+) -> None:
+    driver.command("routine")
+    driver.press("Bedtime stretch (3 min)")
+    reply = driver.tap("p", position)
+    routine = content.routine_for("prevention", None, position)  # type: ignore[arg-type]
+    assert reply.texts[0] == en.text("prevention_intro")
+    assert "3 minutes" in reply.texts[0]
+    assert f"Exercise 1 of {len(routine.exercises)}" in reply.texts[1]
+    assert driver.state.progress is not None
+    assert driver.state.progress.mode == "prevention"
+
+
+def test_routine_abandons_a_running_routine_and_logs_it(driver: CoachDriver) -> None:
+    driver.begin("foot", "sitting")
+    reply = driver.command("routine")
+    assert [e.outcome for e in reply.episodes] == ["abandoned"]
+    assert driver.state.progress is None
+    assert driver.state.timer is None
+    assert reply.cancels
+
+
+# -- the plain commands ---------------------------------------------------------------------------
+def test_help_lists_commands_and_warning_signs(driver: CoachDriver, content: Content) -> None:
+    reply = driver.command("help")
+    for name in COMMANDS:
+        assert f"/{name}" in reply.text
+    assert content.safety["red_flags_summary"].text in reply.text
+    assert driver.state.phase == Phase.IDLE
+
+
+def test_help_mid_routine_keeps_the_routine(driver: CoachDriver) -> None:
+    driver.begin("calf", "bed")
+    before = driver.state
+    reply = driver.command("help")
+    assert driver.state == before
+    assert reply.timers == [] and reply.cancels == []
+
+
+def test_privacy_says_what_is_stored(driver: CoachDriver, en: Catalog) -> None:
+    reply = driver.command("privacy")
+    assert reply.texts == [en.text("privacy")]
+    assert "store" in reply.text
+
+
+def test_cancel_mid_routine_stops_routine_and_timers(driver: CoachDriver, en: Catalog) -> None:
+    driver.begin("calf", "bed")
+    token = driver.state.timer.token if driver.state.timer else None
+    assert token is not None
+    reply = driver.command("cancel")
+    assert reply.texts == [en.text("cancelled")]
+    assert "stopped" in reply.text
+    assert [c.token for c in reply.cancels] == [token]
+    assert [e.outcome for e in reply.episodes] == ["cancelled"]
+    assert driver.state.phase == Phase.IDLE
+    assert driver.state.progress is None and driver.state.timer is None
+
+
+def test_cancel_with_nothing_running_says_so(driver: CoachDriver, en: Catalog) -> None:
+    reply = driver.command("cancel")
+    assert reply.texts == [en.text("cancel_nothing")]
+    assert reply.episodes == [] and reply.cancels == []
+
+
+def test_cancel_during_the_questions_clears_the_choice(driver: CoachDriver, en: Catalog) -> None:
+    driver.start()
+    driver.tap("a", "shin")
+    reply = driver.command("cancel")
+    assert reply.texts == [en.text("cancelled")]
+    assert driver.state.phase == Phase.IDLE
+    assert driver.state.choice_area is None and driver.state.choice_mode is None
+
+
+def test_start_mid_routine_abandons_it(driver: CoachDriver) -> None:
+    driver.begin("ankle", "sitting")
+    reply = driver.start()
+    assert [e.outcome for e in reply.episodes] == ["abandoned"]
+    assert driver.state.phase == Phase.ASK_AREA
+    assert reply.cancels
+
+
+def test_language_falls_back_to_english(coach: Coach, en: Catalog) -> None:
+    driver = CoachDriver(coach, language="de-AT")
+    reply = driver.start()
+    assert driver.state.language == "de-AT"
+    assert reply.text.startswith(en.text("welcome"))
+
+
+def test_every_action_is_plain_data(driver: CoachDriver) -> None:
+    driver.begin("calf", "bed")
+    driver.finish("gone")
+    kinds = {type(action).__name__ for reply in driver.history for action in reply.actions}
+    assert {"Say", "StartTimer", "CancelTimer", "LogEpisode"} <= kinds
+    episodes = [a for r in driver.history for a in r.actions if isinstance(a, LogEpisode)]
+    assert len(episodes) == 1
+    assert all(isinstance(s, Say) for r in driver.history for s in r.says)

@@ -1,0 +1,190 @@
+"""Settings: defaults, validation, and one readable line per bad variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import (
+    DEFAULT_BASE_URL,
+    DEFAULT_CONTENT_DIR,
+    DEFAULT_DATA_DIR,
+    Settings,
+    describe_error,
+)
+
+VARIABLES = (
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_BASE_URL",
+    "DATABASE_URL",
+    "DATA_DIR",
+    "CONTENT_DIR",
+    "ROUTINE_TIME_SCALE",
+    "CHECKIN_MINUTES",
+    "LOG_LEVEL",
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer's .env and no exported variable leaks into these tests."""
+    monkeypatch.chdir(tmp_path)
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def error_for(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> str:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    return describe_error(caught.value)
+
+
+def test_defaults() -> None:
+    settings = Settings()
+    assert settings.telegram_bot_token is None
+    assert settings.telegram_base_url == DEFAULT_BASE_URL == "https://api.telegram.org/bot"
+    assert settings.database_url is None
+    assert settings.data_dir == DEFAULT_DATA_DIR
+    assert settings.content_dir == DEFAULT_CONTENT_DIR
+    assert settings.routine_time_scale == 1.0
+    assert settings.checkin_minutes == 15.0
+    assert settings.log_level == "INFO"
+
+
+def test_the_default_content_dir_is_the_repositorys() -> None:
+    assert (DEFAULT_CONTENT_DIR / "exercises.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("0.1", 0.1), ("1", 1.0), ("2.5", 2.5), ("1e-3", 0.001)]
+)
+def test_a_positive_time_scale(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: float
+) -> None:
+    monkeypatch.setenv("ROUTINE_TIME_SCALE", value)
+    assert Settings().routine_time_scale == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "NaN", "abc", "inf", "-0.0", ""])
+def test_a_time_scale_that_is_not_positive_is_refused(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    message = error_for(monkeypatch, "ROUTINE_TIME_SCALE", value)
+    assert "\n" not in message
+    assert message.startswith("Invalid setting ROUTINE_TIME_SCALE:")
+    assert "Traceback" not in message
+
+
+def test_the_time_scale_message_says_what_is_wanted(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = error_for(monkeypatch, "ROUTINE_TIME_SCALE", "0")
+    assert "greater than 0" in message
+
+
+def test_the_time_scale_is_read_case_insensitively(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("routine_time_scale", "0.5")
+    assert Settings().routine_time_scale == 0.5
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("debug", "DEBUG"),
+        (" warning ", "WARNING"),
+        ("Info", "INFO"),
+        ("ERROR", "ERROR"),
+        ("critical", "CRITICAL"),
+    ],
+)
+def test_log_level_is_normalised(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: str
+) -> None:
+    monkeypatch.setenv("LOG_LEVEL", value)
+    assert Settings().log_level == expected
+
+
+@pytest.mark.parametrize("value", ["verbose", "TRACE", "", "10"])
+def test_an_unknown_log_level_is_refused(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    message = error_for(monkeypatch, "LOG_LEVEL", value)
+    assert message.startswith("Invalid setting LOG_LEVEL:")
+    assert "DEBUG" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\t"])
+def test_a_blank_token_is_none(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", value)
+    assert Settings().telegram_bot_token is None
+
+
+def test_a_token_is_trimmed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", " 123:abc \n")
+    assert Settings().telegram_bot_token == "123:abc"
+
+
+def test_a_base_url_must_be_http(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = error_for(monkeypatch, "TELEGRAM_BASE_URL", "api.telegram.org/bot")
+    assert message.startswith("Invalid setting TELEGRAM_BASE_URL:")
+    monkeypatch.setenv("TELEGRAM_BASE_URL", " http://127.0.0.1:8081/bot ")
+    assert Settings().telegram_base_url == "http://127.0.0.1:8081/bot"
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "abc"])
+def test_checkin_minutes_must_be_positive(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    assert error_for(monkeypatch, "CHECKIN_MINUTES", value).startswith(
+        "Invalid setting CHECKIN_MINUTES:"
+    )
+
+
+def test_one_line_per_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ROUTINE_TIME_SCALE", "-1")
+    monkeypatch.setenv("LOG_LEVEL", "loud")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    lines = describe_error(caught.value).splitlines()
+    assert len(lines) == 2
+    assert sorted(line.split(":")[0] for line in lines) == [
+        "Invalid setting LOG_LEVEL",
+        "Invalid setting ROUTINE_TIME_SCALE",
+    ]
+
+
+def test_dotenv_in_the_working_directory_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=debug\nROUTINE_TIME_SCALE=0.25\n", encoding="utf-8")
+    settings = Settings()
+    assert settings.log_level == "DEBUG"
+    assert settings.routine_time_scale == 0.25
+
+
+def test_the_environment_wins_over_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=debug\n", encoding="utf-8")
+    monkeypatch.setenv("LOG_LEVEL", "error")
+    assert Settings().log_level == "ERROR"
+
+
+def test_a_bad_value_in_dotenv_is_named_too(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ROUTINE_TIME_SCALE=0\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        Settings()
+    assert "ROUTINE_TIME_SCALE" in describe_error(caught.value)
+
+
+def test_the_default_database_is_a_sqlite_file_in_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    data = tmp_path / "somewhere" / "data"
+    monkeypatch.setenv("DATA_DIR", str(data))
+    monkeypatch.setenv("DATABASE_URL", "")
+    url = Settings().resolved_database_url()
+    assert url == f"sqlite+aiosqlite:///{data / 'crampcoach.sqlite3'}"
+    assert data.is_dir()
+
+
+def test_an_explicit_database_url_is_used_as_is(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "unused"))
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u@127.0.0.1/db")
+    assert Settings().resolved_database_url() == "postgresql+asyncpg://u@127.0.0.1/db"
+    assert not (tmp_path / "unused").exists()
