@@ -1,0 +1,81 @@
+"""Small user-side actions for end-to-end tests: tap a button by its label, wait for a reply."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.e2e.fake_bot_api import FakeBotApi
+
+
+def texts(api: FakeBotApi, chat_id: int) -> list[str]:
+    return [message.text or "" for message in api.messages(chat_id)]
+
+
+def find_button(api: FakeBotApi, chat_id: int, label: str) -> tuple[int, str]:
+    """The newest message carrying a button with this label: (message id, callback data)."""
+    for message in reversed(api.messages(chat_id)):
+        for text, data in message.buttons:
+            if text == label and data is not None:
+                return message.message_id, data
+    raise AssertionError(f"no button {label!r} in chat {chat_id}; sent: {texts(api, chat_id)}")
+
+
+async def tap(api: FakeBotApi, chat_id: int, label: str, expect: int = 1) -> str:
+    """Press a button; wait until the press was answered (the spinner stopped) and `expect`
+    more messages arrived."""
+    message_id, data = find_button(api, chat_id, label)
+    before = len(api.messages(chat_id))
+    query_id = api.push_callback(chat_id, data, message_id=message_id)
+    await api.wait_for_callback_answer(query_id)
+    if expect:
+        await api.wait_for_messages(chat_id, before + expect)
+    return query_id
+
+
+async def say(api: FakeBotApi, chat_id: int, text: str, expect: int = 1) -> list[Any]:
+    """Send text and wait for `expect` more bot messages in that chat."""
+    before = len(api.messages(chat_id))
+    api.push_text(chat_id, text)
+    return (await api.wait_for_messages(chat_id, before + expect))[before:]
+
+
+async def next_message(api: FakeBotApi, chat_id: int, within: float = 5.0) -> Any:
+    before = len(api.messages(chat_id))
+    return (await api.wait_for_messages(chat_id, before + 1, timeout=within))[before]
+
+
+async def quiet_for(api: FakeBotApi, chat_id: int, seconds: float) -> None:
+    """Assert that the bot sends nothing to this chat for a while (e.g. after /cancel)."""
+    before = len(api.messages(chat_id))
+    await asyncio.sleep(seconds)
+    assert len(api.messages(chat_id)) == before, texts(api, chat_id)[before:]
+
+
+async def settle(api: FakeBotApi, chat_id: int, quiet: float = 0.15) -> Any:
+    """The last message once the bot has finished its burst (a header and a step come together)."""
+    count = len(api.messages(chat_id))
+    while True:
+        await asyncio.sleep(quiet)
+        now = len(api.messages(chat_id))
+        if now == count:
+            return api.messages(chat_id)[-1]
+        count = now
+
+
+async def drive_routine(api: FakeBotApi, chat_id: int, feeling: str, limit: int = 80) -> str:
+    """Follow a routine to its end the way a person would: wait for timed steps, tap Next on
+    untimed ones, answer every "How is the cramp now?" with `feeling`. Returns the last text."""
+    for _ in range(limit):
+        last = await settle(api, chat_id)
+        text = last.text or ""
+        labels = [label for label, _ in last.buttons]
+        if "How is the cramp now?" in text:
+            await tap(api, chat_id, feeling)
+        elif "Tap Next when you" in text and "Next ▶" in labels:
+            await tap(api, chat_id, "Next ▶")
+        elif "Next ▶" in labels:  # a hold or duration: the bot moves on by itself
+            await next_message(api, chat_id)
+        else:
+            return text
+    raise AssertionError(f"routine did not end within {limit} moves: {texts(api, chat_id)}")

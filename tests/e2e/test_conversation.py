@@ -1,0 +1,294 @@
+"""The whole conversation through the real PTB Application, over HTTP, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.content import Content
+from bot.storage import episodes_for, is_blocked
+from tests.e2e.conftest import RunningBot
+from tests.e2e.fake_bot_api import FakeBotApi
+from tests.e2e.helpers import drive_routine, next_message, quiet_for, say, settle, tap, texts
+
+CHAT = 424242
+
+
+async def _episodes(bot: RunningBot, chat_id: int) -> list[tuple[str | None, str | None, str]]:
+    assert bot.service is not None
+    async with bot.service.sessions() as session:
+        return [(e.area, e.position, e.outcome) for e in await episodes_for(session, chat_id)]
+
+
+def _no_rejections(api: FakeBotApi) -> None:
+    assert api.rejected == [], [(r.method, r.status, r.description) for r in api.rejected]
+
+
+async def test_start_to_wrap_up_with_timed_follow_ups(api: FakeBotApi, bot: RunningBot) -> None:
+    (welcome,) = await say(api, CHAT, "/start")
+    assert "What's cramping?" in welcome.text
+    assert "not a doctor" in welcome.text and "/help" in welcome.text
+    assert [label for label, _ in welcome.buttons] == [
+        "Ankle",
+        "Foot / toes / arch",
+        "Calf",
+        "Shin",
+        "No cramp now — help me prevent night cramps",
+    ]
+
+    await tap(api, CHAT, "Calf")
+    position = await settle(api, CHAT)
+    assert "Where are you right now?" in position.text
+    await tap(api, CHAT, "In bed", expect=2)
+    # Two taps after /start: the exercise header and the first real instruction.
+    header, step = (await api.wait_for_messages(CHAT, 4))[2:4]
+    assert "Exercise 1 of 3" in header.text
+    assert "Step 1 of" in step.text and "toes" in step.text
+    assert [label for label, _ in step.buttons] == ["Next ▶", "Pause", "Skip exercise", "Stop"]
+
+    # The first step is a hold: the next step arrives with no input from the user.
+    follow_up = await next_message(api, CHAT)
+    assert "Step 2 of" in follow_up.text
+
+    ending = await drive_routine(api, CHAT, feeling="Better")
+    assert "easing off" in ending
+    sent = texts(api, CHAT)
+    assert any("Exercise 2 of 3" in t for t in sent)
+    assert any("Exercise 3 of 3" in t for t in sent)
+    assert sum("How is the cramp now?" in t for t in sent) == 3
+
+    # The check-in comes by itself, silently, and its buttons work.
+    checkin = await next_message(api, CHAT)
+    assert "still gone" in checkin.text
+    request = await api.wait_for_request(
+        "sendMessage", lambda r: "still gone" in str(r.params.get("text", ""))
+    )
+    assert str(request.params.get("disable_notification")).lower() == "true"
+    await tap(api, CHAT, "Still gone")
+    assert "Glad to hear it" in (await settle(api, CHAT)).text
+
+    assert await _episodes(bot, CHAT) == [("calf", "bed", "better")]
+    _no_rejections(api)
+    commands = {c["command"] for c in api.commands} if api.commands else set()
+    assert commands == {"start", "routine", "help", "cancel", "privacy"}
+
+
+async def test_gone_and_worse(api: FakeBotApi, bot: RunningBot) -> None:
+    await say(api, CHAT, "/start")
+    await tap(api, CHAT, "Foot / toes / arch")
+    await tap(api, CHAT, "Sitting", expect=2)
+    assert "Gone" in await _until_feeling(api)
+    await tap(api, CHAT, "Gone 🎉")
+    assert "it's gone" in (await settle(api, CHAT)).text
+
+    await say(api, CHAT, "/start", expect=1)
+    await tap(api, CHAT, "Shin")
+    await tap(api, CHAT, "Standing", expect=2)
+    header, step = texts(api, CHAT)[-2:]
+    assert "something steady" in header
+    assert "hold on" in step.lower()
+    await _until_feeling(api)
+    await tap(api, CHAT, "Worse")
+    worse = (await settle(api, CHAT)).text
+    assert "stopped the routine" in worse
+    assert await _episodes(bot, CHAT) == [
+        ("foot", "sitting", "gone"),
+        ("shin", "standing", "worse"),
+    ]
+    _no_rejections(api)
+
+
+async def _until_feeling(api: FakeBotApi) -> str:
+    for _ in range(40):
+        last = await settle(api, CHAT)
+        if "How is the cramp now?" in last.text:
+            return " ".join(label for label, _ in last.buttons)
+        labels = [label for label, _ in last.buttons]
+        if "Tap Next when you" in last.text and "Next ▶" in labels:
+            await tap(api, CHAT, "Next ▶")
+    raise AssertionError(texts(api, CHAT))
+
+
+async def test_routine_command_runs_the_bedtime_stretch(api: FakeBotApi, bot: RunningBot) -> None:
+    (menu,) = await say(api, CHAT, "/routine")
+    labels = [label for label, _ in menu.buttons]
+    assert "Bedtime stretch (3 min)" in labels and "Calf" in labels
+    await tap(api, CHAT, "Bedtime stretch (3 min)")
+    await tap(api, CHAT, "In bed", expect=2)
+    ending = await drive_routine(api, CHAT, feeling="Better")
+    assert "All done" in ending
+    assert await _episodes(bot, CHAT) == [(None, "bed", "done")]
+
+    # After a relief routine, /routine offers it again with one tap.
+    await say(api, CHAT, "/start")
+    await tap(api, CHAT, "Ankle")
+    await tap(api, CHAT, "Sitting", expect=2)
+    await say(api, CHAT, "/cancel")
+    (menu,) = await say(api, CHAT, "/routine")
+    assert "Again: Ankle" in [label for label, _ in menu.buttons]
+    await tap(api, CHAT, "Again: Ankle", expect=2)
+    header, step = texts(api, CHAT)[-2:]
+    assert "Exercise 1 of 3" in header
+    assert "Step 1 of" in step
+    _no_rejections(api)
+
+
+async def test_cancel_stops_the_routine_and_its_timers(api: FakeBotApi, bot: RunningBot) -> None:
+    await say(api, CHAT, "/start")
+    await tap(api, CHAT, "Calf")
+    await tap(api, CHAT, "Sitting", expect=2)
+    await settle(api, CHAT, quiet=0.05)
+    (reply,) = await say(api, CHAT, "/cancel")
+    assert "Cancelled" in reply.text
+    await quiet_for(api, CHAT, 0.8)  # longer than the pending hold
+    (reply,) = await say(api, CHAT, "/cancel")
+    assert "nothing to cancel" in reply.text
+    assert await _episodes(bot, CHAT) == [("calf", "sitting", "cancelled")]
+    _no_rejections(api)
+
+
+async def test_help_and_privacy(api: FakeBotApi, bot: RunningBot) -> None:
+    (help_text,) = await say(api, CHAT, "/help")
+    assert "/routine" in help_text.text and "doctor" in help_text.text
+    (privacy,) = await say(api, CHAT, "/privacy")
+    assert "What I store" in privacy.text
+    _no_rejections(api)
+
+
+async def test_bad_input_gets_kind_replies(api: FakeBotApi, bot: RunningBot) -> None:
+    await say(api, CHAT, "/start")
+    replies = await say(api, CHAT, "purple elephants", expect=2)
+    assert "didn't catch that" in replies[0].text
+    assert "What's cramping?" in replies[1].text and replies[1].buttons
+
+    for push, expected in (
+        (api.push_sticker, "sticker"),
+        (api.push_photo, "photos"),
+        (api.push_voice, "voice"),
+    ):
+        before = len(api.messages(CHAT))
+        push(CHAT)
+        reply = (await api.wait_for_messages(CHAT, before + 2))[before]
+        assert expected in reply.text
+
+    unknown, again = await say(api, CHAT, "/dance", expect=2)
+    assert "don't know that command" in unknown.text
+    assert "What's cramping?" in again.text
+
+    huge = "my calf " + "a" * 4992
+    assert len(huge) == 5000
+    replies = await say(api, CHAT, huge)
+    assert "Where are you right now?" in replies[0].text
+
+    # A button from an old message: answered with a note, nothing else happens.
+    first_message = api.messages(CHAT)[0]
+    _, old_data = next((label, data) for label, data in first_message.buttons if label == "Shin")
+    before = len(api.messages(CHAT))
+    query = api.push_callback(CHAT, old_data, message_id=first_message.message_id)
+    answer = await api.wait_for_callback_answer(query)
+    assert "earlier message" in str(answer.get("text"))
+    await quiet_for(api, CHAT, 0.3)
+    assert len(api.messages(CHAT)) == before
+
+    # Nonsense callback data (not ours) is answered too.
+    query = api.push_callback(CHAT, "garbage", message_id=first_message.message_id)
+    assert "earlier message" in str((await api.wait_for_callback_answer(query)).get("text"))
+
+    # A red flag in free text gets the warning, not a stretch.
+    (warning,) = await say(api, CHAT, "my calf is swollen and warm to the touch")
+    assert "clot" in warning.text.lower() or "same day" in warning.text.lower()
+    _no_rejections(api)
+
+
+async def test_group_chats_are_pointed_to_a_private_chat(api: FakeBotApi, bot: RunningBot) -> None:
+    group = -100500
+    before = len(api.messages(group))
+    api.push_group_text(group, "/start")
+    (reply,) = (await api.wait_for_messages(group, before + 1))[before:]
+    assert "private chat" in reply.text
+    _no_rejections(api)
+
+
+async def test_restart_in_the_middle_of_a_routine(
+    api: FakeBotApi, content: Content, database_file: str
+) -> None:
+    # Slower holds, so the follow-up is still pending while the bot is down.
+    first = RunningBot(api=api, content=content, database_url=database_file, time_scale=0.05)
+    await first.start()
+    try:
+        await say(api, CHAT, "/start")
+        await tap(api, CHAT, "Calf")
+        await tap(api, CHAT, "In bed", expect=2)
+        await api.wait_for_messages(CHAT, 4)
+        assert "Step 1 of" in texts(api, CHAT)[-1]
+    finally:
+        await first.stop()
+    count_when_stopped = len(api.messages(CHAT))
+
+    second = RunningBot(api=api, content=content, database_url=database_file, time_scale=0.05)
+    await second.start()
+    try:
+        follow_up = (await api.wait_for_messages(CHAT, count_when_stopped + 1, timeout=8))[-1]
+        assert "Step 2 of" in follow_up.text
+        # The routine goes on after the restart, and the follow-up was sent once, not twice.
+        await asyncio.sleep(1.2)
+        assert sum("Step 2 of" in t for t in texts(api, CHAT)) == 1
+        ending = await drive_routine(api, CHAT, feeling="Gone 🎉")
+        assert "it's gone" in ending
+    finally:
+        await second.stop()
+    _no_rejections(api)
+
+
+async def test_flood_limit_429_is_waited_out_and_sent_once(
+    api: FakeBotApi, bot: RunningBot
+) -> None:
+    api.fail_next(
+        "sendMessage", status=429, description="Too Many Requests: retry after 1", retry_after=1
+    )
+    api.push_text(CHAT, "/start")
+    await api.wait_for_messages(CHAT, 1, timeout=8)
+    await asyncio.sleep(0.3)
+    assert sum("What's cramping?" in t for t in texts(api, CHAT)) == 1
+    _no_rejections(api)
+
+
+async def test_server_error_is_retried(api: FakeBotApi, bot: RunningBot) -> None:
+    api.fail_next("sendMessage", status=502, description="Bad Gateway")
+    api.push_text(CHAT, "/start")
+    await api.wait_for_messages(CHAT, 1, timeout=8)
+    await asyncio.sleep(0.3)
+    assert sum("What's cramping?" in t for t in texts(api, CHAT)) == 1
+    _no_rejections(api)
+
+
+async def test_blocked_user_is_marked_and_unmarked(api: FakeBotApi, bot: RunningBot) -> None:
+    assert bot.service is not None
+    await say(api, CHAT, "/start")
+    api.block_chat(CHAT)
+    api.push_text(CHAT, "/help")
+    await api.wait_for_request("sendMessage", lambda r: r.status == 403)
+    for _ in range(100):
+        async with bot.service.sessions() as session:
+            if await is_blocked(session, CHAT):
+                break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("a 403 did not mark the user as blocked")
+
+    api.unblock_chat(CHAT)
+    api.push_my_chat_member(CHAT, "kicked", "member")
+    for _ in range(100):
+        async with bot.service.sessions() as session:
+            if not await is_blocked(session, CHAT):
+                break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("my_chat_member 'member' did not unblock the user")
+    api.push_my_chat_member(CHAT, "member", "kicked")
+    for _ in range(100):
+        async with bot.service.sessions() as session:
+            if await is_blocked(session, CHAT):
+                break
+        await asyncio.sleep(0.02)
+    else:
+        raise AssertionError("my_chat_member 'kicked' did not mark the user as blocked")
