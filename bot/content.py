@@ -315,6 +315,11 @@ def _cross_check(
                     f"{routines_path}: {routine.id}: {exercise_id!r} points the toes, which can "
                     "set off a calf or foot cramp"
                 )
+            if routine.area is not None and routine.area not in exercise.areas:
+                raise ContentError(
+                    f"{routines_path}: {routine.id}: {exercise_id!r} does not list "
+                    f"{routine.area} in its areas"
+                )
         for position in routine.positions:
             key = (routine.mode, routine.area, position)
             if key in index:

@@ -689,3 +689,12 @@ def test_a_button_label_that_is_too_long(copy: Path) -> None:
     edit_yaml(path, lambda d: d["buttons"].update(next="N" * 65))
     message = load_error(copy)
     assert str(path) in message and "next" in message
+
+
+def test_an_exercise_must_list_the_area_of_its_routine(copy: Path) -> None:
+    edit_yaml(
+        copy / "exercises.yaml", lambda d: exercise_named(d, "shin_massage").update(areas=["calf"])
+    )
+    message = load_error(copy)
+    assert "routines.yaml" in message
+    assert "'shin_massage' does not list shin" in message

@@ -232,12 +232,11 @@ def _timer(turn: Turn, token: str) -> None:
     timer = turn.state.timer
     if timer is None or timer.token != token:
         return  # the user already moved on; this follow-up no longer applies
+    turn.update(timer=None)  # it has fired: nothing left to cancel
     if timer.kind == "step" and turn.state.phase == Phase.STEP and turn.state.progress:
         routine.advance(turn)
     elif timer.kind == "checkin" and turn.state.phase == Phase.IDLE:
         routine.checkin_due(turn)
-    else:
-        turn.update(timer=None)
 
 
 # -- free text and media ---------------------------------------------------------------------
@@ -282,8 +281,8 @@ def _text(turn: Turn, text: str) -> None:
     intents = find_intents(text, turn.catalog.intents)
     stop_flags = [STOP_FLAGS[i] for i in intents if i in STOP_FLAGS]
     if stop_flags:
-        if turn.state.progress is not None:
-            routine.stop(turn, "red_flag")
+        # Ends a routine, and a pending check-in too: the next step is a doctor, not a stretch.
+        routine.stop(turn, "red_flag")
         turn.update(phase=Phase.IDLE, choice_mode=None, choice_area=None)
         turn.say(*(turn.safety(key) for key in dict.fromkeys(stop_flags)))
         return

@@ -192,3 +192,21 @@ def test_checkin_timer_during_a_new_routine_is_cancelled(driver: CoachDriver) ->
     assert CancelTimer(checkin.token) in reply.actions
     assert driver.send(TimerFired(checkin.token)).actions == ()
     assert driver.state.phase == Phase.ASK_AREA
+
+
+def test_a_fired_timer_is_not_cancelled_again(driver: CoachDriver) -> None:
+    reply = driver.begin("calf", "bed")
+    [timer] = reply.timers
+    fired = driver.fire()
+    assert CancelTimer(timer.token) not in fired.actions
+    assert fired.text.startswith("<b>Step 2 of")
+
+
+def test_a_red_flag_after_the_wrap_up_cancels_the_checkin(driver: CoachDriver) -> None:
+    driver.begin("calf", "bed")
+    wrap = driver.finish("gone")
+    [checkin] = [t for r in wrap.replies for t in r.timers][-1:]
+    reply = driver.say("now my calf is swollen")
+    assert CancelTimer(checkin.token) in reply.actions
+    assert driver.state.timer is None
+    assert driver.send(TimerFired(checkin.token)).actions == ()
