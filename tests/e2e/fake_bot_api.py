@@ -1,0 +1,2989 @@
+"""A local stand-in for the Telegram Bot API, for crampcoach's end-to-end tests.
+
+Why this exists: the bot must be exercised end to end (python-telegram-bot's real HTTP stack,
+real update parsing, real error classes) without a network, a real token or Telegram's rate
+limits. A mock of ``telegram.Bot`` would only prove that the bot calls the mock the way the mock
+expects; this server instead answers the way Telegram answers, including Telegram's *rejections*,
+so a test can assert that the bot never sends a request real Telegram would refuse
+(see :attr:`FakeBotApi.rejected`).
+
+The validation rules and error descriptions follow the real Bot API (tdlib's ``MessageEntity.cpp``
+HTML/MarkdownV2 parsers, ``BotCommand.cpp`` and error texts captured from live calls). Where the
+stand-in is deliberately *stricter* than Telegram it says so in the description:
+
+* a bare ``&`` (or an unknown entity such as ``&nbsp;``) in HTML text: Telegram shows it literally,
+  the Bot API documentation says it must be escaped; ``strict_html=False`` restores the lenient
+  behaviour;
+* an inline button with more than one action field: Telegram silently picks one.
+
+All public methods must be called from the event loop that runs the server (pytest-asyncio's
+loop); nothing here is thread-safe, and nothing needs to be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import json
+import mimetypes
+import re
+import struct
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Final, TypeVar
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "BotMessage",
+    "EditRecord",
+    "EntityParseError",
+    "FakeBotApi",
+    "RecordedRequest",
+    "UploadedFile",
+    "parse_html",
+    "parse_markdown",
+    "parse_markdown_v2",
+    "utf16_len",
+]
+
+JSONDict = dict[str, Any]
+T = TypeVar("T")
+
+DEFAULT_TOKEN: Final = "123456:TEST-token"
+
+MAX_TEXT_LENGTH: Final = 4096
+MAX_CAPTION_LENGTH: Final = 1024
+MAX_CALLBACK_DATA_BYTES: Final = 64
+MAX_CALLBACK_ANSWER_LENGTH: Final = 200
+MAX_COMMANDS: Final = 100
+MAX_COMMAND_LENGTH: Final = 32
+MAX_COMMAND_DESCRIPTION_LENGTH: Final = 256
+MAX_INLINE_BUTTONS: Final = 100
+MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
+
+# --- Telegram's own descriptions (prefix included, exactly as the Bot API sends them) -----------
+UNAUTHORIZED: Final = "Unauthorized"
+NOT_FOUND: Final = "Not Found"
+CHAT_ID_EMPTY: Final = "Bad Request: chat_id is empty"
+CHAT_NOT_FOUND: Final = "Bad Request: chat not found"
+TEXT_EMPTY: Final = "Bad Request: message text is empty"
+TEXT_MUST_BE_NON_EMPTY: Final = "Bad Request: text must be non-empty"
+TEXT_TOO_LONG: Final = "Bad Request: message is too long"
+CAPTION_TOO_LONG: Final = "Bad Request: message caption is too long"
+CANT_PARSE_ENTITIES: Final = "Bad Request: can't parse entities: "
+UNSUPPORTED_PARSE_MODE: Final = "Bad Request: unsupported parse_mode"
+MESSAGE_NOT_MODIFIED: Final = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+MESSAGE_TO_EDIT_NOT_FOUND: Final = "Bad Request: message to edit not found"
+MESSAGE_TO_DELETE_NOT_FOUND: Final = "Bad Request: message to delete not found"
+MESSAGE_CANT_BE_EDITED: Final = "Bad Request: message can't be edited"
+NO_TEXT_TO_EDIT: Final = "Bad Request: there is no text in the message to edit"
+NO_CAPTION_TO_EDIT: Final = "Bad Request: there is no caption in the message to edit"
+MESSAGE_ID_NOT_SPECIFIED: Final = "Bad Request: message identifier is not specified"
+REPLY_NOT_FOUND: Final = "Bad Request: message to be replied not found"
+QUERY_TOO_OLD: Final = (
+    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+)
+CALLBACK_ANSWER_TOO_LONG: Final = "Bad Request: MESSAGE_TOO_LONG"
+BUTTON_DATA_INVALID: Final = "Bad Request: BUTTON_DATA_INVALID"
+BUTTON_TEXT_INVALID: Final = "Bad Request: BUTTON_TEXT_INVALID"
+TEXT_BUTTONS_UNALLOWED: Final = (
+    "Bad Request: can't parse inline keyboard button: "
+    "Text buttons are unallowed in the inline keyboard"
+)
+REPLY_MARKUP_TOO_LONG: Final = "Bad Request: REPLY_MARKUP_TOO_LONG"
+BOT_COMMAND_INVALID: Final = "Bad Request: BOT_COMMAND_INVALID"
+BOT_COMMANDS_TOO_MUCH: Final = "Bad Request: BOT_COMMANDS_TOO_MUCH"
+WRONG_FILE_ID: Final = "Bad Request: wrong file identifier/HTTP URL specified"
+FILE_TYPE_MISMATCH: Final = "Bad Request: type of file mismatch"
+INVALID_FILE_ID: Final = "Bad Request: invalid file_id"
+FILE_EMPTY: Final = "Bad Request: file must be non-empty"
+IMAGE_PROCESS_FAILED: Final = "Bad Request: IMAGE_PROCESS_FAILED"
+WRONG_CHAT_ACTION: Final = "Bad Request: wrong parameter action in request"
+BLOCKED_BY_USER: Final = "Forbidden: bot was blocked by the user"
+KICKED_FROM_GROUP: Final = "Forbidden: bot was kicked from the group chat"
+
+_DEFAULT_DESCRIPTIONS: Final[dict[int, str]] = {
+    400: "Bad Request",
+    401: UNAUTHORIZED,
+    403: "Forbidden",
+    404: NOT_FOUND,
+    409: "Conflict",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+# Canonical spelling of every method the stand-in answers; lookups are case-insensitive, like
+# Telegram's.
+_METHOD_NAMES: Final = (
+    "getMe",
+    "logOut",
+    "close",
+    "deleteWebhook",
+    "getWebhookInfo",
+    "getUpdates",
+    "sendMessage",
+    "sendPhoto",
+    "sendAnimation",
+    "sendDocument",
+    "sendChatAction",
+    "editMessageText",
+    "editMessageCaption",
+    "editMessageReplyMarkup",
+    "deleteMessage",
+    "answerCallbackQuery",
+    "setMyCommands",
+    "getMyCommands",
+    "deleteMyCommands",
+    "getFile",
+)
+_METHODS_BY_LOWER: Final = {name.lower(): name for name in _METHOD_NAMES}
+
+# Parameters whose values are JSON-serialised objects when they arrive as form/multipart fields.
+_JSON_PARAMS: Final = frozenset(
+    {
+        "reply_markup",
+        "entities",
+        "caption_entities",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "link_preview_options",
+        "reply_parameters",
+        "media",
+    }
+)
+
+_CHAT_ACTIONS: Final = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+
+_INLINE_BUTTON_ACTIONS: Final = (
+    "callback_data",
+    "url",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
+
+_ENTITY_TYPES: Final = frozenset(
+    {
+        "mention",
+        "hashtag",
+        "cashtag",
+        "bot_command",
+        "url",
+        "email",
+        "phone_number",
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "blockquote",
+        "expandable_blockquote",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
+    }
+)
+
+# Update types Telegram leaves out when allowed_updates is empty / never set.
+_NOT_DELIVERED_BY_DEFAULT: Final = frozenset(
+    {"chat_member", "message_reaction", "message_reaction_count"}
+)
+
+_FILE_ID_PREFIX: Final = {
+    "photo": "AgACAgIAAxkBAAI",
+    "document": "BQACAgIAAxkBAAI",
+    "animation": "CgACAgIAAxkBAAI",
+    "sticker": "CAACAgIAAxkBAAI",
+    "voice": "AwACAgIAAxkBAAI",
+}
+_FILE_DIRS: Final = {
+    "photo": ("photos", ".jpg"),
+    "document": ("documents", ""),
+    "animation": ("animations", ".mp4"),
+    "sticker": ("stickers", ".webp"),
+    "voice": ("voice", ".oga"),
+}
+# Which stored file kinds each send method accepts by file_id.
+_FILE_KIND_COMPAT: Final = {
+    "photo": frozenset({"photo"}),
+    "animation": frozenset({"animation", "document"}),
+    "document": frozenset({"document", "animation"}),
+}
+_PHOTO_SIDES: Final = (90, 320, 800, 1280, 2560)
+
+
+# =================================================================================================
+# Text helpers
+# =================================================================================================
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units: the unit Telegram uses for limits and entity offsets."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _u16(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def _byte_offset(text: str, index: int) -> int:
+    """UTF-8 byte offset of ``text[index]``; Telegram's parse errors report byte offsets."""
+    return len(text[:index].encode("utf-8", "surrogatepass"))
+
+
+class EntityParseError(ValueError):
+    """Formatted text was rejected; the message is Telegram's wording (after the prefix)."""
+
+
+# tdlib's is_space(): the characters that end tag names and separate attributes.
+_TAG_SPACE: Final = frozenset(" \t\r\n\v\0")
+_NAMED_HTML_ENTITIES: Final = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_HEX_DIGITS: Final = frozenset("0123456789abcdefABCDEF")
+_DEC_DIGITS: Final = frozenset("0123456789")
+
+
+def _decode_html_entity(source: str, index: int) -> tuple[str, int] | None:
+    """Decode the character reference at ``source[index] == '&'`` the way Telegram does.
+
+    Returns the decoded character and the index after the reference, or ``None`` when the text
+    at ``index`` is not a reference Telegram understands (only &lt; &gt; &amp; &quot; and numeric
+    references; the trailing ``;`` is optional).
+    """
+    n = len(source)
+    j = index + 1
+    if j < n and source[j] == "#":
+        j += 1
+        if j < n and source[j] == "x":
+            j += 1
+            start = j
+            while j < n and source[j] in _HEX_DIGITS:
+                j += 1
+            code = int(source[start:j], 16) if j > start else 0
+        else:
+            start = j
+            while j < n and source[j] in _DEC_DIGITS:
+                j += 1
+            code = int(source[start:j]) if j > start else 0
+        if code == 0 or code >= 0x10FFFF or j - index >= 10:
+            return None
+        char = chr(code)
+    else:
+        start = j
+        while j < n and source[j].isascii() and source[j].isalpha():
+            j += 1
+        named = _NAMED_HTML_ENTITIES.get(source[start:j])
+        if named is None:
+            return None
+        char = named
+    if j < n and source[j] == ";":
+        j += 1
+    return char, j
+
+
+def _checked_link(url: str) -> str | None:
+    """Rough equivalent of tdlib's link check: keep usable links, drop the rest silently."""
+    url = url.strip()
+    if not url:
+        return None
+    scheme, sep, _ = url.partition(":")
+    if sep and scheme.lower() in {"http", "https", "tg", "ton", "tonsite"}:
+        return url
+    if "://" in url:
+        return None
+    if "." in url and " " not in url:
+        return "http://" + url
+    return None
+
+
+def _link_entity(url: str, offset: int, length: int) -> JSONDict | None:
+    checked = _checked_link(url)
+    if checked is None:
+        return None
+    mention = re.fullmatch(r"tg://user\?id=(\d+)", checked)
+    if mention:
+        user = {"id": int(mention.group(1)), "is_bot": False, "first_name": ""}
+        return {"type": "text_mention", "offset": offset, "length": length, "user": user}
+    return {"type": "text_link", "offset": offset, "length": length, "url": checked}
+
+
+def _fix_surrogates(text: str) -> str:
+    """Join surrogate pairs produced by numeric references; reject unpaired halves."""
+    if not any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        return text
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise EntityParseError(
+            "Text contains invalid Unicode characters after decoding HTML entities, check for "
+            "unmatched surrogate code units"
+        ) from None
+
+
+def _sorted_entities(entities: list[JSONDict]) -> list[JSONDict]:
+    return sorted(entities, key=lambda e: (e["offset"], -e["length"]))
+
+
+@dataclass
+class _OpenTag:
+    name: str
+    argument: str
+    offset: int
+    out_start: int
+
+
+_HTML_TAGS: Final = frozenset(
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "s",
+        "strike",
+        "del",
+        "u",
+        "ins",
+        "tg-spoiler",
+        "tg-emoji",
+        "span",
+        "pre",
+        "code",
+        "blockquote",
+    }
+)
+_SIMPLE_HTML_TYPES: Final = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+}
+
+
+def _close_html_tag(tag: _OpenTag, utf16: int, out: list[str], entities: list[JSONDict]) -> None:
+    """Turn a closed tag into its entity (if it encloses any text)."""
+    offset = tag.offset
+    length = utf16 - offset
+    if length <= 0:
+        return
+    name = tag.name
+    if name in _SIMPLE_HTML_TYPES:
+        entities.append({"type": _SIMPLE_HTML_TYPES[name], "offset": offset, "length": length})
+    elif name == "tg-emoji":
+        if not tag.argument.isdigit() or int(tag.argument) == 0:
+            raise EntityParseError("Invalid custom emoji identifier specified")
+        entities.append(
+            {
+                "type": "custom_emoji",
+                "offset": offset,
+                "length": length,
+                "custom_emoji_id": str(int(tag.argument)),
+            }
+        )
+    elif name == "a":
+        url = tag.argument or "".join(out[tag.out_start :])
+        entity = _link_entity(url, offset, length)
+        if entity is not None:
+            entities.append(entity)
+    elif name == "pre":
+        last = entities[-1] if entities else None
+        if (
+            last is not None
+            and last["type"] == "code"
+            and (last["offset"], last["length"]) == (offset, length)
+            and last.get("_language")
+        ):
+            last["type"] = "pre"
+            last["language"] = last.pop("_language")
+        else:
+            entities.append({"type": "pre", "offset": offset, "length": length})
+    elif name == "code":
+        last = entities[-1] if entities else None
+        if (
+            last is not None
+            and last["type"] == "pre"
+            and (last["offset"], last["length"]) == (offset, length)
+            and tag.argument
+        ):
+            last["language"] = tag.argument
+        else:
+            entity = {"type": "code", "offset": offset, "length": length}
+            if tag.argument:
+                entity["_language"] = tag.argument
+            entities.append(entity)
+    elif name == "blockquote":
+        kind = "expandable_blockquote" if tag.argument else "blockquote"
+        entities.append({"type": kind, "offset": offset, "length": length})
+
+
+def _parse_html_start_tag(source: str, begin: int) -> tuple[_OpenTag, int]:
+    """Parse ``<name attr=...>`` starting at ``source[begin] == '<'``.
+
+    Returns the open tag (offsets still unset) and the index just after ``>``.
+    """
+    n = len(source)
+    i = begin + 1
+    while i < n and source[i] not in _TAG_SPACE and source[i] != ">":
+        i += 1
+    if i >= n:
+        raise EntityParseError(f"Unclosed start tag at byte offset {_byte_offset(source, begin)}")
+    name = source[begin + 1 : i].lower()
+    at = _byte_offset(source, begin)
+    if name not in _HTML_TAGS:
+        raise EntityParseError(f'Unsupported start tag "{name}" at byte offset {at}')
+    argument = ""
+    while True:
+        while i < n and source[i] in _TAG_SPACE:
+            i += 1
+        if i < n and source[i] == ">":
+            break
+        attr_start = i
+        while i < n and source[i] not in _TAG_SPACE and source[i] not in "=>/\"'":
+            i += 1
+        attr_name = source[attr_start:i]
+        if not attr_name:
+            raise EntityParseError(f'Empty attribute name in the tag "{name}" at byte offset {at}')
+        while i < n and source[i] in _TAG_SPACE:
+            i += 1
+        if i >= n:
+            raise EntityParseError(f'Unclosed start tag "{name}" at byte offset {at}')
+        if source[i] != "=":
+            if name == "blockquote" and attr_name == "expandable":
+                argument = "1"
+            continue
+        i += 1
+        while i < n and source[i] in _TAG_SPACE:
+            i += 1
+        if i >= n:
+            raise EntityParseError(f'Unclosed start tag "{name}" at byte offset {at}')
+        if source[i] not in "'\"":
+            token_start = i
+            while i < n and ((source[i].isascii() and source[i].isalnum()) or source[i] in ".-"):
+                i += 1
+            value = source[token_start:i].lower()
+            if i < n and source[i] not in _TAG_SPACE and source[i] != ">":
+                raise EntityParseError(
+                    "Unexpected end of name token at byte offset "
+                    f"{_byte_offset(source, token_start)}"
+                )
+        else:
+            quote = source[i]
+            i += 1
+            chars: list[str] = []
+            while i < n and source[i] != quote:
+                if source[i] == "&":
+                    decoded = _decode_html_entity(source, i)
+                    if decoded is not None:
+                        chars.append(decoded[0])
+                        i = decoded[1]
+                        continue
+                chars.append(source[i])
+                i += 1
+            if i < n:
+                i += 1
+            value = "".join(chars)
+        if i >= n:
+            raise EntityParseError(f"Unclosed start tag at byte offset {at}")
+        if name == "a" and attr_name == "href":
+            argument = value
+        elif name == "code" and attr_name == "class" and value.startswith("language-"):
+            argument = value.removeprefix("language-")
+        elif name == "span" and attr_name == "class" and value.startswith("tg-"):
+            argument = value.removeprefix("tg-")
+        elif name == "tg-emoji" and attr_name == "emoji-id":
+            argument = value
+        elif name == "blockquote" and attr_name == "expandable":
+            argument = "1"
+    if name == "span" and argument != "spoiler":
+        raise EntityParseError(f'Tag "span" must have class "tg-spoiler" at byte offset {at}')
+    return _OpenTag(name=name, argument=argument, offset=0, out_start=0), i + 1
+
+
+def parse_html(source: str, *, strict: bool = True) -> tuple[str, list[JSONDict]]:
+    """Parse Telegram-flavoured HTML into (plain text, entities), or raise EntityParseError.
+
+    Follows the behaviour of the real parser (tdlib): only Telegram's tags, properly nested and
+    closed, attribute values quoted or name tokens, &lt; &gt; &amp; &quot; and numeric references.
+    ``strict`` additionally rejects a bare ``&`` or an unknown reference, which Telegram would show
+    literally but which the Bot API docs require to be escaped: it almost always means user text
+    was interpolated without ``html.escape``.
+    """
+    out: list[str] = []
+    entities: list[JSONDict] = []
+    stack: list[_OpenTag] = []
+    utf16 = 0
+    n = len(source)
+    i = 0
+    while i < n:
+        char = source[i]
+        if char == "&":
+            decoded = _decode_html_entity(source, i)
+            if decoded is not None:
+                out.append(decoded[0])
+                utf16 += _u16(decoded[0])
+                i = decoded[1]
+                continue
+            if strict:
+                raise EntityParseError(
+                    f'Unescaped "&" at byte offset {_byte_offset(source, i)}; use "&amp;" '
+                    "(strict stand-in check: the Bot API docs require it, Telegram itself "
+                    "would show the character literally)"
+                )
+        if char != "<":
+            out.append(char)
+            utf16 += _u16(char)
+            i += 1
+            continue
+        if i + 1 < n and source[i + 1] == "/":
+            at = _byte_offset(source, i)
+            if not stack:
+                raise EntityParseError(f"Unexpected end tag at byte offset {at}")
+            j = i + 2
+            while j < n and source[j] not in _TAG_SPACE and source[j] != ">":
+                j += 1
+            end_name = source[i + 2 : j].lower()
+            while j < n and source[j] in _TAG_SPACE:
+                j += 1
+            if j >= n or source[j] != ">":
+                raise EntityParseError(f"Unclosed end tag at byte offset {at}")
+            top = stack[-1]
+            if end_name and end_name != top.name:
+                raise EntityParseError(
+                    f'Unmatched end tag at byte offset {at}, expected "</{top.name}>", '
+                    f'found "</{end_name}>"'
+                )
+            _close_html_tag(top, utf16, out, entities)
+            stack.pop()
+            i = j + 1
+            continue
+        tag, i = _parse_html_start_tag(source, i)
+        tag.offset = utf16
+        tag.out_start = len(out)
+        stack.append(tag)
+    if stack:
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
+    for entity in entities:
+        entity.pop("_language", None)
+    return _fix_surrogates("".join(out)), _sorted_entities(entities)
+
+
+_MD2_RESERVED: Final = frozenset("_*[]()~`>#+-=|{}.!\n")
+_MD2_TYPES: Final = {
+    "Bold": "bold",
+    "Italic": "italic",
+    "Underline": "underline",
+    "Strikethrough": "strikethrough",
+    "Spoiler": "spoiler",
+    "TextUrl": "text_link",
+    "Code": "code",
+    "Pre": "pre",
+    "PreCode": "pre",
+    "CustomEmoji": "custom_emoji",
+    "BlockQuote": "blockquote",
+    "ExpandableBlockQuote": "expandable_blockquote",
+}
+
+
+@dataclass
+class _MdOpen:
+    kind: str
+    argument: str
+    offset: int
+    source_index: int
+    out_start: int
+
+
+def _reserved(char: str) -> EntityParseError:
+    return EntityParseError(
+        f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
+    )
+
+
+def _no_end(source: str, entity: _MdOpen) -> EntityParseError:
+    return EntityParseError(
+        f"Can't find end of {entity.kind} entity at byte offset "
+        f"{_byte_offset(source, entity.source_index)}"
+    )
+
+
+def _md2_closes(source: str, i: int, top: _MdOpen, have_blockquote: bool) -> bool:
+    char = source[i]
+    nxt = source[i + 1 : i + 2]
+    if have_blockquote and char == "\n" and nxt != ">":
+        return True
+    kind = top.kind
+    if kind == "Bold":
+        return char == "*"
+    if kind == "Italic":
+        return char == "_" and nxt != "_"
+    if kind == "Code":
+        return char == "`"
+    if kind in ("Pre", "PreCode"):
+        return source.startswith("```", i)
+    if kind in ("TextUrl", "CustomEmoji"):
+        return char == "]"
+    if kind == "Underline":
+        return source.startswith("__", i)
+    if kind == "Strikethrough":
+        return char == "~"
+    if kind == "Spoiler":
+        return source.startswith("||", i)
+    return False
+
+
+def _md2_read_url(source: str, start: int) -> tuple[str, int] | None:
+    """Read a ``(url)`` body starting after '('; returns (url, index of ')') or None."""
+    n = len(source)
+    j = start
+    chars: list[str] = []
+    while j < n and source[j] != ")":
+        if source[j] == "\\" and j + 1 < n and 0 < ord(source[j + 1]) <= 126:
+            chars.append(source[j + 1])
+            j += 2
+            continue
+        chars.append(source[j])
+        j += 1
+    if j >= n:
+        return None
+    return "".join(chars), j
+
+
+def parse_markdown_v2(source: str) -> tuple[str, list[JSONDict]]:
+    """Parse MarkdownV2 into (plain text, entities), or raise EntityParseError.
+
+    Mirrors the real rules: every character of ``_*[]()~`>#+-=|{}.!`` outside markup must be
+    escaped with ``\\``; ``*bold*`` ``_italic_`` ``__underline__`` ``~strike~`` ``||spoiler||``
+    ``[text](url)`` ``![emoji](tg://emoji?id=…)`` inline/pre code and ``>`` blockquotes (with the
+    ``**>…||`` expandable form) pair up or fail with Telegram's wording.
+    """
+    out: list[str] = []
+    entities: list[JSONDict] = []
+    stack: list[_MdOpen] = []
+    utf16 = 0
+    have_blockquote = False
+    can_start_blockquote = True
+    n = len(source)
+    i = 0
+    while i < n:
+        char = source[i]
+        nxt = source[i + 1 : i + 2]
+        if char == "\\" and nxt and 0 < ord(nxt) <= 126:
+            out.append(nxt)
+            utf16 += 1
+            if nxt != "\r":
+                can_start_blockquote = nxt == "\n"
+            i += 2
+            continue
+        in_code = bool(stack) and stack[-1].kind in ("Code", "Pre", "PreCode")
+        if (char != "`") if in_code else (char not in _MD2_RESERVED):
+            out.append(char)
+            utf16 += _u16(char)
+            if char != "\r":
+                can_start_blockquote = False
+            i += 1
+            continue
+
+        if not (stack and _md2_closes(source, i, stack[-1], have_blockquote)):
+            # Beginning of an entity (or a structural newline / blockquote marker).
+            start = i
+            argument = ""
+            if char == "_":
+                kind = "Underline" if nxt == "_" else "Italic"
+                i += 2 if nxt == "_" else 1
+            elif char == "*":
+                kind = "Bold"
+                i += 1
+            elif char == "~":
+                kind = "Strikethrough"
+                i += 1
+            elif char == "|":
+                if nxt != "|":
+                    raise _reserved(char)
+                kind = "Spoiler"
+                i += 2
+            elif char == "[":
+                kind = "TextUrl"
+                i += 1
+            elif char == "!":
+                if nxt != "[":
+                    raise _reserved(char)
+                kind = "CustomEmoji"
+                i += 2
+            elif char == "`":
+                if source.startswith("``", i + 1):
+                    kind = "Pre"
+                    p = i + 3
+                    lang_end = p
+                    while (
+                        lang_end < n
+                        and source[lang_end] not in _TAG_SPACE
+                        and (source[lang_end] != "`")
+                    ):
+                        lang_end += 1
+                    if p != lang_end and lang_end < n and source[lang_end] != "`":
+                        kind = "PreCode"
+                        argument = source[p:lang_end]
+                        p = lang_end
+                    if p < n and source[p] in "\r\n":
+                        pair = source[p : p + 2]
+                        p += 2 if len(pair) == 2 and pair in ("\r\n", "\n\r") else 1
+                    i = p
+                else:
+                    kind = "Code"
+                    i += 1
+            elif char == "\n":
+                out.append("\n")
+                utf16 += 1
+                can_start_blockquote = True
+                i += 1
+                continue
+            elif char == ">":
+                if not can_start_blockquote:
+                    raise _reserved(char)
+                i += 1
+                if have_blockquote:
+                    continue  # a continuation line's '>' marker
+                kind = "BlockQuote"
+                have_blockquote = True
+            else:
+                raise _reserved(char)
+            stack.append(_MdOpen(kind, argument, utf16, start, len(out)))
+            continue
+
+        # End of the innermost entity.
+        top = stack[-1]
+        kind = top.kind
+        if char == "\n" and kind != "BlockQuote":
+            spoiler_marks_expandable = kind == "Spoiler" and (
+                top.source_index == i - 2 or (top.source_index == i - 3 and out and out[-1] == "\r")
+            )
+            if not spoiler_marks_expandable or len(stack) < 2:
+                raise _no_end(source, top)
+            stack.pop()
+            top = stack[-1]
+            if top.kind != "BlockQuote":
+                raise _no_end(source, top)
+            kind = "ExpandableBlockQuote"
+        skip = utf16 == top.offset
+        argument = top.argument
+        if kind in ("Bold", "Italic", "Code", "Strikethrough"):
+            i += 1
+        elif kind in ("Underline", "Spoiler"):
+            i += 2
+        elif kind in ("Pre", "PreCode"):
+            i += 3
+        elif kind == "TextUrl":
+            if source[i + 1 : i + 2] != "(":
+                url = "".join(out[top.out_start :])
+                i += 1
+            else:
+                read = _md2_read_url(source, i + 2)
+                if read is None:
+                    raise EntityParseError(
+                        f"Can't find end of a URL at byte offset {_byte_offset(source, i + 2)}"
+                    )
+                url, close = read
+                i = close + 1
+            link = None if skip else _link_entity(url, top.offset, utf16 - top.offset)
+            if link is not None:
+                entities.append(link)
+            stack.pop()
+            continue
+        elif kind == "CustomEmoji":
+            if source[i + 1 : i + 2] != "(":
+                raise EntityParseError("Custom emoji entity must contain a tg://emoji URL")
+            read = _md2_read_url(source, i + 2)
+            if read is None:
+                raise EntityParseError(
+                    "Can't find end of a custom emoji URL at byte offset "
+                    f"{_byte_offset(source, i + 2)}"
+                )
+            url, close = read
+            match = re.fullmatch(r"tg://emoji\?id=(\d+)", url)
+            if match is None or int(match.group(1)) == 0:
+                raise EntityParseError("Invalid custom emoji identifier specified")
+            argument = match.group(1)
+            i = close + 1
+        else:  # BlockQuote / ExpandableBlockQuote ended by a newline not followed by '>'
+            have_blockquote = False
+            out.append(char)
+            utf16 += 1
+            can_start_blockquote = True
+            skip = False
+            i += 1
+        if not skip:
+            entity: JSONDict = {
+                "type": _MD2_TYPES[kind],
+                "offset": top.offset,
+                "length": utf16 - top.offset,
+            }
+            if kind == "PreCode":
+                entity["language"] = argument
+            elif kind == "CustomEmoji":
+                entity["custom_emoji_id"] = argument
+            entities.append(entity)
+        stack.pop()
+
+    if have_blockquote and stack:
+        kind = "BlockQuote"
+        if stack[-1].kind == "Spoiler" and stack[-1].source_index == n - 2 and len(stack) > 1:
+            stack.pop()
+            kind = "ExpandableBlockQuote"
+        if stack[-1].kind == "BlockQuote":
+            top = stack.pop()
+            if utf16 != top.offset:
+                entities.append(
+                    {"type": _MD2_TYPES[kind], "offset": top.offset, "length": utf16 - top.offset}
+                )
+    if stack:
+        raise _no_end(source, stack[-1])
+    return "".join(out), _sorted_entities(entities)
+
+
+def parse_markdown(source: str) -> tuple[str, list[JSONDict]]:
+    """Parse legacy ``Markdown`` (``*bold* _italic_ `code` ```pre``` [text](url)``)."""
+    out: list[str] = []
+    entities: list[JSONDict] = []
+    utf16 = 0
+    n = len(source)
+    i = 0
+    while i < n:
+        char = source[i]
+        if char == "\\" and source[i + 1 : i + 2] in ("_", "*", "`", "["):
+            out.append(source[i + 1])
+            utf16 += 1
+            i += 2
+            continue
+        if char not in "_*`[":
+            out.append(char)
+            utf16 += _u16(char)
+            i += 1
+            continue
+        begin = i
+        end_char = "]" if char == "[" else char
+        i += 1
+        is_pre = False
+        language = ""
+        if char == "`" and source.startswith("``", i):
+            i += 2
+            is_pre = True
+            lang_end = i
+            while lang_end < n and source[lang_end] not in _TAG_SPACE and source[lang_end] != "`":
+                lang_end += 1
+            if i != lang_end and lang_end < n and source[lang_end] != "`":
+                language = source[i:lang_end]
+                i = lang_end
+            if i < n and source[i] in "\r\n":
+                pair = source[i : i + 2]
+                i += 2 if len(pair) == 2 and pair in ("\r\n", "\n\r") else 1
+        start_utf16 = utf16
+        start_out = len(out)
+        while i < n and (source[i] != end_char or (is_pre and not source.startswith("``", i + 1))):
+            out.append(source[i])
+            utf16 += _u16(source[i])
+            i += 1
+        if i >= n:
+            raise EntityParseError(
+                "Can't find end of the entity starting at byte offset "
+                f"{_byte_offset(source, begin)}"
+            )
+        length = utf16 - start_utf16
+        if char == "[":
+            if source[i + 1 : i + 2] == "(":
+                close = source.find(")", i + 2)
+                close = n if close == -1 else close
+                url = source[i + 2 : close]
+                i = close
+            else:
+                url = "".join(out[start_out:])
+            link = _link_entity(url, start_utf16, length) if length else None
+            if link is not None:
+                entities.append(link)
+        elif length:
+            if char == "`":
+                entity: JSONDict = {
+                    "type": "pre" if is_pre else "code",
+                    "offset": start_utf16,
+                    "length": length,
+                }
+                if language:
+                    entity["language"] = language
+            else:
+                kind = "italic" if char == "_" else "bold"
+                entity = {"type": kind, "offset": start_utf16, "length": length}
+            entities.append(entity)
+        i += 3 if is_pre else 1
+    return "".join(out), _sorted_entities(entities)
+
+
+def _trim(text: str, entities: list[JSONDict]) -> tuple[str, list[JSONDict]]:
+    """Telegram drops leading and trailing whitespace; entities are shifted/clipped to match."""
+    trimmed = text.strip()
+    if trimmed == text:
+        return text, entities
+    lead = utf16_len(text[: len(text) - len(text.lstrip())])
+    total = utf16_len(trimmed)
+    kept: list[JSONDict] = []
+    for entity in entities:
+        start = max(entity["offset"] - lead, 0)
+        end = min(entity["offset"] + entity["length"] - lead, total)
+        if end > start:
+            kept.append({**entity, "offset": start, "length": end - start})
+    return trimmed, kept
+
+
+# =================================================================================================
+# Image sniffing (enough to give uploads realistic PhotoSize dimensions)
+# =================================================================================================
+
+
+def _image_format(data: bytes) -> str | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8"):
+        return "jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"BM"):
+        return "bmp"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if data[4:8] == b"ftyp":
+        return "isobmff"  # HEIC/AVIF images or MP4 video
+    if data.startswith(b"\x1aE\xdf\xa3"):
+        return "webm"
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    i = 2
+    while i + 9 < len(data):
+        if data[i] != 0xFF:
+            i += 1
+            continue
+        marker = data[i + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
+            i += 1 if marker == 0xFF else 2
+            continue
+        (segment_length,) = struct.unpack(">H", data[i + 2 : i + 4])
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            return width, height
+        i += 2 + segment_length
+    return None
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG/JPEG/GIF/WebP/BMP image, if the header says so."""
+    fmt = _image_format(data)
+    try:
+        if fmt == "png" and len(data) >= 24:
+            return struct.unpack(">II", data[16:24])
+        if fmt == "gif" and len(data) >= 10:
+            return struct.unpack("<HH", data[6:10])
+        if fmt == "bmp" and len(data) >= 26:
+            width, height = struct.unpack("<ii", data[18:26])
+            return abs(width), abs(height)
+        if fmt == "jpeg":
+            return _jpeg_size(data)
+        if fmt == "webp" and len(data) >= 30:
+            chunk = data[12:16]
+            if chunk == b"VP8X":
+                width = int.from_bytes(data[24:27], "little") + 1
+                height = int.from_bytes(data[27:30], "little") + 1
+                return width, height
+            if chunk == b"VP8 ":
+                width, height = struct.unpack("<HH", data[26:30])
+                return width & 0x3FFF, height & 0x3FFF
+            if chunk == b"VP8L" and len(data) >= 25:
+                bits = int.from_bytes(data[21:25], "little")
+                return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    except struct.error:
+        return None
+    return None
+
+
+# =================================================================================================
+# Records handed to tests
+# =================================================================================================
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file part of a multipart request, as the stand-in received it."""
+
+    field_name: str
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
+
+    @property
+    def size(self) -> int:
+        """Size in bytes; tests rarely want the content itself in assertion output."""
+        return len(self.data)
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One Bot API call as the stand-in saw and answered it.
+
+    ``params`` is the normalised request (query string, JSON, form and multipart merged into one
+    dict, JSON-valued fields such as ``reply_markup`` decoded, uploads as :class:`UploadedFile`).
+    ``time`` is ``time.monotonic()`` when the answer was produced.
+    """
+
+    method: str
+    params: JSONDict
+    status: int
+    time: float
+    response: JSONDict
+    http_method: str
+    content_type: str
+    injected: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether Telegram would have accepted the call."""
+        return self.status == 200
+
+    @property
+    def description(self) -> str | None:
+        """The error description, for failed calls."""
+        value = self.response.get("description")
+        return value if isinstance(value, str) else None
+
+
+@dataclass
+class BotMessage:
+    """A message the bot delivered, in its current state (edits are applied in place).
+
+    ``text`` is what the user sees for text messages (markup parsed away), ``caption`` the same
+    for media; ``source`` is the raw text/caption as the bot sent it (with its markup).
+    """
+
+    message_id: int
+    chat_id: int
+    kind: str
+    text: str | None
+    caption: str | None
+    source: str | None
+    parse_mode: str | None
+    entities: list[JSONDict]
+    reply_markup: JSONDict | None
+    date: int
+    file_id: str | None = None
+    media: JSONDict = field(default_factory=dict)
+    reply_to_message_id: int | None = None
+    edit_date: int | None = None
+    deleted: bool = False
+    raw: JSONDict = field(default_factory=dict, repr=False)
+
+    @property
+    def content(self) -> str | None:
+        """Text for text messages, caption for media: what a reader would see."""
+        return self.text if self.text is not None else self.caption
+
+    @property
+    def inline_keyboard(self) -> list[list[JSONDict]]:
+        """The inline keyboard rows, or ``[]`` when the message has none."""
+        if self.reply_markup is None:
+            return []
+        rows = self.reply_markup.get("inline_keyboard")
+        return rows if isinstance(rows, list) else []
+
+    @property
+    def buttons(self) -> list[tuple[str, str | None]]:
+        """Inline buttons flattened as (label, callback_data); URL buttons have ``None``."""
+        return [
+            (button["text"], button.get("callback_data"))
+            for row in self.inline_keyboard
+            for button in row
+        ]
+
+
+@dataclass(frozen=True)
+class EditRecord:
+    """One successful edit of a bot message (the message itself is updated in place)."""
+
+    method: str
+    chat_id: int
+    message_id: int
+    old_content: str | None
+    new_content: str | None
+    old_reply_markup: JSONDict | None
+    new_reply_markup: JSONDict | None
+    time: float
+
+
+# =================================================================================================
+# Internal state
+# =================================================================================================
+
+
+class _ApiError(Exception):
+    """An error answer; ``rejection`` says whether it means the *bot* did something wrong."""
+
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        parameters: JSONDict | None = None,
+        rejection: bool = True,
+        injected: bool = False,
+    ) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+        self.rejection = rejection
+        self.injected = injected
+
+    def payload(self) -> JSONDict:
+        body: JSONDict = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return body
+
+
+def _bad(description: str) -> _ApiError:
+    return _ApiError(400, description)
+
+
+@dataclass
+class _Chat:
+    id: int
+    type: str
+    first_name: str | None = None
+    title: str | None = None
+    username: str | None = None
+    blocked_reason: str | None = None
+    next_message_id: int = 1
+
+    def to_json(self) -> JSONDict:
+        data: JSONDict = {"id": self.id}
+        if self.type == "private":
+            data["first_name"] = self.first_name or "Alex"
+        else:
+            data["title"] = self.title or "crampcoach test group"
+        if self.username:
+            data["username"] = self.username
+        data["type"] = self.type
+        return data
+
+
+@dataclass
+class _StoredFile:
+    file_id: str
+    file_unique_id: str
+    kind: str
+    content: bytes | None
+    file_path: str
+    size: int
+    message_fields: JSONDict
+    photo_sizes: list[JSONDict] | None = None  # the whole PhotoSize set this size belongs to
+
+
+@dataclass
+class _Failure:
+    status: int
+    description: str
+    retry_after: int | None
+
+
+@dataclass
+class _CallbackQuery:
+    query_id: str
+    chat_id: int
+    message_id: int
+    data: str
+    created: float
+    answered: bool = False
+
+
+@dataclass(frozen=True)
+class _WithDescription:
+    result: Any
+    description: str
+
+
+def _update_type(update: JSONDict) -> str:
+    return next((key for key in update if key != "update_id"), "unknown")
+
+
+def _param_str(params: JSONDict, name: str) -> str | None:
+    value = params.get(name)
+    if value is None or isinstance(value, UploadedFile):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value)
+
+
+def _param_int(params: JSONDict, name: str) -> int | None:
+    value = params.get(name)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _param_bool(params: JSONDict, name: str) -> bool:
+    value = params.get(name)
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1")
+    return bool(value)
+
+
+def _param_json(params: JSONDict, name: str, error: str) -> Any:
+    value = params.get(name)
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise _bad(error) from None
+    return value
+
+
+def _markup_key(markup: JSONDict | None) -> str:
+    return json.dumps(markup, sort_keys=True, ensure_ascii=False)
+
+
+def _validate_button_url(url: Any, label: str) -> None:
+    if not isinstance(url, str):
+        raise _bad(f'Bad Request: can\'t parse {label}: Field "url" must be of type String')
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        valid = bool(parts.hostname)
+    elif scheme == "tg":
+        valid = True
+    elif not scheme:
+        valid = "." in url and " " not in url.strip()
+    else:
+        raise _bad(f"Bad Request: {label} URL '{url}' is invalid: Unsupported URL protocol")
+    if not valid:
+        raise _bad(f"Bad Request: {label} URL '{url}' is invalid: Wrong HTTP URL")
+
+
+def _validate_inline_keyboard(markup: JSONDict) -> None:
+    rows = markup["inline_keyboard"]
+    if not isinstance(rows, list):
+        raise _bad('Bad Request: field "inline_keyboard" must be of type Array')
+    total = 0
+    for row in rows:
+        if not isinstance(row, list):
+            raise _bad('Bad Request: field "inline_keyboard" must be an Array of Arrays')
+        for button in row:
+            prefix = "Bad Request: can't parse inline keyboard button: "
+            if not isinstance(button, dict):
+                raise _bad(prefix + "InlineKeyboardButton must be an Object")
+            if "text" not in button:
+                raise _bad(prefix + 'Can\'t find field "text"')
+            if not isinstance(button["text"], str):
+                raise _bad(prefix + 'Field "text" must be of type String')
+            actions = [
+                name
+                for name in _INLINE_BUTTON_ACTIONS
+                if button.get(name) is not None and button.get(name) != ""
+            ]
+            if not actions:
+                raise _bad(TEXT_BUTTONS_UNALLOWED)
+            if len(actions) > 1:
+                raise _bad(
+                    prefix + "exactly one of the optional fields must be used, got "
+                    f"{', '.join(actions)} (strict stand-in check: Telegram silently picks one)"
+                )
+            if not button["text"].strip():
+                raise _bad(BUTTON_TEXT_INVALID)
+            if "callback_data" in actions:
+                data = button["callback_data"]
+                if not isinstance(data, str):
+                    raise _bad(prefix + 'Field "callback_data" must be of type String')
+                if len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES:
+                    raise _bad(BUTTON_DATA_INVALID)
+            if "url" in actions:
+                _validate_button_url(button["url"], "inline keyboard button")
+            total += 1
+    if total > MAX_INLINE_BUTTONS:
+        raise _bad(REPLY_MARKUP_TOO_LONG)
+
+
+def _validate_reply_keyboard(markup: JSONDict) -> None:
+    rows = markup["keyboard"]
+    if not isinstance(rows, list):
+        raise _bad('Bad Request: field "keyboard" must be of type Array')
+    for row in rows:
+        if not isinstance(row, list):
+            raise _bad('Bad Request: field "keyboard" must be an Array of Arrays')
+        for button in row:
+            if isinstance(button, str):
+                continue
+            if not isinstance(button, dict):
+                raise _bad(
+                    "Bad Request: can't parse keyboard button: KeyboardButton must be "
+                    "a String or an Object"
+                )
+            if not isinstance(button.get("text"), str):
+                raise _bad("Bad Request: can't parse keyboard button: Can't find field \"text\"")
+
+
+def _parse_reply_markup(value: Any) -> JSONDict | None:
+    """Validate reply_markup like the Bot API does; returns the decoded object."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise _bad("Bad Request: can't parse reply keyboard markup JSON object") from None
+    if not isinstance(value, dict):
+        raise _bad("Bad Request: object expected as reply markup")
+    for flag in (
+        "force_reply",
+        "remove_keyboard",
+        "selective",
+        "one_time_keyboard",
+        "is_persistent",
+        "resize_keyboard",
+    ):
+        if flag in value and not isinstance(value[flag], bool):
+            raise _bad(f'Bad Request: field "{flag}" must be of type Boolean')
+    if "inline_keyboard" in value:
+        _validate_inline_keyboard(value)
+    elif "keyboard" in value:
+        _validate_reply_keyboard(value)
+    elif not (value.get("remove_keyboard") or value.get("force_reply")):
+        raise _bad("Bad Request: object expected as reply markup")
+    return value
+
+
+def _validate_explicit_entities(value: Any, text: str, name: str) -> list[JSONDict]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise _bad(f"Bad Request: can't parse {name} JSON object") from None
+    if not isinstance(value, list):
+        raise _bad(f'Bad Request: field "{name}" must be of type Array')
+    length = utf16_len(text)
+    result: list[JSONDict] = []
+    for entity in value:
+        if not isinstance(entity, dict):
+            raise _bad("Bad Request: can't parse MessageEntity: MessageEntity must be an Object")
+        if entity.get("type") not in _ENTITY_TYPES:
+            raise _bad("Bad Request: can't parse MessageEntity: Unsupported type specified")
+        offset, size = entity.get("offset"), entity.get("length")
+        if not isinstance(offset, int) or not isinstance(size, int):
+            raise _bad('Bad Request: can\'t parse MessageEntity: Field "offset" must be a Number')
+        if offset < 0:
+            raise _bad(f"Bad Request: receive an entity with incorrect offset {offset}")
+        if offset > length:
+            raise _bad(
+                f"Bad Request: entity begins after the end of the text at UTF-16 offset {offset}"
+            )
+        if offset + size > length:
+            raise _bad(
+                f"Bad Request: entity beginning at UTF-16 offset {offset} ends after the "
+                f"end of the text at UTF-16 offset {offset + size}"
+            )
+        if entity["type"] == "text_link" and not entity.get("url"):
+            raise _bad("Bad Request: can't parse MessageEntity: Can't find field \"url\"")
+        if size > 0:
+            result.append(dict(entity))
+    return _sorted_entities(result)
+
+
+def _chat_member(user: JSONDict, status: str) -> JSONDict:
+    """A complete ChatMember object of the given status (PTB insists on every field)."""
+    member: JSONDict = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(
+            can_be_edited=False,
+            is_anonymous=False,
+            can_manage_chat=True,
+            can_delete_messages=True,
+            can_manage_video_chats=True,
+            can_restrict_members=True,
+            can_promote_members=False,
+            can_change_info=True,
+            can_invite_users=True,
+            can_post_stories=False,
+            can_edit_stories=False,
+            can_delete_stories=False,
+        )
+    elif status == "restricted":
+        member.update(
+            is_member=True,
+            can_change_info=False,
+            can_invite_users=False,
+            can_pin_messages=False,
+            can_send_messages=True,
+            can_send_polls=False,
+            can_send_other_messages=False,
+            can_add_web_page_previews=False,
+            can_manage_topics=False,
+            can_send_audios=False,
+            can_send_documents=False,
+            can_send_photos=False,
+            can_send_videos=False,
+            can_send_video_notes=False,
+            can_send_voice_notes=False,
+            can_edit_tag=False,
+            can_react_to_messages=True,
+            until_date=0,
+        )
+    elif status == "kicked":
+        member["until_date"] = 0
+    elif status not in ("member", "left"):
+        raise ValueError(f"unknown chat member status {status!r}")
+    return member
+
+
+# =================================================================================================
+# The stand-in
+# =================================================================================================
+
+
+class FakeBotApi:
+    """An aiohttp server on 127.0.0.1 that answers Bot API calls the way Telegram does.
+
+    Point PTB at it with ``Bot(api.token, base_url=api.base_url,
+    base_file_url=api.base_file_url)`` (or the same on ``ApplicationBuilder``). Tests play the
+    user with the ``push_*`` methods, read what the bot did with :meth:`messages`,
+    :attr:`requests`, :attr:`edits`, :attr:`callback_answers`, and wait for it with the
+    ``wait_for_*`` methods (event driven: they wake on every state change, never sleep-poll).
+    """
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        bot_id: int = 123456,
+        username: str = "crampcoach_test_bot",
+        first_name: str = "crampcoach",
+        strict_html: bool = True,
+        callback_query_timeout: float | None = None,
+    ) -> None:
+        self.token = token
+        self.bot_id = bot_id
+        self.username = username
+        self.first_name = first_name
+        self.strict_html = strict_html
+        self.callback_query_timeout = callback_query_timeout
+
+        self.requests: list[RecordedRequest] = []
+        self.rejected: list[RecordedRequest] = []
+        self.edits: list[EditRecord] = []
+        self.deletions: list[tuple[int, int]] = []
+        self.callback_answers: dict[str, JSONDict] = {}
+        self.commands: list[JSONDict] = []
+        self.chat_actions: list[tuple[int, str]] = []
+        self.updates: list[JSONDict] = []
+
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+        self._stopping = False
+        self._changed = asyncio.Event()
+        self._chats: dict[int, _Chat] = {}
+        self._messages: dict[int, list[BotMessage]] = {}
+        self._by_id: dict[tuple[int, int], BotMessage] = {}
+        self._user_messages: dict[tuple[int, int], JSONDict] = {}
+        self._pending: list[JSONDict] = []
+        self._delivered_update_ids: set[int] = set()
+        self._next_update_id = 10_000
+        self._poll_generation = 0
+        self._polls_waiting = 0
+        self._allowed_updates: list[str] | None = None
+        self._failures: dict[str, deque[_Failure]] = {}
+        self._callback_queries: dict[str, _CallbackQuery] = {}
+        self._next_query_id = 4_242_000_000_000_000_000
+        self._files: dict[str, _StoredFile] = {}
+        self._files_by_path: dict[str, _StoredFile] = {}
+        self._file_counter = 0
+        self._commands_by_scope: dict[tuple[str, str], list[JSONDict]] = {}
+        self._handlers: dict[str, Callable[[JSONDict], Any]] = {
+            "getMe": self._get_me,
+            "logOut": lambda _params: True,
+            "close": lambda _params: True,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "sendMessage": self._send_message,
+            "sendPhoto": lambda params: self._send_media(params, "photo"),
+            "sendAnimation": lambda params: self._send_media(params, "animation"),
+            "sendDocument": lambda params: self._send_media(params, "document"),
+            "sendChatAction": self._send_chat_action,
+            "editMessageText": self._edit_message_text,
+            "editMessageCaption": self._edit_message_caption,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "deleteMessage": self._delete_message,
+            "answerCallbackQuery": self._answer_callback_query,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": self._get_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "getFile": self._get_file,
+        }
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Bind to a random free port on 127.0.0.1 and start answering."""
+        if self._runner is not None:
+            return
+        self._stopping = False
+        self._changed = asyncio.Event()
+        app = web.Application(client_max_size=MAX_UPLOAD_BYTES)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
+        app.router.add_route("*", "/{tail:.*}", self._handle_unknown_path)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self._runner = runner
+        self._port = int(runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        """Release pending long polls (so PTB shuts down promptly) and close the server."""
+        self._stopping = True
+        self._notify()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> FakeBotApi:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    @property
+    def port(self) -> int:
+        """The bound port; only valid after :meth:`start`."""
+        if self._port is None:
+            raise RuntimeError("FakeBotApi is not started")
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """What PTB's ``base_url`` expects: it appends ``{token}/{method}`` itself."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """What PTB's ``base_file_url`` expects for downloads via getFile's file_path."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    @property
+    def bot_user(self) -> JSONDict:
+        """The bot's User object, as getMe returns it."""
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.first_name,
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    # ------------------------------------------------------------------ test controls
+
+    def register_chat(
+        self,
+        chat_id: int,
+        *,
+        chat_type: str | None = None,
+        first_name: str = "Alex",
+        title: str | None = None,
+        username: str | None = None,
+    ) -> JSONDict:
+        """Make a chat known (Telegram only lets a bot write to chats it has met).
+
+        Pushing any update from a chat registers it too. Negative ids default to groups.
+        """
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            kind = chat_type or ("private" if chat_id > 0 else "group")
+            if kind == "private" and chat_id <= 0:
+                raise ValueError("private chat ids are positive (they are the user's id)")
+            chat = _Chat(
+                id=chat_id, type=kind, first_name=first_name, title=title, username=username
+            )
+            self._chats[chat_id] = chat
+        return chat.to_json()
+
+    def block_chat(self, chat_id: int) -> None:
+        """From now on sends to this chat answer 403, as when the user blocks the bot.
+
+        These 403s are a scenario, not a bot mistake, so they stay out of :attr:`rejected`.
+        """
+        self.register_chat(chat_id)
+        chat = self._chats[chat_id]
+        chat.blocked_reason = BLOCKED_BY_USER if chat.type == "private" else KICKED_FROM_GROUP
+
+    def unblock_chat(self, chat_id: int) -> None:
+        """Undo :meth:`block_chat`."""
+        chat = self._chats.get(chat_id)
+        if chat is not None:
+            chat.blocked_reason = None
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int,
+        description: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail with this error instead of running.
+
+        429 answers carry ``parameters.retry_after`` (default 1 s) and the description
+        "Too Many Requests: retry after N"; other statuses default to the HTTP reason phrase
+        ("Bad Gateway" for 502). Injected failures never deliver anything and are kept out of
+        :attr:`rejected`.
+        """
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        if description is None:
+            if status == 429:
+                description = f"Too Many Requests: retry after {retry_after}"
+            else:
+                description = _DEFAULT_DESCRIPTIONS.get(status, f"Error {status}")
+        queue = self._failures.setdefault(method.lower(), deque())
+        for _ in range(times):
+            queue.append(_Failure(status, description, retry_after))
+
+    # ------------------------------------------------------------------ pushing updates
+
+    def push_update(self, update: JSONDict) -> int:
+        """Queue a raw update (``update_id`` is assigned here) and wake long polls."""
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        full = {"update_id": update_id, **{k: v for k, v in update.items() if k != "update_id"}}
+        self._pending.append(full)
+        self.updates.append(full)
+        self._notify()
+        return update_id
+
+    def _user(self, user_id: int, first_name: str, language_code: str | None = "en") -> JSONDict:
+        user: JSONDict = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            user["language_code"] = language_code
+        return user
+
+    def _user_message(
+        self,
+        chat_id: int,
+        *,
+        user_id: int | None,
+        first_name: str,
+        language_code: str | None,
+        chat_type: str | None,
+        content: JSONDict,
+    ) -> JSONDict:
+        self.register_chat(chat_id, chat_type=chat_type, first_name=first_name)
+        chat = self._chats[chat_id]
+        if user_id is None:
+            user_id = chat_id if chat.type == "private" else 1001
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        message: JSONDict = {
+            "message_id": message_id,
+            "from": self._user(user_id, first_name, language_code),
+            "chat": chat.to_json(),
+            "date": int(time.time()),
+            **content,
+        }
+        self._user_messages[(chat_id, message_id)] = message
+        return message
+
+    def push_text(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Alex",
+        language_code: str = "en",
+        chat_type: str = "private",
+    ) -> int:
+        """The user sends ``text``; a leading ``/command`` gets a bot_command entity.
+
+        Returns the update id.
+        """
+        content: JSONDict = {"text": text}
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            content["entities"] = [
+                {"offset": 0, "length": utf16_len(command), "type": "bot_command"}
+            ]
+        message = self._user_message(
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code=language_code,
+            chat_type=chat_type,
+            content=content,
+        )
+        return self.push_update({"message": message})
+
+    def push_group_text(
+        self,
+        group_chat_id: int,
+        text: str,
+        *,
+        user_id: int = 1001,
+        first_name: str = "Alex",
+        language_code: str = "en",
+    ) -> int:
+        """A member of a group (negative id) writes ``text`` there."""
+        if group_chat_id >= 0:
+            raise ValueError("group chat ids are negative")
+        return self.push_text(
+            group_chat_id,
+            text,
+            user_id=user_id,
+            first_name=first_name,
+            language_code=language_code,
+            chat_type="group",
+        )
+
+    def push_callback(
+        self,
+        chat_id: int,
+        data: str,
+        *,
+        message_id: int | None = None,
+        user_id: int | None = None,
+        first_name: str = "Alex",
+        language_code: str = "en",
+        require_button: bool = False,
+    ) -> str:
+        """The user presses an inline button; returns the callback query id.
+
+        The button is on the bot message ``message_id`` (default: the bot's latest message in the
+        chat), which is included in the update like Telegram does. Arbitrary ``data`` is allowed
+        (a modified client can send anything, and bots must cope); pass ``require_button=True``
+        to assert that ``data`` really belongs to one of the message's buttons.
+        """
+        if message_id is None:
+            live = [m for m in self._messages.get(chat_id, []) if not m.deleted]
+            if not live:
+                raise LookupError(f"the bot has no message in chat {chat_id} to press a button on")
+            message = live[-1]
+        else:
+            found = self._by_id.get((chat_id, message_id))
+            if found is None or found.deleted:
+                raise LookupError(f"no bot message {message_id} in chat {chat_id}")
+            message = found
+        if require_button and data not in {cb for _label, cb in message.buttons}:
+            raise ValueError(
+                f"message {message.message_id} has no button with callback_data {data!r}; "
+                f"its buttons are {message.buttons!r}"
+            )
+        chat = self._chats[chat_id]
+        if user_id is None:
+            user_id = chat_id if chat.type == "private" else 1001
+        query_id = str(self._next_query_id)
+        self._next_query_id += 1
+        self._callback_queries[query_id] = _CallbackQuery(
+            query_id=query_id,
+            chat_id=chat_id,
+            message_id=message.message_id,
+            data=data,
+            created=time.monotonic(),
+        )
+        chat_instance = str(int(hashlib.sha256(f"{chat_id}".encode()).hexdigest()[:15], 16))
+        self.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._user(user_id, first_name, language_code),
+                    "message": message.raw,
+                    "chat_instance": chat_instance,
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
+    def _user_file(self, kind: str, fields: JSONDict, content: bytes) -> JSONDict:
+        stored = self._store_file(kind, content, fields)
+        return {**stored.message_fields}
+
+    def push_sticker(
+        self,
+        chat_id: int,
+        *,
+        emoji: str = "👍",
+        set_name: str = "crampcoach_test",
+        user_id: int | None = None,
+        first_name: str = "Alex",
+    ) -> int:
+        """The user sends a (static WebP) sticker."""
+        sticker = self._user_file(
+            "sticker",
+            {
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": emoji,
+                "set_name": set_name,
+            },
+            b"RIFF\x00\x00\x00\x00WEBPVP8 fake sticker",
+        )
+        message = self._user_message(
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code="en",
+            chat_type=None,
+            content={"sticker": sticker},
+        )
+        return self.push_update({"message": message})
+
+    def push_photo(
+        self,
+        chat_id: int,
+        *,
+        caption: str | None = None,
+        width: int = 1280,
+        height: int = 960,
+        user_id: int | None = None,
+        first_name: str = "Alex",
+    ) -> int:
+        """The user sends a photo (several PhotoSizes, like Telegram's thumbnails)."""
+        sizes = self._photo_sizes(width, height, b"\xff\xd8\xff\xe0 fake jpeg")
+        content: JSONDict = {"photo": sizes}
+        if caption is not None:
+            content["caption"] = caption
+        message = self._user_message(
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code="en",
+            chat_type=None,
+            content=content,
+        )
+        return self.push_update({"message": message})
+
+    def push_voice(
+        self,
+        chat_id: int,
+        *,
+        duration: int = 3,
+        user_id: int | None = None,
+        first_name: str = "Alex",
+    ) -> int:
+        """The user sends a voice note."""
+        voice = self._user_file(
+            "voice", {"duration": duration, "mime_type": "audio/ogg"}, b"OggS fake voice"
+        )
+        message = self._user_message(
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code="en",
+            chat_type=None,
+            content={"voice": voice},
+        )
+        return self.push_update({"message": message})
+
+    def push_document(
+        self,
+        chat_id: int,
+        *,
+        file_name: str = "notes.pdf",
+        mime_type: str = "application/pdf",
+        content: bytes = b"%PDF-1.4 fake",
+        caption: str | None = None,
+        user_id: int | None = None,
+        first_name: str = "Alex",
+    ) -> int:
+        """The user sends a file."""
+        document = self._user_file(
+            "document", {"file_name": file_name, "mime_type": mime_type}, content
+        )
+        fields: JSONDict = {"document": document}
+        if caption is not None:
+            fields["caption"] = caption
+        message = self._user_message(
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code="en",
+            chat_type=None,
+            content=fields,
+        )
+        return self.push_update({"message": message})
+
+    def push_location(
+        self,
+        chat_id: int,
+        latitude: float = 52.52,
+        longitude: float = 13.405,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Alex",
+    ) -> int:
+        """The user shares a location."""
+        message = self._user_message(
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code="en",
+            chat_type=None,
+            content={"location": {"latitude": latitude, "longitude": longitude}},
+        )
+        return self.push_update({"message": message})
+
+    def push_my_chat_member(
+        self,
+        chat_id: int,
+        old_status: str,
+        new_status: str,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Alex",
+    ) -> int:
+        """The bot's membership changes (in private chats: the user blocks/unblocks the bot).
+
+        Like Telegram, the change has consequences: ``kicked``/``left`` makes later sends to
+        the chat answer 403, ``member``/``administrator`` lifts that.
+        """
+        self.register_chat(chat_id, first_name=first_name)
+        chat = self._chats[chat_id]
+        if user_id is None:
+            user_id = chat_id if chat.type == "private" else 1001
+        bot = {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
+        update = {
+            "my_chat_member": {
+                "chat": chat.to_json(),
+                "from": self._user(user_id, first_name),
+                "date": int(time.time()),
+                "old_chat_member": _chat_member(bot, old_status),
+                "new_chat_member": _chat_member(bot, new_status),
+            }
+        }
+        if new_status in ("kicked", "left"):
+            self.block_chat(chat_id)
+        elif new_status in ("member", "administrator", "creator"):
+            self.unblock_chat(chat_id)
+        return self.push_update(update)
+
+    # ------------------------------------------------------------------ bookkeeping views
+
+    def messages(self, chat_id: int, *, include_deleted: bool = True) -> list[BotMessage]:
+        """Bot messages delivered to ``chat_id``, oldest first, in their current state."""
+        found = self._messages.get(chat_id, [])
+        return list(found) if include_deleted else [m for m in found if not m.deleted]
+
+    def message(self, chat_id: int, message_id: int) -> BotMessage:
+        """One delivered bot message (KeyError if there is none)."""
+        return self._by_id[(chat_id, message_id)]
+
+    def calls(self, method: str) -> list[RecordedRequest]:
+        """Recorded calls of one method (case-insensitive)."""
+        wanted = method.lower()
+        return [r for r in self.requests if r.method.lower() == wanted]
+
+    @property
+    def long_polls_waiting(self) -> int:
+        """getUpdates calls currently parked waiting for an update (0 or 1 for a sane bot)."""
+        return self._polls_waiting
+
+    @property
+    def pending_updates(self) -> list[JSONDict]:
+        """Pushed updates the bot has not confirmed yet (via getUpdates' offset)."""
+        return list(self._pending)
+
+    def describe(self, chat_id: int | None = None) -> str:
+        """Human-readable dump of what happened, for assertion and timeout messages."""
+        lines: list[str] = []
+        if chat_id is not None:
+            delivered = self._messages.get(chat_id, [])
+            lines.append(f"bot messages in chat {chat_id}: {len(delivered)}")
+            for msg in delivered:
+                flag = " (deleted)" if msg.deleted else ""
+                lines.append(
+                    f"  #{msg.message_id} {msg.kind}{flag}: {msg.content!r} buttons={msg.buttons}"
+                )
+        lines.append(f"last requests (of {len(self.requests)}):")
+        for rec in self.requests[-15:]:
+            note = f" {rec.description}" if rec.description else ""
+            lines.append(f"  {rec.method} -> {rec.status}{note}")
+        if self.rejected:
+            lines.append("rejected requests:")
+            for rec in self.rejected:
+                lines.append(f"  {rec.method} {rec.status} {rec.description} params={rec.params}")
+        return "\n".join(lines)
+
+    def assert_no_rejections(self) -> None:
+        """Fail with the offending requests if the bot ever made a call Telegram refuses."""
+        if self.rejected:
+            raise AssertionError("the bot made requests Telegram rejects:\n" + self.describe())
+
+    # ------------------------------------------------------------------ waiting
+
+    def _notify(self) -> None:
+        """Wake everything waiting on a state change (long polls and wait_for_* helpers)."""
+        event, self._changed = self._changed, asyncio.Event()
+        event.set()
+
+    async def wait_for(
+        self,
+        predicate: Callable[[], T | None],
+        *,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the test-facing API is a plain timeout
+        describe: Callable[[], str] | None = None,
+    ) -> T:
+        """Wait until ``predicate()`` returns something truthy, re-checking on every change."""
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    event = self._changed
+                    value = predicate()
+                    if value:
+                        return value
+                    await event.wait()
+        except TimeoutError:
+            detail = describe() if describe is not None else self.describe()
+            raise TimeoutError(f"timed out after {timeout} s\n{detail}") from None
+
+    async def wait_for_messages(
+        self,
+        chat_id: int,
+        count: int,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the test-facing API is a plain timeout
+    ) -> list[BotMessage]:
+        """All bot messages of the chat, once at least ``count`` were delivered there."""
+
+        def enough() -> list[BotMessage] | None:
+            found = self.messages(chat_id)
+            return found if len(found) >= count else None
+
+        return await self.wait_for(
+            enough,
+            timeout=timeout,
+            describe=lambda: (
+                f"expected {count} bot message(s) in chat {chat_id}\n" + self.describe(chat_id)
+            ),
+        )
+
+    async def wait_for_callback_answer(
+        self,
+        query_id: str,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the test-facing API is a plain timeout
+    ) -> JSONDict:
+        """The answerCallbackQuery parameters for ``query_id``, once the bot answered it."""
+        return await self.wait_for(
+            lambda: self.callback_answers.get(query_id),
+            timeout=timeout,
+            describe=lambda: f"callback query {query_id} was not answered\n" + self.describe(),
+        )
+
+    async def wait_for_request(
+        self,
+        method: str,
+        predicate: Callable[[RecordedRequest], bool] | None = None,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the test-facing API is a plain timeout
+        *,
+        start: int = 0,
+    ) -> RecordedRequest:
+        """The first call of ``method`` in ``requests[start:]`` matching ``predicate``."""
+        wanted = method.lower()
+
+        def find() -> RecordedRequest | None:
+            for rec in self.requests[start:]:
+                if rec.method.lower() == wanted and (predicate is None or predicate(rec)):
+                    return rec
+            return None
+
+        return await self.wait_for(
+            find,
+            timeout=timeout,
+            describe=lambda: f"no matching {method} request\n" + self.describe(),
+        )
+
+    async def wait_for_long_poll(
+        self,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the test-facing API is a plain timeout
+    ) -> None:
+        """Wait until a getUpdates call is parked here, i.e. the bot is polling and idle."""
+        await self.wait_for(
+            lambda: self._polls_waiting > 0,
+            timeout=timeout,
+            describe=lambda: "no getUpdates long poll arrived\n" + self.describe(),
+        )
+
+    async def wait_until_delivered(
+        self,
+        update_id: int,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the test-facing API is a plain timeout
+    ) -> None:
+        """Wait until a getUpdates answer has handed ``update_id`` to the bot."""
+        await self.wait_for(
+            lambda: update_id in self._delivered_update_ids,
+            timeout=timeout,
+            describe=lambda: f"update {update_id} was never fetched\n" + self.describe(),
+        )
+
+    # ------------------------------------------------------------------ HTTP layer
+
+    async def _read_params(self, request: web.Request) -> JSONDict:
+        """Merge query string and body (JSON, urlencoded or multipart) into one dict."""
+        params: JSONDict = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                raw = await request.read()
+                if raw.strip():
+                    try:
+                        body = json.loads(raw)
+                    except ValueError:
+                        raise _bad("Bad Request: can't parse JSON object") from None
+                    if not isinstance(body, dict):
+                        raise _bad("Bad Request: JSON object expected")
+                    params.update(body)
+            elif request.content_type in (
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            ):
+                form = await request.post()
+                for name, value in form.items():
+                    if isinstance(value, web.FileField):
+                        params[name] = UploadedFile(
+                            field_name=name,
+                            filename=value.filename,
+                            content_type=value.content_type,
+                            data=value.file.read(),
+                        )
+                    elif isinstance(value, bytes | bytearray):
+                        params[name] = bytes(value).decode("utf-8", "replace")
+                    else:
+                        params[name] = value
+        for name in _JSON_PARAMS & params.keys():
+            value = params[name]
+            if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+                # Left as sent when invalid; the method's validation reports it like Telegram.
+                with contextlib.suppress(ValueError):
+                    params[name] = json.loads(value)
+        return params
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        method_raw = request.match_info["method"]
+        canonical = _METHODS_BY_LOWER.get(method_raw.lower())
+        # Read before the body is consumed (can_read_body turns False afterwards).
+        content_type = request.content_type if request.body_exists else ""
+        params: JSONDict = {}
+        error: _ApiError | None = None
+        result: Any = None
+        try:
+            params = await self._read_params(request)
+            if request.match_info["token"] != self.token:
+                raise _ApiError(401, UNAUTHORIZED)
+            if canonical is None:
+                raise _ApiError(404, NOT_FOUND)
+            self._raise_injected(canonical)
+            if canonical == "getUpdates":
+                result = await self._get_updates(params)
+            else:
+                result = self._handlers[canonical](params)
+        except _ApiError as exc:
+            error = exc
+        if error is None:
+            status = 200
+            body: JSONDict = {"ok": True, "result": result}
+            if isinstance(result, _WithDescription):
+                body = {"ok": True, "result": result.result, "description": result.description}
+        else:
+            status = error.status
+            body = error.payload()
+        record = RecordedRequest(
+            method=canonical or method_raw,
+            params=params,
+            status=status,
+            time=time.monotonic(),
+            response=body,
+            http_method=request.method,
+            content_type=content_type,
+            injected=error is not None and error.injected,
+        )
+        self.requests.append(record)
+        if error is not None and error.rejection and 400 <= status < 500 and status != 429:
+            self.rejected.append(record)
+        self._notify()
+        return web.json_response(body, status=status)
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": UNAUTHORIZED}, status=401
+            )
+        stored = self._files_by_path.get(request.match_info["path"])
+        if stored is None:
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": NOT_FOUND}, status=404
+            )
+        return web.Response(body=stored.content or b"", content_type="application/octet-stream")
+
+    async def _handle_unknown_path(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": NOT_FOUND}, status=404
+        )
+
+    def _raise_injected(self, method: str) -> None:
+        queue = self._failures.get(method.lower())
+        if not queue:
+            return
+        failure = queue.popleft()
+        parameters = {"retry_after": failure.retry_after} if failure.retry_after else None
+        raise _ApiError(
+            failure.status,
+            failure.description,
+            parameters=parameters,
+            rejection=False,
+            injected=True,
+        )
+
+    # ------------------------------------------------------------------ shared validation
+
+    def _chat_from_params(self, params: JSONDict) -> _Chat:
+        raw = params.get("chat_id")
+        if raw is None or raw == "":
+            raise _bad(CHAT_ID_EMPTY)
+        return self._lookup_chat(raw)
+
+    def _require_chat_id(self, params: JSONDict) -> None:
+        if params.get("chat_id") is None or params.get("chat_id") == "":
+            raise _bad(CHAT_ID_EMPTY)
+
+    def _lookup_chat(self, raw: Any) -> _Chat:
+        if isinstance(raw, str) and raw.startswith("@"):
+            wanted = raw[1:].lower()
+            for chat in self._chats.values():
+                if chat.type != "private" and (chat.username or "").lower() == wanted:
+                    return chat
+            raise _bad(CHAT_NOT_FOUND)
+        chat_id = _param_int({"chat_id": raw}, "chat_id")
+        chat = self._chats.get(chat_id) if chat_id is not None else None
+        if chat is None:
+            raise _bad(CHAT_NOT_FOUND)
+        return chat
+
+    @staticmethod
+    def _check_reachable(chat: _Chat) -> None:
+        if chat.blocked_reason is not None:
+            raise _ApiError(403, chat.blocked_reason, rejection=False)
+
+    @staticmethod
+    def _parse_mode(params: JSONDict) -> str | None:
+        mode = _param_str(params, "parse_mode")
+        if not mode:
+            return None
+        canonical = {"html": "HTML", "markdownv2": "MarkdownV2", "markdown": "Markdown"}.get(
+            mode.lower()
+        )
+        if canonical is None:
+            raise _bad(UNSUPPORTED_PARSE_MODE)
+        return canonical
+
+    def _format(
+        self, raw: str, parse_mode: str | None, explicit: Any, entities_name: str
+    ) -> tuple[str, list[JSONDict]]:
+        """Apply parse_mode (or validate explicit entities), then trim like Telegram."""
+        try:
+            if parse_mode == "HTML":
+                text, entities = parse_html(raw, strict=self.strict_html)
+            elif parse_mode == "MarkdownV2":
+                text, entities = parse_markdown_v2(raw)
+            elif parse_mode == "Markdown":
+                text, entities = parse_markdown(raw)
+            else:
+                text, entities = raw, _validate_explicit_entities(explicit, raw, entities_name)
+        except EntityParseError as exc:
+            raise _bad(CANT_PARSE_ENTITIES + str(exc)) from None
+        return _trim(text, entities)
+
+    def _reply_to(self, chat: _Chat, params: JSONDict) -> JSONDict | None:
+        reply = _param_json(
+            params, "reply_parameters", "Bad Request: can't parse reply parameters JSON object"
+        )
+        allow_missing = _param_bool(params, "allow_sending_without_reply")
+        if isinstance(reply, dict):
+            target = reply.get("message_id")
+            if not isinstance(target, int):
+                raise _bad('Bad Request: can\'t find field "message_id"')
+            allow_missing = allow_missing or bool(reply.get("allow_sending_without_reply"))
+        else:
+            target = _param_int(params, "reply_to_message_id")
+            if target is None:
+                return None
+        bot_message = self._by_id.get((chat.id, target))
+        if bot_message is not None and not bot_message.deleted:
+            return bot_message.raw
+        user_message = self._user_messages.get((chat.id, target))
+        if user_message is not None:
+            return user_message
+        if allow_missing:
+            return None
+        raise _bad(REPLY_NOT_FOUND)
+
+    def _store_message(
+        self,
+        chat: _Chat,
+        *,
+        kind: str,
+        text: str | None,
+        caption: str | None,
+        source: str | None,
+        parse_mode: str | None,
+        entities: list[JSONDict],
+        reply_markup: JSONDict | None,
+        media: JSONDict,
+        file_id: str | None,
+        reply_to: JSONDict | None,
+    ) -> BotMessage:
+        message = BotMessage(
+            message_id=chat.next_message_id,
+            chat_id=chat.id,
+            kind=kind,
+            text=text,
+            caption=caption,
+            source=source,
+            parse_mode=parse_mode,
+            entities=entities,
+            reply_markup=reply_markup,
+            date=int(time.time()),
+            file_id=file_id,
+            media=media,
+            reply_to_message_id=reply_to["message_id"] if reply_to else None,
+        )
+        chat.next_message_id += 1
+        self._render(message, reply_to)
+        self._messages.setdefault(chat.id, []).append(message)
+        self._by_id[(chat.id, message.message_id)] = message
+        return message
+
+    def _render(self, message: BotMessage, reply_to: JSONDict | None = None) -> None:
+        """(Re)build the Message object Telegram returns for this bot message."""
+        chat = self._chats[message.chat_id]
+        data: JSONDict = {
+            "message_id": message.message_id,
+            "from": {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")},
+            "chat": chat.to_json(),
+            "date": message.date,
+        }
+        if message.edit_date is not None:
+            data["edit_date"] = message.edit_date
+        if reply_to is not None:
+            data["reply_to_message"] = reply_to
+        elif "reply_to_message" in message.raw:
+            data["reply_to_message"] = message.raw["reply_to_message"]
+        if message.kind == "text":
+            data["text"] = message.text
+            if message.entities:
+                data["entities"] = message.entities
+        else:
+            data.update(message.media)
+            if message.caption:
+                data["caption"] = message.caption
+                if message.entities:
+                    data["caption_entities"] = message.entities
+        if message.reply_markup is not None and "inline_keyboard" in message.reply_markup:
+            data["reply_markup"] = message.reply_markup
+        message.raw = data
+
+    # ------------------------------------------------------------------ files
+
+    def _new_file_ids(self, kind: str) -> tuple[str, str]:
+        self._file_counter += 1
+        seed = f"{self.bot_id}:{kind}:{self._file_counter}".encode()
+        digest = hashlib.sha256(seed).digest()
+        file_id = _FILE_ID_PREFIX[kind] + base64.urlsafe_b64encode(digest).decode().rstrip("=")
+        unique = "AQAD" + base64.urlsafe_b64encode(digest[:9]).decode()
+        return file_id, unique
+
+    def _store_file(self, kind: str, content: bytes | None, fields: JSONDict) -> _StoredFile:
+        file_id, unique = self._new_file_ids(kind)
+        folder, extension = _FILE_DIRS[kind]
+        name = fields.get("file_name")
+        if kind == "document" and isinstance(name, str) and "." in name:
+            extension = "." + name.rsplit(".", 1)[1]
+        path = f"{folder}/file_{self._file_counter}{extension}"
+        size = len(content) if content is not None else int(fields.get("file_size", 1024))
+        message_fields = {
+            "file_id": file_id,
+            "file_unique_id": unique,
+            **{k: v for k, v in fields.items() if k != "file_size"},
+            "file_size": size,
+        }
+        stored = _StoredFile(
+            file_id=file_id,
+            file_unique_id=unique,
+            kind=kind,
+            content=content,
+            file_path=path,
+            size=size,
+            message_fields=message_fields,
+        )
+        self._files[file_id] = stored
+        self._files_by_path[path] = stored
+        return stored
+
+    def _photo_sizes(self, width: int, height: int, content: bytes) -> list[JSONDict]:
+        """Telegram's set of downscaled copies (90/320/800/1280/2560 px on the long side)."""
+        longest = max(width, height, 1)
+        stored_files: list[_StoredFile] = []
+        for side in _PHOTO_SIDES:
+            if side < longest:
+                scale = side / longest
+                w, h = max(round(width * scale), 1), max(round(height * scale), 1)
+                size = max(len(content) * w * h // max(width * height, 1), 1)
+            else:
+                w, h, size = width, height, len(content)
+            stored = self._store_file("photo", content, {"width": w, "height": h})
+            stored.size = size
+            stored.message_fields["file_size"] = size
+            stored_files.append(stored)
+            if side >= longest:
+                break
+        sizes = [dict(stored.message_fields) for stored in stored_files]
+        for stored in stored_files:
+            stored.photo_sizes = sizes
+        return [dict(s) for s in sizes]
+
+    def _resolve_media(self, kind: str, value: Any, params: JSONDict) -> tuple[str, JSONDict, str]:
+        """Turn an upload / file_id / URL into (message kind, message fields, main file_id)."""
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = params.get(value.removeprefix("attach://"))
+            if not isinstance(value, UploadedFile):
+                raise _bad(WRONG_FILE_ID)
+        if isinstance(value, UploadedFile):
+            return self._from_upload(kind, value)
+        if not isinstance(value, str) or not value.strip():
+            raise _bad(f"Bad Request: there is no {kind} in the request")
+        if value.startswith(("http://", "https://")):
+            return self._from_upload(
+                kind,
+                UploadedFile(kind, value.rsplit("/", 1)[-1] or kind, "", _placeholder(kind)),
+            )
+        stored = self._files.get(value)
+        if stored is None:
+            raise _bad(WRONG_FILE_ID)
+        if stored.kind not in _FILE_KIND_COMPAT[kind]:
+            raise _bad(FILE_TYPE_MISMATCH)
+        if stored.photo_sizes is not None:
+            sizes = [dict(s) for s in stored.photo_sizes]
+            return "photo", {"photo": sizes}, sizes[-1]["file_id"]
+        fields = dict(stored.message_fields)
+        if stored.kind == "animation":
+            return "animation", _animation_fields(fields), stored.file_id
+        return "document", {"document": fields}, stored.file_id
+
+    def _from_upload(self, kind: str, upload: UploadedFile) -> tuple[str, JSONDict, str]:
+        data = upload.data
+        if not data:
+            raise _bad(FILE_EMPTY)
+        fmt = _image_format(data)
+        if kind == "photo":
+            if fmt is None or fmt == "webm":
+                raise _bad(IMAGE_PROCESS_FAILED)
+            width, height = _image_size(data) or (1280, 960)
+            scale = min(1.0, 2560 / max(width, height, 1))
+            sizes = self._photo_sizes(round(width * scale), round(height * scale), data)
+            return "photo", {"photo": sizes}, sizes[-1]["file_id"]
+        mime = upload.content_type
+        if not mime or mime == "application/octet-stream":
+            mime = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+        if kind == "animation" and fmt in ("gif", "isobmff", "webm"):
+            width, height = (_image_size(data) if fmt == "gif" else None) or (320, 240)
+            file_name = upload.filename + (".mp4" if fmt == "gif" else "")
+            stored = self._store_file(
+                "animation",
+                data,
+                {
+                    "width": width,
+                    "height": height,
+                    "duration": 1,
+                    "file_name": file_name,
+                    "mime_type": "video/mp4",
+                },
+            )
+            return "animation", _animation_fields(dict(stored.message_fields)), stored.file_id
+        stored = self._store_file(
+            "document", data, {"file_name": upload.filename, "mime_type": mime}
+        )
+        return "document", {"document": dict(stored.message_fields)}, stored.file_id
+
+    # ------------------------------------------------------------------ method handlers
+
+    def _get_me(self, params: JSONDict) -> JSONDict:
+        return self.bot_user
+
+    def _delete_webhook(self, params: JSONDict) -> _WithDescription:
+        if _param_bool(params, "drop_pending_updates"):
+            self._pending.clear()
+        return _WithDescription(True, "Webhook is already deleted")
+
+    def _get_webhook_info(self, params: JSONDict) -> JSONDict:
+        return {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
+
+    async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
+        offset = _param_int(params, "offset") or 0
+        limit = min(max(_param_int(params, "limit") or 100, 1), 100)
+        try:
+            timeout = max(float(_param_str(params, "timeout") or 0), 0.0)
+        except ValueError:
+            timeout = 0.0
+        allowed = _param_json(
+            params, "allowed_updates", "Bad Request: can't parse allowed updates JSON object"
+        )
+        if isinstance(allowed, list):
+            self._allowed_updates = [str(a) for a in allowed]
+        if offset > 0:
+            self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        elif offset < 0:
+            self._pending = self._pending[offset:]
+        # A newer getUpdates supersedes an older one that is still waiting.
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._notify()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        ready = self._deliverable(limit)
+        if ready or timeout <= 0:
+            self._delivered_update_ids.update(u["update_id"] for u in ready)
+            return ready
+        self._polls_waiting += 1
+        self._notify()
+        try:
+            while True:
+                ready = self._deliverable(limit)
+                if ready or self._stopping or generation != self._poll_generation:
+                    break
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                event = self._changed
+                try:
+                    async with asyncio.timeout(remaining):
+                        await event.wait()
+                except TimeoutError:
+                    break
+        finally:
+            self._polls_waiting -= 1
+            self._notify()
+        self._delivered_update_ids.update(u["update_id"] for u in ready)
+        return ready
+
+    def _deliverable(self, limit: int) -> list[JSONDict]:
+        allowed = self._allowed_updates
+        kept: list[JSONDict] = []
+        for update in self._pending:
+            kind = _update_type(update)
+            wanted = kind in allowed if allowed else kind not in _NOT_DELIVERED_BY_DEFAULT
+            if wanted:
+                kept.append(update)
+        self._pending = kept  # Telegram never produces filtered-out update types at all
+        return kept[:limit]
+
+    def _send_message(self, params: JSONDict) -> JSONDict:
+        self._require_chat_id(params)
+        raw = _param_str(params, "text")
+        if not raw:
+            raise _bad(TEXT_EMPTY)
+        parse_mode = self._parse_mode(params)
+        text, entities = self._format(raw, parse_mode, params.get("entities"), "entities")
+        markup = _parse_reply_markup(params.get("reply_markup"))
+        chat = self._chat_from_params(params)
+        self._check_reachable(chat)
+        if not text:
+            raise _bad(TEXT_MUST_BE_NON_EMPTY)
+        if utf16_len(text) > MAX_TEXT_LENGTH:
+            raise _bad(TEXT_TOO_LONG)
+        reply_to = self._reply_to(chat, params)
+        message = self._store_message(
+            chat,
+            kind="text",
+            text=text,
+            caption=None,
+            source=raw,
+            parse_mode=parse_mode,
+            entities=entities,
+            reply_markup=markup,
+            media={},
+            file_id=None,
+            reply_to=reply_to,
+        )
+        return message.raw
+
+    def _send_media(self, params: JSONDict, kind: str) -> JSONDict:
+        self._require_chat_id(params)
+        value = params.get(kind)
+        if value is None or value == "":
+            raise _bad(f"Bad Request: there is no {kind} in the request")
+        raw_caption = _param_str(params, "caption") or ""
+        parse_mode = self._parse_mode(params)
+        caption, entities = (
+            self._format(
+                raw_caption, parse_mode, params.get("caption_entities"), "caption_entities"
+            )
+            if raw_caption
+            else ("", [])
+        )
+        markup = _parse_reply_markup(params.get("reply_markup"))
+        chat = self._chat_from_params(params)
+        self._check_reachable(chat)
+        if utf16_len(caption) > MAX_CAPTION_LENGTH:
+            raise _bad(CAPTION_TOO_LONG)
+        message_kind, media, file_id = self._resolve_media(kind, value, params)
+        reply_to = self._reply_to(chat, params)
+        message = self._store_message(
+            chat,
+            kind=message_kind,
+            text=None,
+            caption=caption or None,
+            source=raw_caption or None,
+            parse_mode=parse_mode,
+            entities=entities,
+            reply_markup=markup,
+            media=media,
+            file_id=file_id,
+            reply_to=reply_to,
+        )
+        return message.raw
+
+    def _send_chat_action(self, params: JSONDict) -> bool:
+        chat = self._chat_from_params(params)
+        action = _param_str(params, "action")
+        if action not in _CHAT_ACTIONS:
+            raise _bad(WRONG_CHAT_ACTION)
+        self._check_reachable(chat)
+        self.chat_actions.append((chat.id, action))
+        return True
+
+    def _edit_target(self, params: JSONDict) -> BotMessage:
+        if params.get("inline_message_id"):
+            raise _bad("Bad Request: MESSAGE_ID_INVALID")
+        chat = self._chat_from_params(params)
+        self._check_reachable(chat)
+        message_id = _param_int(params, "message_id")
+        if message_id is None:
+            raise _bad(MESSAGE_ID_NOT_SPECIFIED)
+        message = self._by_id.get((chat.id, message_id))
+        if message is None or message.deleted:
+            if (chat.id, message_id) in self._user_messages:
+                raise _bad(MESSAGE_CANT_BE_EDITED)
+            raise _bad(MESSAGE_TO_EDIT_NOT_FOUND)
+        return message
+
+    @staticmethod
+    def _edit_markup(params: JSONDict) -> JSONDict | None:
+        markup = _parse_reply_markup(params.get("reply_markup"))
+        if markup is not None and "inline_keyboard" not in markup:
+            raise _bad("Bad Request: inline keyboard expected")
+        return markup
+
+    def _apply_edit(
+        self,
+        method: str,
+        message: BotMessage,
+        *,
+        content: tuple[str, list[JSONDict], str, str | None] | None,
+        markup: JSONDict | None,
+    ) -> JSONDict:
+        """Reject no-op edits like Telegram, else update the message and log the edit."""
+        current_markup = (
+            message.reply_markup
+            if message.reply_markup is not None and "inline_keyboard" in message.reply_markup
+            else None
+        )
+        same_markup = _markup_key(current_markup) == _markup_key(markup)
+        if content is None:
+            same_content = True
+        else:
+            text, entities, _source, _mode = content
+            same_content = text == (message.content or "") and entities == message.entities
+        if same_content and same_markup:
+            raise _bad(MESSAGE_NOT_MODIFIED)
+        old_content, old_markup = message.content, message.reply_markup
+        if content is not None:
+            text, entities, source, mode = content
+            if message.kind == "text":
+                message.text = text
+            else:
+                message.caption = text or None
+            message.entities = entities
+            message.source = source
+            message.parse_mode = mode
+        message.reply_markup = markup
+        message.edit_date = int(time.time())
+        self._render(message)
+        self.edits.append(
+            EditRecord(
+                method=method,
+                chat_id=message.chat_id,
+                message_id=message.message_id,
+                old_content=old_content,
+                new_content=message.content,
+                old_reply_markup=old_markup,
+                new_reply_markup=markup,
+                time=time.monotonic(),
+            )
+        )
+        return message.raw
+
+    def _edit_message_text(self, params: JSONDict) -> JSONDict:
+        if not params.get("inline_message_id"):
+            self._require_chat_id(params)
+            if _param_int(params, "message_id") is None:
+                raise _bad(MESSAGE_ID_NOT_SPECIFIED)
+        raw = _param_str(params, "text")
+        if not raw:
+            raise _bad(TEXT_EMPTY)
+        parse_mode = self._parse_mode(params)
+        text, entities = self._format(raw, parse_mode, params.get("entities"), "entities")
+        markup = self._edit_markup(params)
+        message = self._edit_target(params)
+        if message.kind != "text":
+            raise _bad(NO_TEXT_TO_EDIT)
+        if not text:
+            raise _bad(TEXT_MUST_BE_NON_EMPTY)
+        if utf16_len(text) > MAX_TEXT_LENGTH:
+            raise _bad(TEXT_TOO_LONG)
+        return self._apply_edit(
+            "editMessageText",
+            message,
+            content=(text, entities, raw, parse_mode),
+            markup=markup,
+        )
+
+    def _edit_message_caption(self, params: JSONDict) -> JSONDict:
+        raw = _param_str(params, "caption") or ""
+        parse_mode = self._parse_mode(params)
+        caption, entities = (
+            self._format(raw, parse_mode, params.get("caption_entities"), "caption_entities")
+            if raw
+            else ("", [])
+        )
+        markup = self._edit_markup(params)
+        message = self._edit_target(params)
+        if message.kind == "text":
+            raise _bad(NO_CAPTION_TO_EDIT)
+        if utf16_len(caption) > MAX_CAPTION_LENGTH:
+            raise _bad(CAPTION_TOO_LONG)
+        return self._apply_edit(
+            "editMessageCaption",
+            message,
+            content=(caption, entities, raw, parse_mode),
+            markup=markup,
+        )
+
+    def _edit_message_reply_markup(self, params: JSONDict) -> JSONDict:
+        markup = self._edit_markup(params)
+        message = self._edit_target(params)
+        return self._apply_edit("editMessageReplyMarkup", message, content=None, markup=markup)
+
+    def _delete_message(self, params: JSONDict) -> bool:
+        chat = self._chat_from_params(params)
+        message_id = _param_int(params, "message_id")
+        if message_id is None:
+            raise _bad(MESSAGE_ID_NOT_SPECIFIED)
+        message = self._by_id.get((chat.id, message_id))
+        if message is not None and not message.deleted:
+            message.deleted = True
+        elif chat.type == "private" and (chat.id, message_id) in self._user_messages:
+            del self._user_messages[(chat.id, message_id)]
+        else:
+            raise _bad(MESSAGE_TO_DELETE_NOT_FOUND)
+        self.deletions.append((chat.id, message_id))
+        return True
+
+    def _answer_callback_query(self, params: JSONDict) -> bool:
+        query_id = _param_str(params, "callback_query_id")
+        if not query_id:
+            raise _bad("Bad Request: callback_query_id is empty")
+        query = self._callback_queries.get(query_id)
+        expired = (
+            query is not None
+            and self.callback_query_timeout is not None
+            and time.monotonic() - query.created > self.callback_query_timeout
+        )
+        if query is None or query.answered or expired:
+            raise _bad(QUERY_TOO_OLD)
+        text = _param_str(params, "text") or ""
+        if len(text) > MAX_CALLBACK_ANSWER_LENGTH:
+            raise _bad(CALLBACK_ANSWER_TOO_LONG)
+        url = _param_str(params, "url")
+        if url:
+            raise _bad("Bad Request: URL_INVALID")
+        query.answered = True
+        self.callback_answers[query_id] = dict(params)
+        return True
+
+    @staticmethod
+    def _scope_key(params: JSONDict) -> tuple[str, str]:
+        scope = _param_json(params, "scope", "Bad Request: can't parse BotCommandScope JSON object")
+        if scope is None:
+            scope = {"type": "default"}
+        if not isinstance(scope, dict) or not isinstance(scope.get("type"), str):
+            raise _bad("Bad Request: can't parse BotCommandScope: Can't find field \"type\"")
+        language = _param_str(params, "language_code") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise _bad("Bad Request: invalid language code specified")
+        return json.dumps(scope, sort_keys=True), language
+
+    def _set_my_commands(self, params: JSONDict) -> bool:
+        commands = _param_json(params, "commands", "Bad Request: can't parse commands JSON object")
+        if commands is None:
+            commands = []
+        if not isinstance(commands, list):
+            raise _bad('Bad Request: field "commands" must be of type Array')
+        key = self._scope_key(params)
+        cleaned: list[JSONDict] = []
+        prefix = "Bad Request: can't parse BotCommand: "
+        for item in commands:
+            if not isinstance(item, dict):
+                raise _bad(prefix + "BotCommand must be an Object")
+            for name in ("command", "description"):
+                if name not in item:
+                    raise _bad(prefix + f'Can\'t find field "{name}"')
+                if not isinstance(item[name], str):
+                    raise _bad(prefix + f'Field "{name}" must be of type String')
+            # tdlib's local checks (trim, optional leading '/', lengths) come first ...
+            command = item["command"].strip().removeprefix("/")
+            description = item["description"].strip()
+            if not command:
+                raise _bad("Bad Request: command must be non-empty")
+            if len(command) > MAX_COMMAND_LENGTH:
+                raise _bad(f"Bad Request: command length must not exceed {MAX_COMMAND_LENGTH}")
+            if not description:
+                raise _bad("Bad Request: command description must be non-empty")
+            if len(description) > MAX_COMMAND_DESCRIPTION_LENGTH:
+                raise _bad(
+                    "Bad Request: command description length must not exceed "
+                    f"{MAX_COMMAND_DESCRIPTION_LENGTH}"
+                )
+            cleaned.append({"command": command, "description": description})
+        # ... then Telegram's server-side ones.
+        if len(cleaned) > MAX_COMMANDS:
+            raise _bad(BOT_COMMANDS_TOO_MUCH)
+        if any(not re.fullmatch(r"[a-z0-9_]+", c["command"]) for c in cleaned):
+            raise _bad(BOT_COMMAND_INVALID)
+        if cleaned:
+            self._commands_by_scope[key] = cleaned
+        else:
+            self._commands_by_scope.pop(key, None)
+        self.commands = cleaned
+        return True
+
+    def _get_my_commands(self, params: JSONDict) -> list[JSONDict]:
+        return list(self._commands_by_scope.get(self._scope_key(params), []))
+
+    def _delete_my_commands(self, params: JSONDict) -> bool:
+        key = self._scope_key(params)
+        if self._commands_by_scope.pop(key, None) is not None:
+            self.commands = []
+        return True
+
+    def _get_file(self, params: JSONDict) -> JSONDict:
+        file_id = _param_str(params, "file_id")
+        stored = self._files.get(file_id or "")
+        if stored is None:
+            raise _bad(INVALID_FILE_ID)
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+            "file_path": stored.file_path,
+        }
+
+
+def _placeholder(kind: str) -> bytes:
+    """Bytes standing in for a file Telegram would have downloaded from a URL."""
+    if kind == "photo":
+        return b"\xff\xd8\xff\xe0 placeholder jpeg"
+    if kind == "animation":
+        return b"\x00\x00\x00\x18ftypmp42 placeholder"
+    return b"placeholder document"
+
+
+def _animation_fields(fields: JSONDict) -> JSONDict:
+    """Telegram sets both ``animation`` and (for old clients) ``document`` on animations."""
+    document = {
+        k: v
+        for k, v in fields.items()
+        if k in ("file_id", "file_unique_id", "file_name", "mime_type", "file_size")
+    }
+    return {"animation": fields, "document": document}
