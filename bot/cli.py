@@ -118,13 +118,17 @@ async def _run_bot(settings: Settings, content: Content, token: str) -> None:
 
 
 async def _chat(settings: Settings, content: Content) -> None:
-    from bot.terminal import TerminalChat, stdin_lines
+    from bot.terminal import PROMPT, TerminalChat, stdin_lines
 
     engine = make_engine(settings.resolved_database_url())
     try:
         service = ChatService(_coach(settings, content), make_sessionmaker(engine))
-        chat = TerminalChat(service, content.catalog(None), sys.stdout, color=sys.stdout.isatty())
-        await chat.run(stdin_lines())
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        prompt = PROMPT if interactive else None
+        chat = TerminalChat(
+            service, content.catalog(None), sys.stdout, color=sys.stdout.isatty(), prompt=prompt
+        )
+        await chat.run(stdin_lines(prompt=prompt))
     finally:
         await engine.dispose()
 

@@ -22,6 +22,7 @@ from bot.coach import (
     Event,
     Keyboard,
     Notify,
+    Reopened,
     Result,
     Say,
     StartTimer,
@@ -33,6 +34,7 @@ from bot.service import ChatService
 
 # Telegram chat ids are never 0, so the terminal can share the bot's database safely.
 TERMINAL_CHAT_ID = 0
+PROMPT = "> "
 QUIT_WORDS = frozenset({"/quit", "/exit", "/q"})
 _TAG = re.compile(r"</?(b|i)>")
 
@@ -50,11 +52,21 @@ def render_html(text: str, *, color: bool) -> str:
 class TerminalChat:
     """Reads lines, runs them through the service, prints replies; timers fire in between."""
 
-    def __init__(self, service: ChatService, catalog: Catalog, out: TextIO, *, color: bool) -> None:
+    def __init__(
+        self,
+        service: ChatService,
+        catalog: Catalog,
+        out: TextIO,
+        *,
+        color: bool,
+        prompt: str | None = None,
+    ) -> None:
         self.service = service
         self.catalog = catalog
         self.out = out
         self.color = color
+        # With a prompt on screen, a timer's message first clears it, then shows it again.
+        self.prompt = prompt
         self._choices: list[str] = []
         self._timer: tuple[str, asyncio.TimerHandle] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -64,7 +76,7 @@ class TerminalChat:
         for chat_id, token, due_at in await self.service.pending_timers():
             if chat_id == TERMINAL_CHAT_ID:
                 self._arm(token, due_at)
-        await self._send(Command("start"))
+        await self._send(Reopened())
         async for raw in lines:
             line = raw.strip()
             if not line:
@@ -131,19 +143,29 @@ class TerminalChat:
 
     def _fire(self, token: str) -> None:
         self._timer = None
-        task = asyncio.get_running_loop().create_task(self._send(TimerFired(token)))
+        task = asyncio.get_running_loop().create_task(self._timer_fired(token))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _timer_fired(self, token: str) -> None:
+        await self._send(TimerFired(token))
+        if self.prompt:
+            self.out.write(self.prompt)
+            self.out.flush()
+
     def _print(self, text: str) -> None:
+        if self.prompt:
+            self.out.write("\r\x1b[K")
         self.out.write(text + "\n\n")
         self.out.flush()
 
 
-async def stdin_lines(stream: TextIO = sys.stdin, prompt: str = "> ") -> AsyncIterator[str]:
+async def stdin_lines(
+    stream: TextIO = sys.stdin, prompt: str | None = PROMPT
+) -> AsyncIterator[str]:
     """Lines typed at the prompt; reading happens in a thread so timers keep firing meanwhile."""
     while True:
-        if stream.isatty():
+        if prompt:
             sys.stdout.write(prompt)
             sys.stdout.flush()
         line = await asyncio.to_thread(stream.readline)

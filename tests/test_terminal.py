@@ -127,3 +127,39 @@ async def test_bad_choice_number_is_explained(content: Content, tmp_path: Path) 
         assert "Bye for now" in out.getvalue()
     finally:
         await engine.dispose()
+
+
+async def test_a_restart_picks_the_routine_up_again(content: Content, tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
+    await asyncio.to_thread(upgrade_database, url)
+    coach = Coach(content, time_scale=0.02)  # the first hold (30 s) becomes 0.6 s
+    engine = make_engine(url)
+    try:
+        out = io.StringIO()
+        keys = Keyboard()
+        service = ChatService(coach, make_sessionmaker(engine))
+        task = asyncio.create_task(
+            TerminalChat(service, content.catalog(None), out, color=False).run(keys.lines())
+        )
+        pos = await wait_for(out, "[3] Calf")
+        keys.type("calf in bed")
+        await wait_for(out, "Step 1 of", after=pos)
+        keys.type("/quit")
+        await asyncio.wait_for(task, 5)
+        assert "Step 2 of" not in out.getvalue()
+
+        again = io.StringIO()
+        keys = Keyboard()
+        service = ChatService(coach, make_sessionmaker(engine))
+        task = asyncio.create_task(
+            TerminalChat(service, content.catalog(None), again, color=False).run(keys.lines())
+        )
+        pos = await wait_for(again, "Here's where we were:")
+        pos = await wait_for(again, "Step 1 of", after=pos)
+        # The hold that was pending when we quit still ends by itself.
+        await wait_for(again, "Step 2 of", after=pos)
+        assert "What's cramping?" not in again.getvalue()
+        keys.close()
+        await asyncio.wait_for(task, 5)
+    finally:
+        await engine.dispose()

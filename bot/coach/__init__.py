@@ -10,7 +10,7 @@ from bot.coach.actions import (
     Say,
     StartTimer,
 )
-from bot.coach.events import ButtonPress, Command, Event, Media, Text, TimerFired
+from bot.coach.events import ButtonPress, Command, Event, Media, Reopened, Text, TimerFired
 from bot.coach.machine import COMMANDS, Coach
 from bot.coach.state import ChatState, Phase, from_dict, to_dict
 from bot.coach.turn import Result
@@ -30,6 +30,7 @@ __all__ = [
     "Media",
     "Notify",
     "Phase",
+    "Reopened",
     "Result",
     "Say",
     "StartTimer",

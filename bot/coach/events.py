@@ -45,4 +45,12 @@ class TimerFired:
     token: str
 
 
-Event = Command | ButtonPress | Text | Media | TimerFired
+@dataclass(frozen=True, slots=True)
+class Reopened:
+    """The person opened the conversation again (the terminal chat was restarted).
+
+    A routine in progress is picked up where it was; otherwise it is a fresh start.
+    """
+
+
+Event = Command | ButtonPress | Text | Media | TimerFired | Reopened

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from bot.coach import callbacks, routine
-from bot.coach.events import ButtonPress, Command, Event, Media, Text, TimerFired
+from bot.coach.events import ButtonPress, Command, Event, Media, Reopened, Text, TimerFired
 from bot.coach.intents import find_intents
 from bot.coach.state import ChatState, Phase
 from bot.coach.turn import ButtonSpec, Result, Turn
@@ -94,6 +94,8 @@ class Coach:
                 _media(turn, kind)
             case TimerFired(token=token):
                 _timer(turn, token)
+            case Reopened():
+                _reopened(turn)
         return turn.result()
 
     def _fits_content(self, state: ChatState) -> ChatState:
@@ -237,6 +239,14 @@ def _timer(turn: Turn, token: str) -> None:
         routine.advance(turn)
     elif timer.kind == "checkin" and turn.state.phase == Phase.IDLE:
         routine.checkin_due(turn)
+
+
+def _reopened(turn: Turn) -> None:
+    if turn.state.phase in (Phase.IDLE, Phase.CHECKIN):
+        _start(turn)
+        return
+    turn.say(turn.text("where_we_were"))
+    _reprompt(turn)
 
 
 # -- free text and media ---------------------------------------------------------------------

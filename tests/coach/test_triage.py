@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.coach import COMMANDS, Coach, LogEpisode, Phase, Say
+from bot.coach import COMMANDS, Coach, LogEpisode, Phase, Reopened, Say
 from bot.content import AREAS, POSITIONS, Catalog, Content
 from tests.auxil.coach_driver import CoachDriver
 
@@ -279,3 +279,19 @@ def test_every_action_is_plain_data(driver: CoachDriver) -> None:
     episodes = [a for r in driver.history for a in r.actions if isinstance(a, LogEpisode)]
     assert len(episodes) == 1
     assert all(isinstance(s, Say) for r in driver.history for s in r.says)
+
+
+def test_reopening_picks_up_a_routine_in_progress(driver: CoachDriver) -> None:
+    driver.begin("calf", "sitting")
+    step_before = driver.state.progress
+    reply = driver.send(Reopened())
+    assert reply.texts[0] == "Welcome back. Here's where we were:"
+    assert reply.texts[1].startswith("<b>Step 1 of")
+    assert driver.state.progress == step_before
+    assert reply.timers == []  # the pending hold keeps its original due time
+
+
+def test_reopening_an_idle_chat_is_a_fresh_start(driver: CoachDriver) -> None:
+    reply = driver.send(Reopened())
+    assert "What's cramping?" in reply.text
+    assert driver.state.phase == Phase.ASK_AREA
