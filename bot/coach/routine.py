@@ -90,7 +90,7 @@ def step_message(turn: Turn, *, wait_seconds: float | None) -> str:
         turn.text("step_header", number=progress.step + 1, total=len(exercise.steps)),
         step.text,
     ]
-    if step.reps is not None:
+    if step.reps is not None and str(step.reps) not in step.text:
         parts.append(turn.text("hint.reps", reps=step.reps))
     if wait_seconds is not None:
         key = "hint.hold" if step.hold_seconds is not None else "hint.duration"

@@ -292,3 +292,30 @@ async def test_blocked_user_is_marked_and_unmarked(api: FakeBotApi, bot: Running
         await asyncio.sleep(0.02)
     else:
         raise AssertionError("my_chat_member 'kicked' did not mark the user as blocked")
+    _no_rejections(api)
+
+
+class _BrokenCoach:
+    def handle(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom: internal detail")
+
+
+async def test_an_internal_error_gets_a_kind_reply_not_a_traceback(
+    api: FakeBotApi, bot: RunningBot
+) -> None:
+    assert bot.service is not None
+    real = bot.service.coach
+    bot.service.coach = _BrokenCoach()  # type: ignore[assignment]
+    try:
+        (reply,) = await say(api, CHAT, "/start")
+        assert "something went wrong on my side" in reply.text
+        assert "boom" not in reply.text and "Traceback" not in reply.text
+        before = len(api.messages(CHAT))
+        query = api.push_callback(CHAT, "1.a.calf")
+        await api.wait_for_callback_answer(query)  # the spinner stops even so
+        await api.wait_for_messages(CHAT, before + 1)
+    finally:
+        bot.service.coach = real
+    (welcome,) = await say(api, CHAT, "/start")
+    assert "What's cramping?" in welcome.text
+    _no_rejections(api)
