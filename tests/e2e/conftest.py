@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram.ext import AIORateLimiter
 
 from bot.coach import Coach
 from bot.content import Content, load_content
@@ -66,7 +65,6 @@ class RunningBot:
             TOKEN,
             adapter,
             base_url=self.api.base_url,
-            rate_limiter=AIORateLimiter(max_retries=3),
         )
         self._stop = asyncio.Event()
         polls_before = len([r for r in self.api.requests if r.method == "getUpdates"])
