@@ -261,37 +261,29 @@ async def test_server_error_is_retried(api: FakeBotApi, bot: RunningBot) -> None
     _no_rejections(api)
 
 
-async def test_blocked_user_is_marked_and_unmarked(api: FakeBotApi, bot: RunningBot) -> None:
+async def _blocked_becomes(bot: RunningBot, expected: bool) -> None:
+    """Wait (bounded) until the user's blocked flag in the database reads `expected`."""
     assert bot.service is not None
+    for _ in range(100):
+        async with bot.service.sessions() as session:
+            if await is_blocked(session, CHAT) == expected:
+                return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the blocked flag never became {expected}")
+
+
+async def test_blocked_user_is_marked_and_unmarked(api: FakeBotApi, bot: RunningBot) -> None:
     await say(api, CHAT, "/start")
     api.block_chat(CHAT)
     api.push_text(CHAT, "/help")
     await api.wait_for_request("sendMessage", lambda r: r.status == 403)
-    for _ in range(100):
-        async with bot.service.sessions() as session:
-            if await is_blocked(session, CHAT):
-                break
-        await asyncio.sleep(0.02)
-    else:
-        raise AssertionError("a 403 did not mark the user as blocked")
+    await _blocked_becomes(bot, True)  # a 403 marks the user
 
     api.unblock_chat(CHAT)
     api.push_my_chat_member(CHAT, "kicked", "member")
-    for _ in range(100):
-        async with bot.service.sessions() as session:
-            if not await is_blocked(session, CHAT):
-                break
-        await asyncio.sleep(0.02)
-    else:
-        raise AssertionError("my_chat_member 'member' did not unblock the user")
+    await _blocked_becomes(bot, False)
     api.push_my_chat_member(CHAT, "member", "kicked")
-    for _ in range(100):
-        async with bot.service.sessions() as session:
-            if await is_blocked(session, CHAT):
-                break
-        await asyncio.sleep(0.02)
-    else:
-        raise AssertionError("my_chat_member 'kicked' did not mark the user as blocked")
+    await _blocked_becomes(bot, True)
     _no_rejections(api)
 
 
