@@ -195,6 +195,9 @@ def _button(turn: Turn, data: str) -> None:
     if press is None:
         turn.notify(turn.text("stale_button"))
         return
+    if press.verb == "w":  # "Why this?" stays true on any message, old or new
+        _why(turn, press.arg)
+        return
     in_routine = turn.state.progress is not None
     if press.verb == "x" and in_routine:  # Stop always works, from any message of the routine
         turn.notify(turn.text("stopped_note"))
@@ -227,6 +230,21 @@ def _button(turn: Turn, data: str) -> None:
         routine.no_checkin(turn)
     else:
         turn.notify(turn.text("stale_button"))
+
+
+def _why(turn: Turn, exercise_id: str) -> None:
+    exercise = turn.content.exercises.get(exercise_id)
+    if exercise is None:  # renamed since the button was sent
+        turn.notify(turn.text("stale_button"))
+        return
+    turn.say(
+        turn.text(
+            "why_this",
+            name=exercise.name,
+            summary=exercise.summary,
+            sources=", ".join(exercise.sources),
+        )
+    )
 
 
 # -- timers ----------------------------------------------------------------------------------

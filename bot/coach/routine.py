@@ -78,6 +78,7 @@ def announce_exercise(turn: Turn) -> None:
         ),
         *notes,
         cautions,
+        buttons=turn.keyboard(((("why", "w", exercise.id),),)),
     )
     show_step(turn, fresh=True)
 

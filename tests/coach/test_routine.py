@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from types import MappingProxyType
 
 import pytest
 
-from bot.coach import Phase
+from bot.coach import Coach, Phase
 from bot.coach.callbacks import MAX_CALLBACK_BYTES
-from bot.content import AREAS, POSITIONS, Catalog, Content, Routine, html_problem
+from bot.content import AREAS, POSITIONS, Catalog, Content, Routine, Step, html_problem
 from tests.auxil.coach_driver import CoachDriver, Reply
 
 STEP_LABELS = ["Next ▶", "Pause", "Skip exercise", "Stop"]
@@ -171,10 +173,22 @@ def test_a_step_without_a_timer_waits_for_next(
     assert driver.state.phase == Phase.STEP
 
 
-def test_reps_are_shown(driver: CoachDriver, en: Catalog) -> None:
-    driver.begin("ankle", "sitting")  # toes_up: step 2 has 10 reps
+def test_reps_are_said_once(driver: CoachDriver, en: Catalog) -> None:
+    driver.begin("ankle", "sitting")  # toes_up: step 2 has 10 reps, and its text says so
     reply = driver.fire()
-    assert en.text("hint.reps", reps=10) in reply.text
+    assert "10 times" in reply.text
+    assert en.text("hint.reps", reps=10) not in reply.text
+
+
+def test_reps_the_text_does_not_mention_get_a_hint(content: Content, en: Catalog) -> None:
+    step = Step(text="Circle the ankle slowly.", reps=8, duration_seconds=20)
+    exercise = content.exercise("toes_up").model_copy(update={"steps": (step,)})
+    changed = replace(
+        content, exercises=MappingProxyType({**content.exercises, "toes_up": exercise})
+    )
+    driver = CoachDriver(Coach(changed))
+    reply = driver.begin("ankle", "sitting")
+    assert en.text("hint.reps", reps=8) in reply.text
 
 
 def test_better_moves_to_the_next_exercise(

@@ -254,3 +254,23 @@ def test_media_on_the_checkin(driver: CoachDriver, en: Catalog) -> None:
     reply = driver.media("voice")
     assert reply.texts[1] == en.text("checkin_question")
     assert reply.keyboard == checkin.keyboard
+
+
+def test_why_this_shows_the_sources_even_from_an_old_message(driver: CoachDriver) -> None:
+    reply = driver.begin("calf", "bed")
+    header = reply.says[0]
+    [[why]] = header.buttons
+    assert why.label == "Why this?"
+    driver.finish("gone")
+    state_before = driver.state
+    answer = driver.press_data(why.data)
+    assert "Where this advice comes from:" in answer.text
+    assert "NHS" in answer.text or "Mayo Clinic" in answer.text
+    assert driver.state == state_before  # informational: nothing else changes
+
+
+def test_why_this_for_an_unknown_exercise_is_a_kind_note(driver: CoachDriver) -> None:
+    driver.start()
+    reply = driver.press_data(f"{driver.state.screen}.w.no_such_exercise")
+    assert reply.says == []
+    assert reply.notes and "earlier message" in reply.notes[0]
