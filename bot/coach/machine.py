@@ -144,14 +144,18 @@ def _start(turn: Turn) -> None:
 
 def _routine_menu(turn: Turn) -> None:
     routine.abandon(turn, "abandoned")
+    turn.update(phase=Phase.ROUTINE_MENU, known=True, choice_mode=None, choice_area=None)
+    turn.say(turn.text("routine_menu"), buttons=turn.keyboard(_routine_menu_rows(turn)))
+
+
+def _routine_menu_rows(turn: Turn) -> list[tuple[ButtonSpec, ...]]:
+    """One tap to repeat the last area (if any), the four areas, and the bedtime stretch."""
     rows: list[tuple[ButtonSpec, ...]] = []
-    last = turn.state.last_area
-    if last is not None:
-        rows.append((("repeat_area", "rep", last),))
+    if turn.state.last_area is not None:
+        rows.append((("repeat_area", "rep", turn.state.last_area),))
     rows.extend(AREA_BUTTONS[:2])
     rows.append((("bedtime", "a", "prevent"),))
-    turn.update(phase=Phase.ROUTINE_MENU, known=True, choice_mode=None, choice_area=None)
-    turn.say(turn.text("routine_menu"), buttons=turn.keyboard(rows))
+    return rows
 
 
 def _cancel(turn: Turn) -> None:
@@ -286,10 +290,7 @@ def _reprompt(turn: Turn) -> bool:
         turn.say(turn.text("ask_area"), buttons=turn.keyboard(AREA_BUTTONS, fresh=False))
         return True
     if phase == Phase.ROUTINE_MENU:
-        rows = list(AREA_BUTTONS[:2])
-        if turn.state.last_area:
-            rows.insert(0, (("repeat_area", "rep", turn.state.last_area),))
-        rows.append((("bedtime", "a", "prevent"),))
+        rows = _routine_menu_rows(turn)
         turn.say(turn.text("routine_menu"), buttons=turn.keyboard(rows, fresh=False))
         return True
     if phase == Phase.ASK_POSITION:
