@@ -1876,6 +1876,20 @@ class FakeBotApi:
         stored = self._store_file(kind, content, fields)
         return {**stored.message_fields}
 
+    def _push_content(
+        self, chat_id: int, content: JSONDict, *, user_id: int | None, first_name: str
+    ) -> int:
+        """Queue a private message with this content from the chat's user."""
+        message = self._user_message(
+            chat_id,
+            user_id=user_id,
+            first_name=first_name,
+            language_code="en",
+            chat_type=None,
+            content=content,
+        )
+        return self.push_update({"message": message})
+
     def push_sticker(
         self,
         chat_id: int,
@@ -1899,15 +1913,9 @@ class FakeBotApi:
             },
             b"RIFF\x00\x00\x00\x00WEBPVP8 fake sticker",
         )
-        message = self._user_message(
-            chat_id,
-            user_id=user_id,
-            first_name=first_name,
-            language_code="en",
-            chat_type=None,
-            content={"sticker": sticker},
+        return self._push_content(
+            chat_id, {"sticker": sticker}, user_id=user_id, first_name=first_name
         )
-        return self.push_update({"message": message})
 
     def push_photo(
         self,
@@ -1924,15 +1932,7 @@ class FakeBotApi:
         content: JSONDict = {"photo": sizes}
         if caption is not None:
             content["caption"] = caption
-        message = self._user_message(
-            chat_id,
-            user_id=user_id,
-            first_name=first_name,
-            language_code="en",
-            chat_type=None,
-            content=content,
-        )
-        return self.push_update({"message": message})
+        return self._push_content(chat_id, content, user_id=user_id, first_name=first_name)
 
     def push_voice(
         self,
@@ -1946,15 +1946,7 @@ class FakeBotApi:
         voice = self._user_file(
             "voice", {"duration": duration, "mime_type": "audio/ogg"}, b"OggS fake voice"
         )
-        message = self._user_message(
-            chat_id,
-            user_id=user_id,
-            first_name=first_name,
-            language_code="en",
-            chat_type=None,
-            content={"voice": voice},
-        )
-        return self.push_update({"message": message})
+        return self._push_content(chat_id, {"voice": voice}, user_id=user_id, first_name=first_name)
 
     def push_document(
         self,
@@ -1974,15 +1966,7 @@ class FakeBotApi:
         fields: JSONDict = {"document": document}
         if caption is not None:
             fields["caption"] = caption
-        message = self._user_message(
-            chat_id,
-            user_id=user_id,
-            first_name=first_name,
-            language_code="en",
-            chat_type=None,
-            content=fields,
-        )
-        return self.push_update({"message": message})
+        return self._push_content(chat_id, fields, user_id=user_id, first_name=first_name)
 
     def push_location(
         self,
@@ -1994,15 +1978,12 @@ class FakeBotApi:
         first_name: str = "Alex",
     ) -> int:
         """The user shares a location."""
-        message = self._user_message(
+        return self._push_content(
             chat_id,
+            {"location": {"latitude": latitude, "longitude": longitude}},
             user_id=user_id,
             first_name=first_name,
-            language_code="en",
-            chat_type=None,
-            content={"location": {"latitude": latitude, "longitude": longitude}},
         )
-        return self.push_update({"message": message})
 
     def push_my_chat_member(
         self,
