@@ -311,3 +311,36 @@ async def test_an_internal_error_gets_a_kind_reply_not_a_traceback(
     (welcome,) = await say(api, CHAT, "/start")
     assert "What's cramping?" in welcome.text
     _no_rejections(api)
+
+
+async def test_pause_resume_skip_and_stop_from_an_old_message(
+    api: FakeBotApi, content: Content, database_file: str
+) -> None:
+    # Holds of 30 s become 1.5 s: long enough to press buttons in between.
+    running = RunningBot(api=api, content=content, database_url=database_file, time_scale=0.05)
+    await running.start()
+    try:
+        await say(api, CHAT, "/start")
+        await tap(api, CHAT, "Calf")
+        await tap(api, CHAT, "Sitting", expect=2)
+        first_step = api.messages(CHAT)[-1]
+        await tap(api, CHAT, "Pause")
+        assert "Paused" in texts(api, CHAT)[-1]
+        await quiet_for(api, CHAT, 1.8)  # the hold would have ended by now: paused means paused
+        await tap(api, CHAT, "Resume ▶", expect=2)
+        resumed, step = texts(api, CHAT)[-2:]
+        assert "where we left off" in resumed
+        assert "Step 1 of" in step
+        await tap(api, CHAT, "Skip exercise", expect=2)
+        assert "Exercise 2 of 3" in texts(api, CHAT)[-2]
+
+        # Stop on the first step's (now old) message still stops the routine.
+        stop = next(data for label, data in first_step.buttons if label == "Stop")
+        query = api.push_callback(CHAT, stop, message_id=first_step.message_id)
+        await api.wait_for_callback_answer(query)
+        assert "Stopped" in (await settle(api, CHAT)).text
+        await quiet_for(api, CHAT, 0.5)
+    finally:
+        await running.stop()
+    assert await _episodes(running, CHAT) == [("calf", "sitting", "stopped")]
+    _no_rejections(api)
