@@ -698,3 +698,27 @@ def test_an_exercise_must_list_the_area_of_its_routine(copy: Path) -> None:
     message = load_error(copy)
     assert "routines.yaml" in message
     assert "'shin_massage' does not list shin" in message
+
+
+SHARED = DEFAULT_CONTENT_DIR.parent.parent / "shared"
+
+
+def _word_runs(text: str, size: int) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z']+", text.lower())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def test_no_wording_is_copied_from_the_seed_article(content: Content) -> None:
+    """Seven words in a row shared with the article means a sentence was lifted, not rewritten."""
+    article = SHARED / "seed" / "ankle-cramps-article.txt"
+    if not article.exists():
+        pytest.skip(f"{article} is not beside the repository")
+    ours = " ".join(
+        [e.summary for e in content.exercises.values()]
+        + [s.text for e in content.exercises.values() for s in e.steps]
+        + [c for e in content.exercises.values() for c in e.cautions]
+        + [item.text for item in content.safety.values()]
+        + list(content.catalog("en").strings.values())
+    )
+    copied = _word_runs(ours, 7) & _word_runs(article.read_text(encoding="utf-8"), 7)
+    assert not copied, sorted(" ".join(run) for run in copied)
