@@ -33,6 +33,13 @@ async def tap(api: FakeBotApi, chat_id: int, label: str, expect: int = 1) -> str
     return query_id
 
 
+async def begin(api: FakeBotApi, chat_id: int, area: str, position: str) -> None:
+    """/start, then the two taps that bring the first instruction (a header and step 1)."""
+    await say(api, chat_id, "/start")
+    await tap(api, chat_id, area)
+    await tap(api, chat_id, position, expect=2)
+
+
 async def say(api: FakeBotApi, chat_id: int, text: str, expect: int = 1) -> list[Any]:
     """Send text and wait for `expect` more bot messages in that chat."""
     before = len(api.messages(chat_id))

@@ -8,7 +8,7 @@ from bot.content import Content
 from bot.storage import episodes_for, is_blocked
 from tests.e2e.conftest import RunningBot
 from tests.e2e.fake_bot_api import FakeBotApi
-from tests.e2e.helpers import drive_routine, next_message, quiet_for, say, settle, tap, texts
+from tests.e2e.helpers import begin, drive_routine, next_message, quiet_for, say, settle, tap, texts
 
 CHAT = 424242
 
@@ -73,9 +73,7 @@ async def test_start_to_wrap_up_with_timed_follow_ups(api: FakeBotApi, bot: Runn
 
 
 async def test_gone_and_worse(api: FakeBotApi, bot: RunningBot) -> None:
-    await say(api, CHAT, "/start")
-    await tap(api, CHAT, "Foot / toes / arch")
-    await tap(api, CHAT, "Sitting", expect=2)
+    await begin(api, CHAT, "Foot / toes / arch", "Sitting")
     assert "Gone" in await _until_feeling(api)
     await tap(api, CHAT, "Gone 🎉")
     assert "it's gone" in (await settle(api, CHAT)).text
@@ -119,9 +117,7 @@ async def test_routine_command_runs_the_bedtime_stretch(api: FakeBotApi, bot: Ru
     assert await _episodes(bot, CHAT) == [(None, "bed", "done")]
 
     # After a relief routine, /routine offers it again with one tap.
-    await say(api, CHAT, "/start")
-    await tap(api, CHAT, "Ankle")
-    await tap(api, CHAT, "Sitting", expect=2)
+    await begin(api, CHAT, "Ankle", "Sitting")
     await say(api, CHAT, "/cancel")
     (menu,) = await say(api, CHAT, "/routine")
     assert "Again: Ankle" in [label for label, _ in menu.buttons]
@@ -133,9 +129,7 @@ async def test_routine_command_runs_the_bedtime_stretch(api: FakeBotApi, bot: Ru
 
 
 async def test_cancel_stops_the_routine_and_its_timers(api: FakeBotApi, bot: RunningBot) -> None:
-    await say(api, CHAT, "/start")
-    await tap(api, CHAT, "Calf")
-    await tap(api, CHAT, "Sitting", expect=2)
+    await begin(api, CHAT, "Calf", "Sitting")
     await settle(api, CHAT, quiet=0.05)
     (reply,) = await say(api, CHAT, "/cancel")
     assert "Cancelled" in reply.text
@@ -215,9 +209,7 @@ async def test_restart_in_the_middle_of_a_routine(
     first = RunningBot(api=api, content=content, database_url=database_file, time_scale=0.05)
     await first.start()
     try:
-        await say(api, CHAT, "/start")
-        await tap(api, CHAT, "Calf")
-        await tap(api, CHAT, "In bed", expect=2)
+        await begin(api, CHAT, "Calf", "In bed")
         await api.wait_for_messages(CHAT, 4)
         assert "Step 1 of" in texts(api, CHAT)[-1]
     finally:
@@ -320,9 +312,7 @@ async def test_pause_resume_skip_and_stop_from_an_old_message(
     running = RunningBot(api=api, content=content, database_url=database_file, time_scale=0.05)
     await running.start()
     try:
-        await say(api, CHAT, "/start")
-        await tap(api, CHAT, "Calf")
-        await tap(api, CHAT, "Sitting", expect=2)
+        await begin(api, CHAT, "Calf", "Sitting")
         first_step = api.messages(CHAT)[-1]
         await tap(api, CHAT, "Pause")
         assert "Paused" in texts(api, CHAT)[-1]
