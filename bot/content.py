@@ -281,8 +281,8 @@ def _cross_check(
     routines: tuple[Routine, ...],
 ) -> dict[tuple[Mode, Area | None, Position], Routine]:
     for exercise in exercises.values():
-        for index, step in enumerate(exercise.steps):
-            _check_html(exercises_path, f"{exercise.id}.steps.{index}.text", step.text)
+        for number, step in enumerate(exercise.steps):
+            _check_html(exercises_path, f"{exercise.id}.steps.{number}.text", step.text)
         if exercise.alternative and exercise.alternative not in exercises:
             raise ContentError(
                 f"{exercises_path}: {exercise.id}.alternative: "
@@ -295,27 +295,23 @@ def _cross_check(
             raise ContentError(f"{routines_path}: {routine.id}: routine id used twice")
         seen_ids.add(routine.id)
         for exercise_id in (*routine.exercises, *routine.alternates):
-            exercise = exercises.get(exercise_id)
-            if exercise is None:
+            used = exercises.get(exercise_id)
+            if used is None:
                 raise ContentError(
                     f"{routines_path}: {routine.id}: unknown exercise {exercise_id!r}"
                 )
-            missing = routine.positions - exercise.positions
+            missing = routine.positions - used.positions
             if missing:
                 raise ContentError(
                     f"{routines_path}: {routine.id}: {exercise_id!r} is not written for "
                     f"{', '.join(sorted(missing))}"
                 )
-            if (
-                routine.mode == "relief"
-                and routine.area in ("calf", "foot")
-                and exercise.points_toes
-            ):
+            if routine.mode == "relief" and routine.area in ("calf", "foot") and used.points_toes:
                 raise ContentError(
                     f"{routines_path}: {routine.id}: {exercise_id!r} points the toes, which can "
                     "set off a calf or foot cramp"
                 )
-            if routine.area is not None and routine.area not in exercise.areas:
+            if routine.area is not None and routine.area not in used.areas:
                 raise ContentError(
                     f"{routines_path}: {routine.id}: {exercise_id!r} does not list "
                     f"{routine.area} in its areas"

@@ -215,7 +215,7 @@ def _button(turn: Turn, data: str) -> None:
     if verb == "a" and (arg in AREAS or arg == "prevent"):
         _choose_area(turn, arg)
     elif verb == "p" and arg in POSITIONS:
-        _choose_position(turn, cast(Position, arg))
+        _choose_position(turn, arg)
     elif verb == "rep":
         _repeat_last(turn)
     elif verb == "n":

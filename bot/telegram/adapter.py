@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from typing import Any, TypeAlias
 
 from telegram import (
     BotCommand,
@@ -26,7 +27,6 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
-    CallbackContext,
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
@@ -51,6 +51,8 @@ from bot.telegram.updates import Incoming, to_incoming
 log = logging.getLogger(__name__)
 
 TIMER_JOB_PREFIX = "coach-timer:"
+# PTB's Application is generic in six types we never customise.
+App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -79,13 +81,13 @@ class TelegramAdapter:
         self._send_attempts = send_attempts
         self._retry_delay = retry_delay
 
-    def install(self, app: Application) -> None:  # type: ignore[type-arg]
+    def install(self, app: App) -> None:
         app.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
         app.add_handler(CallbackQueryHandler(self.on_update))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_update))
         app.add_error_handler(self.on_error)
 
-    async def startup(self, app: Application) -> None:  # type: ignore[type-arg]
+    async def startup(self, app: App) -> None:
         """Publish the command menu and re-arm every follow-up that was pending at shutdown."""
         for language, catalog in self.content.catalogs.items():
             commands = [BotCommand(name, catalog.commands[name]) for name in COMMANDS]
@@ -161,7 +163,7 @@ class TelegramAdapter:
     # -- outgoing ----------------------------------------------------------------------------
     async def deliver(
         self,
-        app: Application,  # type: ignore[type-arg]
+        app: App,
         chat_id: int,
         result: Result,
         query: CallbackQuery | None = None,
@@ -180,7 +182,7 @@ class TelegramAdapter:
             if isinstance(action, Say) and not await self._send(app, chat_id, action):
                 break
 
-    async def _send(self, app: Application, chat_id: int, say: Say) -> bool:  # type: ignore[type-arg]
+    async def _send(self, app: App, chat_id: int, say: Say) -> bool:
         """Send one message; False means stop sending to this chat (blocked or gone)."""
         for attempt in range(1, self._send_attempts + 1):
             try:
@@ -219,9 +221,7 @@ class TelegramAdapter:
             log.info("Could not answer a button press: %s", error)
 
     # -- timers ------------------------------------------------------------------------------
-    def _arm(
-        self, app: Application, chat_id: int, token: str, due_at: datetime, now: datetime
-    ) -> None:  # type: ignore[type-arg]
+    def _arm(self, app: App, chat_id: int, token: str, due_at: datetime, now: datetime) -> None:
         job_queue = app.job_queue
         if job_queue is None:
             raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
@@ -240,20 +240,20 @@ class TelegramAdapter:
             job_kwargs={"misfire_grace_time": None},
         )
 
-    def _cancel_timer(self, app: Application, chat_id: int, token: str) -> None:  # type: ignore[type-arg]
+    def _cancel_timer(self, app: App, chat_id: int, token: str) -> None:
         if app.job_queue is None:
             return
         for job in app.job_queue.get_jobs_by_name(f"{TIMER_JOB_PREFIX}{chat_id}"):
             if isinstance(job.data, tuple) and job.data[1] == token:
                 job.schedule_removal()
 
-    def _cancel_all_timers(self, app: Application, chat_id: int) -> None:  # type: ignore[type-arg]
+    def _cancel_all_timers(self, app: App, chat_id: int) -> None:
         if app.job_queue is None:
             return
         for job in app.job_queue.get_jobs_by_name(f"{TIMER_JOB_PREFIX}{chat_id}"):
             job.schedule_removal()
 
-    async def _timer_job(self, context: CallbackContext) -> None:  # type: ignore[type-arg]
+    async def _timer_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         job = context.job
         if job is None or not isinstance(job.data, tuple):
             return

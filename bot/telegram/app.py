@@ -11,9 +11,9 @@ import asyncio
 import logging
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, ApplicationBuilder
 
-from bot.telegram.adapter import TelegramAdapter
+from bot.telegram.adapter import App, TelegramAdapter
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def build_application(
     *,
     base_url: str,
     rate_limiter: AIORateLimiter | None = None,
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """An Application that talks to `{base_url}{token}/{method}` (Telegram, or a local Bot API)."""
     file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
     app = (
@@ -43,7 +43,7 @@ def build_application(
 
 
 async def serve(
-    app: Application,  # type: ignore[type-arg]
+    app: App,
     adapter: TelegramAdapter,
     stop: asyncio.Event,
     *,
