@@ -26,3 +26,8 @@ def test_ruff_is_clean() -> None:
 def test_mypy_strict_is_clean() -> None:
     result = _run(_tool("mypy"), "--config-file", str(ROOT / "pyproject.toml"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_applied() -> None:
+    result = _run(_tool("ruff"), "format", "--check", "--no-cache", str(ROOT))
+    assert result.returncode == 0, result.stdout + result.stderr
