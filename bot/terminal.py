@@ -108,6 +108,10 @@ class TerminalChat:
         await self.service.handle(TERMINAL_CHAT_ID, event, deliver=self._deliver)
 
     async def _deliver(self, result: Result) -> None:
+        # Buttons of one reply are numbered on from each other ("Why this?" on an exercise
+        # header, then the step's own), so every number on screen means one thing.
+        if any(isinstance(action, Say) and action.buttons for action in result.actions):
+            self._choices = []
         for action in result.actions:
             if isinstance(action, CancelTimer) and self._timer and self._timer[0] == action.token:
                 self._timer[1].cancel()
@@ -122,8 +126,8 @@ class TerminalChat:
                     self._show_choices(action.buttons)
 
     def _show_choices(self, keyboard: Keyboard) -> None:
-        self._choices = [button.data for row in keyboard for button in row]
-        number = 0
+        number = len(self._choices)
+        self._choices.extend(button.data for row in keyboard for button in row)
         lines = []
         for row in keyboard:
             cells = []

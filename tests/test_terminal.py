@@ -51,6 +51,11 @@ async def wait_for(out: io.StringIO, text: str, *, after: int = 0, within: float
     return found + len(text)
 
 
+def _number_before(view: str, end: int) -> str:
+    """The number of the choice whose label ends at `end` ("[5] Next ▶" -> "5")."""
+    return view[view.rindex("[", 0, end) + 1 : view.rindex("]", 0, end)]
+
+
 def test_render_html_strips_or_styles_tags() -> None:
     assert render_html("<b>Step 1</b> &amp; <i>hold</i>", color=False) == "Step 1 & hold"
     assert render_html("<b>x</b>", color=True) == "\x1b[1mx\x1b[0m"
@@ -86,8 +91,8 @@ async def test_whole_routine_with_timers(content: Content, tmp_path: Path) -> No
                     break
                 pos = await wait_for(out, f"Exercise {exercises_done + 1} of 3", after=pos)
             elif (manual := view.find("Tap Next when you're ready.", pos)) >= 0:
-                pos = await wait_for(out, "[1] Next", after=manual)
-                keys.type("1")
+                pos = await wait_for(out, "] Next ▶", after=manual)
+                keys.type(_number_before(out.getvalue(), pos))
             else:
                 await asyncio.sleep(0.01)
         pos = await wait_for(out, "it's easing off", after=pos)
@@ -159,6 +164,32 @@ async def test_a_restart_picks_the_routine_up_again(content: Content, tmp_path: 
         # The hold that was pending when we quit still ends by itself.
         await wait_for(again, "Step 2 of", after=pos)
         assert "What's cramping?" not in again.getvalue()
+        keys.close()
+        await asyncio.wait_for(task, 5)
+    finally:
+        await engine.dispose()
+
+
+async def test_numbers_on_screen_are_never_reused_within_one_reply(
+    content: Content, tmp_path: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
+    await asyncio.to_thread(upgrade_database, url)
+    engine = make_engine(url)
+    try:
+        service = ChatService(Coach(content), make_sessionmaker(engine))
+        out = io.StringIO()
+        keys = Keyboard()
+        chat = TerminalChat(service, content.catalog(None), out, color=False)
+        task = asyncio.create_task(chat.run(keys.lines()))
+        pos = await wait_for(out, "[3] Calf")
+        keys.type("calf, sitting")
+        pos = await wait_for(out, "[1] Why this?", after=pos)
+        pos = await wait_for(out, "[2] Next ▶   [3] Pause", after=pos)
+        keys.type("1")
+        pos = await wait_for(out, "Where this advice comes from:", after=pos)
+        keys.type("2")
+        await wait_for(out, "Step 2 of", after=pos)
         keys.close()
         await asyncio.wait_for(task, 5)
     finally:

@@ -347,10 +347,11 @@ def _act_on(turn: Turn, intents: list[str]) -> bool:
     area = _one_of(intents, "area.")
     position = _one_of(intents, "position.")
     if phase in (Phase.IDLE, Phase.ASK_AREA, Phase.ROUTINE_MENU, Phase.CHECKIN):
+        if area is not None and position is not None:  # "calf, in bed": no need to ask
+            routine.start(turn, "relief", cast(Area, area), cast(Position, position))
+            return True
         if area is not None:
             _choose_area(turn, area)
-            if position is not None:
-                _choose_position(turn, cast(Position, position))
             return True
         if has("prevent"):
             _choose_area(turn, "prevent")

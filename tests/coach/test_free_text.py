@@ -345,3 +345,13 @@ def test_pregnancy_mentions_gentle_stretches(driver: CoachDriver, content: Conte
     assert "gentle" in reply.text
     # The area was also heard: the position question follows.
     assert driver.state.phase == Phase.ASK_POSITION
+
+
+def test_area_and_position_in_one_message_skip_the_question(driver: CoachDriver) -> None:
+    driver.start()
+    reply = driver.say("calf cramp, I'm in bed")
+    assert "Where are you right now?" not in reply.text
+    assert reply.texts[0].startswith("<b>Exercise 1 of 3")
+    assert reply.texts[1].startswith("<b>Step 1 of")
+    assert driver.state.progress is not None
+    assert (driver.state.progress.area, driver.state.progress.position) == ("calf", "bed")
