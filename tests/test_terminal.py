@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.coach import Coach
 from bot.content import Content, load_content
@@ -51,6 +53,36 @@ async def wait_for(out: io.StringIO, text: str, *, after: int = 0, within: float
     return found + len(text)
 
 
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine on a migrated SQLite file, the way `crampcoach chat` opens one."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
+    await asyncio.to_thread(upgrade_database, url)
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@dataclass
+class OpenChat:
+    out: io.StringIO
+    keys: Keyboard
+    task: asyncio.Task[None]
+
+    async def ended(self) -> None:
+        await asyncio.wait_for(self.task, 5)
+
+
+def open_chat(engine: AsyncEngine, coach: Coach) -> OpenChat:
+    """Start a terminal chat on `engine`: what it prints goes to `out`, lines come from `keys`."""
+    out, keys = io.StringIO(), Keyboard()
+    service = ChatService(coach, make_sessionmaker(engine))
+    chat = TerminalChat(service, coach.content.catalog(None), out, color=False)
+    return OpenChat(out, keys, asyncio.create_task(chat.run(keys.lines())))
+
+
 def _number_before(view: str, end: int) -> str:
     """The number of the choice whose label ends at `end` ("[5] Next ▶" -> "5")."""
     return view[view.rindex("[", 0, end) + 1 : view.rindex("]", 0, end)]
@@ -61,136 +93,89 @@ def test_render_html_strips_or_styles_tags() -> None:
     assert render_html("<b>x</b>", color=True) == "\x1b[1mx\x1b[0m"
 
 
-async def test_whole_routine_with_timers(content: Content, tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
-    await asyncio.to_thread(upgrade_database, url)
-    engine = make_engine(url)
-    try:
-        coach = Coach(content, time_scale=0.005, checkin_after=timedelta(seconds=20))
-        service = ChatService(coach, make_sessionmaker(engine))
-        out = io.StringIO()
-        chat = TerminalChat(service, content.catalog(None), out, color=False)
-        keys = Keyboard()
-        task = asyncio.create_task(chat.run(keys.lines()))
-
-        pos = await wait_for(out, "[3] Calf")
-        keys.type("3")
-        pos = await wait_for(out, "[2] Sitting", after=pos)
-        keys.type("2")
-        pos = await wait_for(out, "Exercise 1 of 3", after=pos)
-        # The first step has a hold: the next one arrives by itself, with no input.
-        pos = await wait_for(out, "Step 2 of", after=pos)
-        exercises_done = 0
-        while exercises_done < 3:
-            view = out.getvalue()
-            if view.find("How is the cramp now?", pos) >= 0:
-                pos = await wait_for(out, "[2] Better", after=pos)
-                keys.type("2")
-                exercises_done += 1
-                if exercises_done == 3:
-                    break
-                pos = await wait_for(out, f"Exercise {exercises_done + 1} of 3", after=pos)
-            elif (manual := view.find("Tap Next when you're ready.", pos)) >= 0:
-                pos = await wait_for(out, "] Next ▶", after=manual)
-                keys.type(_number_before(out.getvalue(), pos))
-            else:
-                await asyncio.sleep(0.01)
-        pos = await wait_for(out, "it's easing off", after=pos)
-        pos = await wait_for(out, "is the cramp still gone?", after=pos)
-        keys.type("1")
-        pos = await wait_for(out, "Glad to hear it", after=pos)
-        keys.type("/quit")
-        await asyncio.wait_for(task, 5)
-        async with make_sessionmaker(engine)() as session:
-            episodes = await episodes_for(session, TERMINAL_CHAT_ID)
-        assert [(e.area, e.position, e.outcome) for e in episodes] == [
-            ("calf", "sitting", "better")
-        ]
-        assert len(episodes[0].exercises) == 3
-    finally:
-        await engine.dispose()
+async def test_whole_routine_with_timers(content: Content, engine: AsyncEngine) -> None:
+    coach = Coach(content, time_scale=0.005, checkin_after=timedelta(seconds=20))
+    chat = open_chat(engine, coach)
+    out, keys = chat.out, chat.keys
+    pos = await wait_for(out, "[3] Calf")
+    keys.type("3")
+    pos = await wait_for(out, "[2] Sitting", after=pos)
+    keys.type("2")
+    pos = await wait_for(out, "Exercise 1 of 3", after=pos)
+    # The first step has a hold: the next one arrives by itself, with no input.
+    pos = await wait_for(out, "Step 2 of", after=pos)
+    exercises_done = 0
+    while exercises_done < 3:
+        view = out.getvalue()
+        if view.find("How is the cramp now?", pos) >= 0:
+            pos = await wait_for(out, "[2] Better", after=pos)
+            keys.type("2")
+            exercises_done += 1
+            if exercises_done == 3:
+                break
+            pos = await wait_for(out, f"Exercise {exercises_done + 1} of 3", after=pos)
+        elif (manual := view.find("Tap Next when you're ready.", pos)) >= 0:
+            pos = await wait_for(out, "] Next ▶", after=manual)
+            keys.type(_number_before(out.getvalue(), pos))
+        else:
+            await asyncio.sleep(0.01)
+    pos = await wait_for(out, "it's easing off", after=pos)
+    pos = await wait_for(out, "is the cramp still gone?", after=pos)
+    keys.type("1")
+    pos = await wait_for(out, "Glad to hear it", after=pos)
+    keys.type("/quit")
+    await chat.ended()
+    async with make_sessionmaker(engine)() as session:
+        episodes = await episodes_for(session, TERMINAL_CHAT_ID)
+    assert [(e.area, e.position, e.outcome) for e in episodes] == [("calf", "sitting", "better")]
+    assert len(episodes[0].exercises) == 3
 
 
-async def test_bad_choice_number_is_explained(content: Content, tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
-    await asyncio.to_thread(upgrade_database, url)
-    engine = make_engine(url)
-    try:
-        service = ChatService(Coach(content), make_sessionmaker(engine))
-        out = io.StringIO()
-        keys = Keyboard()
-        task = asyncio.create_task(
-            TerminalChat(service, content.catalog(None), out, color=False).run(keys.lines())
-        )
-        pos = await wait_for(out, "[5] No cramp now")
-        keys.type("9")
-        pos = await wait_for(out, "Pick 1 to 5", after=pos)
-        keys.type("my calf")
-        await wait_for(out, "Where are you right now?", after=pos)
-        keys.close()
-        await asyncio.wait_for(task, 5)
-        assert "Bye for now" in out.getvalue()
-    finally:
-        await engine.dispose()
+async def test_bad_choice_number_is_explained(content: Content, engine: AsyncEngine) -> None:
+    chat = open_chat(engine, Coach(content))
+    out, keys = chat.out, chat.keys
+    pos = await wait_for(out, "[5] No cramp now")
+    keys.type("9")
+    pos = await wait_for(out, "Pick 1 to 5", after=pos)
+    keys.type("my calf")
+    await wait_for(out, "Where are you right now?", after=pos)
+    keys.close()
+    await chat.ended()
+    assert "Bye for now" in out.getvalue()
 
 
-async def test_a_restart_picks_the_routine_up_again(content: Content, tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
-    await asyncio.to_thread(upgrade_database, url)
+async def test_a_restart_picks_the_routine_up_again(content: Content, engine: AsyncEngine) -> None:
     coach = Coach(content, time_scale=0.02)  # the first hold (30 s) becomes 0.6 s
-    engine = make_engine(url)
-    try:
-        out = io.StringIO()
-        keys = Keyboard()
-        service = ChatService(coach, make_sessionmaker(engine))
-        task = asyncio.create_task(
-            TerminalChat(service, content.catalog(None), out, color=False).run(keys.lines())
-        )
-        pos = await wait_for(out, "[3] Calf")
-        keys.type("calf in bed")
-        await wait_for(out, "Step 1 of", after=pos)
-        keys.type("/quit")
-        await asyncio.wait_for(task, 5)
-        assert "Step 2 of" not in out.getvalue()
+    first = open_chat(engine, coach)
+    pos = await wait_for(first.out, "[3] Calf")
+    first.keys.type("calf in bed")
+    await wait_for(first.out, "Step 1 of", after=pos)
+    first.keys.type("/quit")
+    await first.ended()
+    assert "Step 2 of" not in first.out.getvalue()
 
-        again = io.StringIO()
-        keys = Keyboard()
-        service = ChatService(coach, make_sessionmaker(engine))
-        task = asyncio.create_task(
-            TerminalChat(service, content.catalog(None), again, color=False).run(keys.lines())
-        )
-        pos = await wait_for(again, "Here's where we were:")
-        pos = await wait_for(again, "Step 1 of", after=pos)
-        # The hold that was pending when we quit still ends by itself.
-        await wait_for(again, "Step 2 of", after=pos)
-        assert "What's cramping?" not in again.getvalue()
-        keys.close()
-        await asyncio.wait_for(task, 5)
-    finally:
-        await engine.dispose()
+    again = open_chat(engine, coach)
+    pos = await wait_for(again.out, "Here's where we were:")
+    pos = await wait_for(again.out, "Step 1 of", after=pos)
+    # The hold that was pending when we quit still ends by itself.
+    await wait_for(again.out, "Step 2 of", after=pos)
+    assert "What's cramping?" not in again.out.getvalue()
+    again.keys.close()
+    await again.ended()
 
 
 async def test_numbers_on_screen_are_never_reused_within_one_reply(
-    content: Content, tmp_path: Path
+    content: Content, engine: AsyncEngine
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.sqlite3'}"
-    await asyncio.to_thread(upgrade_database, url)
-    engine = make_engine(url)
-    try:
-        service = ChatService(Coach(content), make_sessionmaker(engine))
-        out = io.StringIO()
-        keys = Keyboard()
-        chat = TerminalChat(service, content.catalog(None), out, color=False)
-        task = asyncio.create_task(chat.run(keys.lines()))
-        pos = await wait_for(out, "[3] Calf")
-        keys.type("calf, sitting")
-        pos = await wait_for(out, "[1] Why this?", after=pos)
-        pos = await wait_for(out, "[2] Next ▶   [3] Pause", after=pos)
-        keys.type("1")
-        pos = await wait_for(out, "Where this advice comes from:", after=pos)
-        keys.type("2")
-        await wait_for(out, "Step 2 of", after=pos)
-        keys.close()
-        await asyncio.wait_for(task, 5)
-    finally:
-        await engine.dispose()
+    chat = open_chat(engine, Coach(content))
+    out, keys = chat.out, chat.keys
+    pos = await wait_for(out, "[3] Calf")
+    keys.type("calf, sitting")
+    pos = await wait_for(out, "[1] Why this?", after=pos)
+    pos = await wait_for(out, "[2] Next ▶   [3] Pause", after=pos)
+    keys.type("1")
+    pos = await wait_for(out, "Where this advice comes from:", after=pos)
+    keys.type("2")
+    await wait_for(out, "Step 2 of", after=pos)
+    keys.close()
+    await chat.ended()
