@@ -48,12 +48,30 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'crampcoach-test.sqlite3'}"
         return
+    url = _postgres_url()
+    await _drop_everything(url)
+    try:
+        yield url
+    finally:
+        await _drop_everything(url)
+
+
+def _postgres_url() -> str:
+    """The test server's URL; a skip with the reason locally, a failure where CI requires it."""
     url = os.environ.get(POSTGRES_URL_ENV, "").strip()
     if not url:
         if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
             pytest.fail(f"{REQUIRE_POSTGRES_ENV}=1 but {POSTGRES_URL_ENV} is not set")
         pytest.skip(f"{POSTGRES_URL_ENV} is not set; PostgreSQL tests need a server")
+    return url
+
+
+@pytest.fixture
+async def postgres_migrated_url() -> AsyncIterator[str]:
+    """A migrated, empty PostgreSQL database, for tests that are about PostgreSQL itself."""
+    url = _postgres_url()
     await _drop_everything(url)
+    await asyncio.to_thread(upgrade_database, url)
     try:
         yield url
     finally:

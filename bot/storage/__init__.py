@@ -16,7 +16,15 @@ from bot.storage.db import (
     normalize_url,
     upgrade_database,
 )
-from bot.storage.models import NAMING_CONVENTION, Base, ChatState, Episode, User
+from bot.storage.models import (
+    NAMING_CONVENTION,
+    Base,
+    ChatState,
+    Episode,
+    Reminder,
+    ReminderSend,
+    User,
+)
 from bot.storage.repo import (
     EpisodeRecord,
     StoredState,
@@ -38,6 +46,8 @@ __all__ = [
     "ChatState",
     "Episode",
     "EpisodeRecord",
+    "Reminder",
+    "ReminderSend",
     "StoredState",
     "UTCDateTime",
     "User",

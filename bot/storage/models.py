@@ -7,24 +7,37 @@ migrations can only drop or alter constraints that have a stable, known name.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
+    Time,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.storage.types import UTCDateTime
 
-__all__ = ["NAMING_CONVENTION", "Base", "ChatState", "Episode", "User"]
+__all__ = [
+    "NAMING_CONVENTION",
+    "Base",
+    "ChatState",
+    "Episode",
+    "Reminder",
+    "ReminderSend",
+    "User",
+]
 
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
@@ -54,6 +67,8 @@ class User(Base):
     blocked: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default=false()
     )
+    # An IANA zone name (never a fixed offset), set by /timezone or the reminder set-up.
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     def __repr__(self) -> str:
         return f"User(id={self.id!r}, language={self.language!r}, blocked={self.blocked!r})"
@@ -104,3 +119,89 @@ class Episode(Base):
 
     def __repr__(self) -> str:
         return f"Episode(id={self.id!r}, chat_id={self.chat_id!r}, kind={self.kind!r})"
+
+
+class Reminder(Base):
+    """A user's bedtime stretch reminder: a local wall-clock time in an IANA zone, on some days.
+
+    ``next_fire_at`` (UTC) and ``next_local_date`` (the local night it belongs to) are derived from
+    the rest and recomputed whenever the time, days or zone change and whenever a reminder is
+    claimed; the dispatcher only ever looks at ``next_fire_at`` and ``snooze_until``. Both are
+    indexed because every tick asks "what is due now?".
+    """
+
+    __tablename__ = "reminders"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False)
+    local_time: Mapped[time] = mapped_column(Time(), nullable=False)
+    # Bit i set = weekday i allowed (Monday = 0); 127 is every day.
+    days: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    next_fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    next_local_date: Mapped[date | None] = mapped_column(Date(), nullable=True)
+    last_sent_date: Mapped[date | None] = mapped_column(Date(), nullable=True)
+    snooze_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    snooze_date: Mapped[date | None] = mapped_column(Date(), nullable=True)
+    # The local night of the first reminder sent, for the one-time "are they helping?" question.
+    started_on: Mapped[date | None] = mapped_column(Date(), nullable=True)
+    helping_asked: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    helping_answer: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Reminder(user_id={self.user_id!r}, local_time={self.local_time!r}, "
+            f"timezone={self.timezone!r}, enabled={self.enabled!r})"
+        )
+
+
+class ReminderSend(Base):
+    """One local night's reminder for one user: the record that makes a second send impossible.
+
+    The unique ``(user_id, local_date)`` pair is claimed in the same transaction that moves the
+    reminder on to its next night, so two dispatchers (or two bot processes) can never both send
+    the same night. ``status`` walks ``pending`` -> ``sent`` (or ``blocked``, ``failed``,
+    ``missed``, ``uncertain``); a ``pending`` row whose ``lease_until`` has passed belongs to a
+    dispatcher that died between claim and send and may be taken over within the grace window.
+    A snooze reuses the night's row (``snoozed``), so it too is sent at most once.
+    """
+
+    __tablename__ = "reminder_sends"
+    __table_args__ = (
+        UniqueConstraint("user_id", "local_date", name="uq_reminder_sends_user_id_local_date"),
+        Index("ix_reminder_sends_status_lease_until", "status", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    local_date: Mapped[date] = mapped_column(Date(), nullable=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    snoozed: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    ask_helping: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    def __repr__(self) -> str:
+        return (
+            f"ReminderSend(user_id={self.user_id!r}, local_date={self.local_date!r}, "
+            f"status={self.status!r})"
+        )

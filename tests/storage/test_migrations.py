@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, make_url
 
 from bot.storage import (
@@ -24,7 +24,8 @@ from bot.storage import (
     upgrade_database,
 )
 
-TABLES = {"users", "chat_states", "episodes"}
+TABLES = {"users", "chat_states", "episodes", "reminders", "reminder_sends"}
+HEAD = "0002"
 
 
 def _diff(connection: Connection) -> list[Any]:
@@ -54,9 +55,10 @@ async def _table_names(url: str) -> set[str]:
         await engine.dispose()
 
 
-def test_single_head_named_0001() -> None:
+def test_single_head_is_0002() -> None:
     script = ScriptDirectory.from_config(alembic_config())
-    assert script.get_heads() == ["0001"]
+    assert script.get_heads() == [HEAD]
+    assert script.get_revision("0002").down_revision == "0001"
     assert script.get_revision("0001").down_revision is None
 
 
@@ -68,27 +70,54 @@ async def test_migrations_match_models(migrated_url: str) -> None:
 async def test_downgrade_to_base_and_upgrade_again(database_url: str) -> None:
     assert await asyncio.to_thread(current_revision, database_url) is None
     await asyncio.to_thread(upgrade_database, database_url)
-    assert await asyncio.to_thread(current_revision, database_url) == "0001"
+    assert await asyncio.to_thread(current_revision, database_url) == HEAD
 
     await asyncio.to_thread(downgrade_database, database_url, "base")
     assert await asyncio.to_thread(current_revision, database_url) is None
     assert not (TABLES & await _table_names(database_url))
 
     await asyncio.to_thread(upgrade_database, database_url)
-    assert await asyncio.to_thread(current_revision, database_url) == "0001"
+    assert await asyncio.to_thread(current_revision, database_url) == HEAD
     assert await _schema_diff(database_url) == []
+
+
+async def test_0002_keeps_existing_users_and_drops_cleanly(database_url: str) -> None:
+    """Upgrading a database that already has users keeps them; their zone is simply unknown."""
+    await asyncio.to_thread(upgrade_database, database_url, "0001")
+    engine = make_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (id, language, first_seen, last_seen, blocked) "
+                    "VALUES (7, 'en', '2026-01-01 00:00:00', '2026-01-01 00:00:00', false)"
+                )
+            )
+        await asyncio.to_thread(upgrade_database, database_url)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT id, timezone FROM users"))).all()
+        assert [tuple(row) for row in rows] == [(7, None)]
+
+        await asyncio.to_thread(downgrade_database, database_url, "0001")
+        assert await asyncio.to_thread(current_revision, database_url) == "0001"
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT id FROM users"))).all()
+        assert [tuple(row) for row in rows] == [(7,)]
+        assert not ({"reminders", "reminder_sends"} & await _table_names(database_url))
+    finally:
+        await engine.dispose()
 
 
 async def test_upgrade_is_idempotent_and_callable_inside_a_running_loop(migrated_url: str) -> None:
     # Blocks the loop while it runs, but must not fail on asyncio.run inside env.py.
     upgrade_database(migrated_url)
-    assert current_revision(migrated_url) == "0001"
+    assert current_revision(migrated_url) == HEAD
 
 
 def test_upgrade_from_plain_sync_code(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sync.sqlite3'}"  # driver-less URL, as users write them
     upgrade_database(url)
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == HEAD
 
 
 def test_sqlite_file_is_in_wal_mode(tmp_path: Path) -> None:

@@ -1,0 +1,585 @@
+"""Data access for bedtime reminders; like ``repo``, every function takes a session, never commits.
+
+Two kinds of callers use this module. The conversation (through ``ChatService``) reads one
+user's reminder and writes what the user chose. The dispatcher claims due reminders, and every
+write it makes that could race with another dispatcher is a single conditional statement:
+
+* moving a reminder to its next night only succeeds against the ``next_fire_at`` it read
+  (``UPDATE … WHERE next_fire_at = :old``), which is all SQLite needs since it has one writer;
+  PostgreSQL additionally locks the rows it selects with ``FOR UPDATE SKIP LOCKED`` so a second
+  dispatcher takes other rows instead of waiting for (and then losing) the same ones;
+* the night's send record is inserted with ``ON CONFLICT DO NOTHING`` on the unique
+  ``(user_id, local_date)``, so a night can be claimed once, whatever the dispatchers do;
+* a send record moves ``pending -> sending`` with a conditional UPDATE right before the message
+  goes out, so of two dispatchers that both think they own a record, exactly one sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Row, Select, and_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
+
+from bot.storage.models import Reminder, ReminderSend, User
+
+__all__ = [
+    "DueReminder",
+    "DueSnooze",
+    "ReminderRow",
+    "Scope",
+    "SendRecord",
+    "advance_reminder",
+    "begin_sending",
+    "clear_snooze",
+    "disable_reminder",
+    "finish_sends",
+    "load_reminder",
+    "open_send",
+    "record_helping_answer",
+    "reopen_for_snooze",
+    "retry_send_later",
+    "save_reminder",
+    "select_due",
+    "select_due_snoozes",
+    "select_stale_sends",
+    "set_next_fire",
+    "set_user_timezone",
+    "snooze_reminder",
+    "take_over_send",
+    "take_snooze",
+    "user_timezone",
+]
+
+# The terminal chat (chat id 0) and Telegram share a database but never each other's reminders.
+Scope = Literal["telegram", "terminal"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderRow:
+    """One user's reminder as the conversation needs to see it, detached from the session."""
+
+    user_id: int
+    chat_id: int
+    timezone: str
+    local_time: time
+    days: int
+    enabled: bool
+    next_fire_at: datetime | None
+    next_local_date: date | None
+    last_sent_date: date | None
+    snooze_until: datetime | None
+    snooze_date: date | None
+    # Whether the night of ``last_sent_date`` has used its one snooze already.
+    last_night_snoozed: bool
+    started_on: date | None
+    helping_asked: bool
+    helping_answer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    user_id: int
+    chat_id: int
+    timezone: str
+    local_time: time
+    days: int
+    next_fire_at: datetime
+    next_local_date: date
+    started_on: date | None
+    helping_asked: bool
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueSnooze:
+    user_id: int
+    chat_id: int
+    snooze_until: datetime
+    snooze_date: date
+    language: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SendRecord:
+    """A night's send record that is (or should be) going out now."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    local_date: date
+    due_at: datetime
+    lease_until: datetime | None
+    attempts: int
+    snoozed: bool
+    ask_helping: bool
+    language: str | None
+    timezone: str | None
+    local_time: time | None
+    days: int | None
+
+
+def _scope(scope: Scope, column: Mapped[int]) -> ColumnElement[bool]:
+    return column == 0 if scope == "terminal" else column != 0
+
+
+def _insert(session: AsyncSession, model: type[Any]) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"storage supports sqlite and postgresql, not {dialect}")
+
+
+# -- the conversation's side -----------------------------------------------------------------
+async def load_reminder(session: AsyncSession, user_id: int) -> ReminderRow | None:
+    snoozed = (
+        select(ReminderSend.snoozed)
+        .where(
+            ReminderSend.user_id == Reminder.user_id,
+            ReminderSend.local_date == Reminder.last_sent_date,
+        )
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        select(Reminder, snoozed.label("last_night_snoozed")).where(Reminder.user_id == user_id)
+    )
+    row = result.one_or_none()
+    if row is None:
+        return None
+    reminder: Reminder = row[0]
+    return ReminderRow(
+        user_id=reminder.user_id,
+        chat_id=reminder.chat_id,
+        timezone=reminder.timezone,
+        local_time=reminder.local_time,
+        days=reminder.days,
+        enabled=reminder.enabled,
+        next_fire_at=reminder.next_fire_at,
+        next_local_date=reminder.next_local_date,
+        last_sent_date=reminder.last_sent_date,
+        snooze_until=reminder.snooze_until,
+        snooze_date=reminder.snooze_date,
+        last_night_snoozed=bool(row.last_night_snoozed),
+        started_on=reminder.started_on,
+        helping_asked=reminder.helping_asked,
+        helping_answer=reminder.helping_answer,
+    )
+
+
+async def user_timezone(session: AsyncSession, user_id: int) -> str | None:
+    zone: str | None = await session.scalar(select(User.timezone).where(User.id == user_id))
+    return zone
+
+
+async def set_user_timezone(session: AsyncSession, user_id: int, zone: str) -> None:
+    """Remember the user's zone (the user row must exist; ``touch_user`` creates it)."""
+    await session.execute(update(User).where(User.id == user_id).values(timezone=zone))
+
+
+async def save_reminder(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    chat_id: int,
+    zone: str,
+    local_time: time,
+    days: int,
+    next_fire_at: datetime,
+    next_local_date: date,
+    now: datetime,
+) -> None:
+    """Create or change the user's reminder and switch it on; a pending snooze is dropped.
+
+    What was already sent (``last_sent_date``, the six-week bookkeeping) is kept, so changing the
+    time the same evening cannot bring a second reminder that night.
+    """
+    values = {
+        "chat_id": chat_id,
+        "timezone": zone,
+        "local_time": local_time,
+        "days": days,
+        "enabled": True,
+        "next_fire_at": next_fire_at,
+        "next_local_date": next_local_date,
+        "snooze_until": None,
+        "snooze_date": None,
+        "updated_at": now,
+    }
+    stmt = _insert(session, Reminder).values(
+        user_id=user_id, created_at=now, helping_asked=False, **values
+    )
+    await session.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_=values))
+    await set_user_timezone(session, user_id, zone)
+
+
+async def disable_reminder(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """Stop the reminders (the row and its history stay); True when one was on."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == user_id, Reminder.enabled.is_(True))
+        .values(
+            enabled=False,
+            next_fire_at=None,
+            next_local_date=None,
+            snooze_until=None,
+            snooze_date=None,
+            updated_at=now,
+        )
+        .returning(Reminder.user_id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def set_next_fire(
+    session: AsyncSession,
+    user_id: int,
+    next_fire_at: datetime,
+    next_local_date: date,
+    now: datetime,
+) -> None:
+    """Move an enabled reminder to another night (the user skipped the next one)."""
+    await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == user_id, Reminder.enabled.is_(True))
+        .values(next_fire_at=next_fire_at, next_local_date=next_local_date, updated_at=now)
+    )
+
+
+async def snooze_reminder(
+    session: AsyncSession, user_id: int, night: date, until: datetime, now: datetime
+) -> bool:
+    """Bring tonight's reminder back at ``until``; False if that night already used its snooze."""
+    used = select(ReminderSend.id).where(
+        ReminderSend.user_id == user_id,
+        ReminderSend.local_date == night,
+        ReminderSend.snoozed.is_(True),
+    )
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == user_id, Reminder.enabled.is_(True), ~used.exists())
+        .values(snooze_until=until, snooze_date=night, updated_at=now)
+        .returning(Reminder.user_id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def clear_snooze(session: AsyncSession, user_id: int, now: datetime) -> None:
+    await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == user_id)
+        .values(snooze_until=None, snooze_date=None, updated_at=now)
+    )
+
+
+async def record_helping_answer(
+    session: AsyncSession, user_id: int, answer: str, now: datetime
+) -> None:
+    await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == user_id)
+        .values(helping_answer=answer, helping_asked=True, updated_at=now)
+    )
+
+
+# -- the dispatcher's side -------------------------------------------------------------------
+def _not_blocked() -> ColumnElement[bool]:
+    return User.blocked.is_(False)
+
+
+def _locked(session: AsyncSession, stmt: Select[Any], model: type[Any]) -> Select[Any]:
+    """On PostgreSQL, lock the selected rows and skip rows another dispatcher has locked."""
+    if session.get_bind().dialect.name == "postgresql":
+        return stmt.with_for_update(of=model, skip_locked=True)
+    return stmt
+
+
+def _due_query(columns: Iterable[Any], when: Any, now: datetime, limit: int, scope: Scope) -> Any:
+    """Enabled reminders of users who have not blocked the bot whose ``when`` has come."""
+    return (
+        select(*columns, User.language)
+        .join(User, User.id == Reminder.user_id)
+        .where(
+            Reminder.enabled.is_(True),
+            when <= now,
+            _not_blocked(),
+            _scope(scope, Reminder.chat_id),
+        )
+        .order_by(when, Reminder.user_id)
+        .limit(limit)
+    )
+
+
+async def select_due(
+    session: AsyncSession, now: datetime, *, limit: int, scope: Scope
+) -> list[DueReminder]:
+    columns = (
+        Reminder.user_id,
+        Reminder.chat_id,
+        Reminder.timezone,
+        Reminder.local_time,
+        Reminder.days,
+        Reminder.next_fire_at,
+        Reminder.next_local_date,
+        Reminder.started_on,
+        Reminder.helping_asked,
+    )
+    stmt = _due_query(columns, Reminder.next_fire_at, now, limit, scope)
+    result = await session.execute(_locked(session, stmt, Reminder))
+    return [_due(row) for row in result]
+
+
+def _due(row: Row[Any]) -> DueReminder:
+    return DueReminder(
+        user_id=row.user_id,
+        chat_id=row.chat_id,
+        timezone=row.timezone,
+        local_time=row.local_time,
+        days=row.days,
+        next_fire_at=row.next_fire_at,
+        next_local_date=row.next_local_date,
+        started_on=row.started_on,
+        helping_asked=row.helping_asked,
+        language=row.language,
+    )
+
+
+async def advance_reminder(
+    session: AsyncSession,
+    due: DueReminder,
+    *,
+    next_fire_at: datetime,
+    next_local_date: date,
+    sent_date: date | None,
+    ask_helping: bool,
+    now: datetime,
+) -> bool:
+    """Move ``due`` on to its next night if nobody else did since it was read.
+
+    ``sent_date`` is the night being sent (None when the night was missed and is skipped).
+    """
+    values: dict[str, Any] = {
+        "next_fire_at": next_fire_at,
+        "next_local_date": next_local_date,
+        "updated_at": now,
+    }
+    if sent_date is not None:
+        values["last_sent_date"] = sent_date
+        if due.started_on is None:
+            values["started_on"] = sent_date
+    if ask_helping:
+        values["helping_asked"] = True
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == due.user_id, Reminder.next_fire_at == due.next_fire_at)
+        .values(values)
+        .returning(Reminder.user_id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def open_send(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    chat_id: int,
+    local_date: date,
+    due_at: datetime,
+    status: str,
+    lease_until: datetime | None,
+    ask_helping: bool = False,
+) -> int | None:
+    """Claim the night: the new record's id, or None when that night already has one."""
+    stmt = (
+        _insert(session, ReminderSend)
+        .values(
+            user_id=user_id,
+            chat_id=chat_id,
+            local_date=local_date,
+            due_at=due_at,
+            status=status,
+            lease_until=lease_until,
+            attempts=0,
+            snoozed=False,
+            ask_helping=ask_helping,
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
+        .returning(ReminderSend.id)
+    )
+    result = await session.execute(stmt)
+    send_id: int | None = result.scalar_one_or_none()
+    return send_id
+
+
+async def select_due_snoozes(
+    session: AsyncSession, now: datetime, *, limit: int, scope: Scope
+) -> list[DueSnooze]:
+    columns = (Reminder.user_id, Reminder.chat_id, Reminder.snooze_until, Reminder.snooze_date)
+    stmt = _due_query(columns, Reminder.snooze_until, now, limit, scope)
+    result = await session.execute(
+        _locked(session, stmt.where(Reminder.snooze_date.is_not(None)), Reminder)
+    )
+    return [
+        DueSnooze(
+            user_id=row.user_id,
+            chat_id=row.chat_id,
+            snooze_until=row.snooze_until,
+            snooze_date=row.snooze_date,
+            language=row.language,
+        )
+        for row in result
+    ]
+
+
+async def take_snooze(session: AsyncSession, due: DueSnooze, now: datetime) -> bool:
+    """Clear a due snooze if it is still the one that was read; True if this caller got it."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == due.user_id, Reminder.snooze_until == due.snooze_until)
+        .values(snooze_until=None, snooze_date=None, updated_at=now)
+        .returning(Reminder.user_id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def reopen_for_snooze(
+    session: AsyncSession, due: DueSnooze, *, lease_until: datetime
+) -> int | None:
+    """Turn the night's record back to ``pending`` for its one snooze; None if already used."""
+    result = await session.execute(
+        update(ReminderSend)
+        .where(
+            ReminderSend.user_id == due.user_id,
+            ReminderSend.local_date == due.snooze_date,
+            ReminderSend.snoozed.is_(False),
+        )
+        .values(
+            status="pending",
+            snoozed=True,
+            due_at=due.snooze_until,
+            lease_until=lease_until,
+            attempts=0,
+            ask_helping=False,
+            sent_at=None,
+        )
+        .returning(ReminderSend.id)
+    )
+    send_id: int | None = result.scalar_one_or_none()
+    return send_id
+
+
+async def select_stale_sends(
+    session: AsyncSession, now: datetime, *, limit: int, scope: Scope
+) -> list[SendRecord]:
+    """``pending`` records whose lease ran out: their dispatcher died, or a retry is due."""
+    stmt = (
+        select(
+            ReminderSend.id,
+            ReminderSend.user_id,
+            ReminderSend.chat_id,
+            ReminderSend.local_date,
+            ReminderSend.due_at,
+            ReminderSend.lease_until,
+            ReminderSend.attempts,
+            ReminderSend.snoozed,
+            ReminderSend.ask_helping,
+            User.language,
+            Reminder.timezone,
+            Reminder.local_time,
+            Reminder.days,
+        )
+        .join(User, User.id == ReminderSend.user_id)
+        .outerjoin(Reminder, Reminder.user_id == ReminderSend.user_id)
+        .where(
+            ReminderSend.status == "pending",
+            ReminderSend.lease_until <= now,
+            _scope(scope, ReminderSend.chat_id),
+        )
+        .order_by(ReminderSend.lease_until, ReminderSend.id)
+        .limit(limit)
+    )
+    result = await session.execute(_locked(session, stmt, ReminderSend))
+    return [_record(row) for row in result]
+
+
+def _record(row: Row[Any]) -> SendRecord:
+    return SendRecord(
+        id=row.id,
+        user_id=row.user_id,
+        chat_id=row.chat_id,
+        local_date=row.local_date,
+        due_at=row.due_at,
+        lease_until=row.lease_until,
+        attempts=row.attempts,
+        snoozed=row.snoozed,
+        ask_helping=row.ask_helping,
+        language=row.language,
+        timezone=row.timezone,
+        local_time=row.local_time,
+        days=row.days,
+    )
+
+
+async def take_over_send(
+    session: AsyncSession, record: SendRecord, *, lease_until: datetime
+) -> bool:
+    """Renew an expired lease if it is still the one that was read."""
+    result = await session.execute(
+        update(ReminderSend)
+        .where(
+            ReminderSend.id == record.id,
+            ReminderSend.status == "pending",
+            ReminderSend.lease_until == record.lease_until,
+        )
+        .values(lease_until=lease_until)
+        .returning(ReminderSend.id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def begin_sending(session: AsyncSession, send_id: int, now: datetime) -> bool:
+    """``pending -> sending``, right before the message goes out; False: someone else has it.
+
+    After this, the record is never sent again by anyone: if the process dies mid-send, the
+    night counts as (possibly) sent rather than risking a second message.
+    """
+    result = await session.execute(
+        update(ReminderSend)
+        .where(ReminderSend.id == send_id, ReminderSend.status == "pending")
+        .values(status="sending", attempts=ReminderSend.attempts + 1, sent_at=now)
+        .returning(ReminderSend.id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def retry_send_later(session: AsyncSession, send_id: int, retry_at: datetime) -> None:
+    """``sending -> pending`` after an error that means the message did not go out."""
+    await session.execute(
+        update(ReminderSend)
+        .where(ReminderSend.id == send_id, ReminderSend.status == "sending")
+        .values(status="pending", lease_until=retry_at, sent_at=None)
+    )
+
+
+async def finish_sends(
+    session: AsyncSession, outcomes: Iterable[tuple[int, str]], now: datetime
+) -> None:
+    """Record how each attempt ended, one UPDATE per distinct outcome."""
+    by_status: dict[str, list[int]] = {}
+    for send_id, status in outcomes:
+        by_status.setdefault(status, []).append(send_id)
+    for status, ids in by_status.items():
+        values: dict[str, Any] = {"status": status, "lease_until": None}
+        if status in ("failed", "blocked", "missed"):
+            values["sent_at"] = None
+        await session.execute(
+            update(ReminderSend)
+            .where(and_(ReminderSend.id.in_(ids), ReminderSend.status.in_(("sending", "pending"))))
+            .values(values)
+        )
