@@ -105,7 +105,12 @@ async def _run_bot(settings: Settings, content: Content, token: str) -> None:
     engine = make_engine(settings.resolved_database_url())
     try:
         service = ChatService(_coach(settings, content), make_sessionmaker(engine))
-        adapter = TelegramAdapter(service, content)
+        adapter = TelegramAdapter(
+            service,
+            content,
+            reminder_tick=settings.reminder_tick_seconds,
+            reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
+        )
         app = build_application(token, adapter, base_url=settings.telegram_base_url)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -126,7 +131,13 @@ async def _chat(settings: Settings, content: Content) -> None:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         prompt = PROMPT if interactive else None
         chat = TerminalChat(
-            service, content.catalog(None), sys.stdout, color=sys.stdout.isatty(), prompt=prompt
+            service,
+            content,
+            sys.stdout,
+            color=sys.stdout.isatty(),
+            prompt=prompt,
+            reminder_tick=settings.reminder_tick_seconds,
+            reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
         )
         await chat.run(stdin_lines(prompt=prompt))
     finally:

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     content_dir: Path = Field(default=DEFAULT_CONTENT_DIR)
     routine_time_scale: float = Field(default=1.0)
     checkin_minutes: float = Field(default=15.0)
+    reminder_tick_seconds: float = Field(default=20.0)
+    reminder_grace_minutes: float = Field(default=30.0)
     log_level: str = Field(default="INFO")
 
     @field_validator("telegram_bot_token")
@@ -68,6 +70,20 @@ class Settings(BaseSettings):
     def _checkin_positive(cls, value: float) -> float:
         if not value > 0:
             raise ValueError("must be a number of minutes greater than 0")
+        return value
+
+    @field_validator("reminder_tick_seconds")
+    @classmethod
+    def _tick_sane(cls, value: float) -> float:
+        if not 0 < value <= 60:
+            raise ValueError("must be a number of seconds between 0 and 60 (20 is a good choice)")
+        return value
+
+    @field_validator("reminder_grace_minutes")
+    @classmethod
+    def _grace_sane(cls, value: float) -> float:
+        if not 0 <= value <= 720:
+            raise ValueError("must be a number of minutes between 0 and 720")
         return value
 
     @field_validator("log_level")

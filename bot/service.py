@@ -18,6 +18,16 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coach import ChatState, Coach, Event, LogEpisode, Result, from_dict, to_dict
+from bot.coach.actions import (
+    AnswerHelping,
+    SaveReminder,
+    SaveZone,
+    SkipReminder,
+    SnoozeReminder,
+    StopReminder,
+)
+from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
+from bot.storage import reminders as reminder_store
 from bot.storage import repo
 
 log = logging.getLogger(__name__)
@@ -47,6 +57,10 @@ class ChatService:
         self._clock = clock
         # Locks disappear with the last waiter, so thousands of chats do not pin memory.
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def now(self) -> datetime:
+        """The service's clock (UTC); adapters arm timers against it so tests can move it."""
+        return self._clock()
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -79,7 +93,10 @@ class ChatService:
                         await repo.touch_user(session, user_id, language, now)
                     stored = await repo.load_state(session, chat_id)
                     state = from_dict(stored.state) if stored else ChatState()
-                    result = self.coach.handle(state, event, now, language=language)
+                    profile = await _profile(session, user_id)
+                    result = self.coach.handle(
+                        state, event, now, language=language, profile=profile
+                    )
                     timer = result.state.timer
                     version = await repo.save_state(
                         session,
@@ -98,6 +115,8 @@ class ChatService:
                     for action in result.actions:
                         if isinstance(action, LogEpisode):
                             await repo.log_episode(session, _episode(chat_id, user_id, action))
+                        elif user_id is not None:
+                            await _apply_reminder_action(session, user_id, chat_id, action, now)
                     await session.commit()
                 if deliver is not None:
                     await deliver(result)
@@ -120,6 +139,62 @@ class ChatService:
         async with self.sessions() as session:
             await repo.set_blocked(session, user_id, blocked, self._clock())
             await session.commit()
+
+
+async def _profile(session: AsyncSession, user_id: int | None) -> Profile:
+    if user_id is None:
+        return NO_PROFILE
+    zone = await reminder_store.user_timezone(session, user_id)
+    row = await reminder_store.load_reminder(session, user_id)
+    if row is None:
+        return Profile(zone=zone)
+    return Profile(
+        zone=zone,
+        reminder=ReminderInfo(
+            zone=row.timezone,
+            at=row.local_time,
+            days=row.days,
+            enabled=row.enabled,
+            next_fire_at=row.next_fire_at,
+            next_local_date=row.next_local_date,
+            last_sent_date=row.last_sent_date,
+            snooze_until=row.snooze_until,
+            last_night_snoozed=row.last_night_snoozed,
+        ),
+    )
+
+
+async def _apply_reminder_action(
+    session: AsyncSession, user_id: int, chat_id: int, action: object, now: datetime
+) -> None:
+    """Carry out what the coach decided about the reminder, in the event's own transaction."""
+    match action:
+        case SaveZone(zone=zone):
+            await reminder_store.set_user_timezone(session, user_id, zone)
+        case SaveReminder():
+            await reminder_store.save_reminder(
+                session,
+                user_id=user_id,
+                chat_id=chat_id,
+                zone=action.zone,
+                local_time=action.at,
+                days=action.days,
+                next_fire_at=action.next_fire_at,
+                next_local_date=action.next_local_date,
+                now=now,
+            )
+        case StopReminder():
+            await reminder_store.disable_reminder(session, user_id, now)
+        case SnoozeReminder(night=night, until=until):
+            await reminder_store.snooze_reminder(session, user_id, night, until, now)
+        case SkipReminder(next_fire_at=next_fire_at, next_local_date=next_local_date):
+            await reminder_store.clear_snooze(session, user_id, now)
+            if next_fire_at is not None and next_local_date is not None:
+                await reminder_store.set_next_fire(
+                    session, user_id, next_fire_at, next_local_date, now
+                )
+        case AnswerHelping(answer=answer):
+            await reminder_store.record_helping_answer(session, user_id, answer, now)
 
 
 def _episode(chat_id: int, user_id: int | None, action: LogEpisode) -> repo.EpisodeRecord:

@@ -2,17 +2,19 @@
 
 It is a second, honest client of the coach: the same service, the same
 database, the same timers (they fire on their own while you sit at the
-prompt). Buttons become numbered choices; type the number or just type.
+prompt), and the same reminder dispatcher, limited to the terminal's own
+reminder. Buttons become numbered choices; type the number or just type.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import re
 import sys
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from bot.coach import (
@@ -29,11 +31,14 @@ from bot.coach import (
     Text,
     TimerFired,
 )
-from bot.content import Catalog
+from bot.coach.reminders import reminder_messages
+from bot.content import Content
+from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
 
-# Telegram chat ids are never 0, so the terminal can share the bot's database safely.
+# Telegram chat and user ids are never 0, so the terminal can share the bot's database safely.
 TERMINAL_CHAT_ID = 0
+TERMINAL_USER_ID = 0
 PROMPT = "> "
 QUIT_WORDS = frozenset({"/quit", "/exit", "/q"})
 _TAG = re.compile(r"</?(b|i)>")
@@ -55,14 +60,25 @@ class TerminalChat:
     def __init__(
         self,
         service: ChatService,
-        catalog: Catalog,
+        content: Content,
         out: TextIO,
         *,
         color: bool,
         prompt: str | None = None,
+        reminder_tick: float = 20.0,
+        reminder_grace: timedelta = timedelta(minutes=30),
     ) -> None:
         self.service = service
-        self.catalog = catalog
+        self.content = content
+        self.catalog = content.catalog(None)
+        self.reminder_tick = reminder_tick
+        self.dispatcher = ReminderDispatcher(
+            service.sessions,
+            self._show_reminder,
+            grace=reminder_grace,
+            scope="terminal",
+            clock=service.now,
+        )
         self.out = out
         self.color = color
         # With a prompt on screen, a timer's message first clears it, then shows it again.
@@ -77,20 +93,49 @@ class TerminalChat:
             if chat_id == TERMINAL_CHAT_ID:
                 self._arm(token, due_at)
         await self._send(Reopened())
-        async for raw in lines:
-            line = raw.strip()
-            if not line:
-                continue
-            if line.lower() in QUIT_WORDS:
-                break
-            event = self._event(line)
-            if event is not None:
-                await self._send(event)
+        clock = asyncio.create_task(self._reminder_clock())
+        try:
+            async for raw in lines:
+                line = raw.strip()
+                if not line:
+                    continue
+                if line.lower() in QUIT_WORDS:
+                    break
+                event = self._event(line)
+                if event is not None:
+                    await self._send(event)
+        finally:
+            clock.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await clock
         self._print(self.catalog.text("terminal.bye"))
         if self._timer is not None:
             self._timer[1].cancel()
         for task in list(self._tasks):
             await task
+
+    async def _reminder_clock(self) -> None:
+        """The terminal's own reminder clock: the terminal user's bedtime reminder arrives here."""
+        while True:
+            await self.dispatcher.tick()
+            await asyncio.sleep(self.reminder_tick)
+
+    async def _show_reminder(self, job: ReminderJob) -> Delivery:
+        messages = reminder_messages(
+            self.content,
+            language=job.language,
+            night=job.local_date,
+            snoozed=job.snoozed,
+            ask_helping=job.ask_helping,
+        )
+        self._choices = []
+        for say in messages:
+            self._print(render_html(say.text, color=self.color))
+            self._show_choices(say.buttons)
+        if self.prompt:
+            self.out.write(self.prompt)
+            self.out.flush()
+        return Delivery(Outcome.SENT)
 
     def _event(self, line: str) -> Event | None:
         if line.isdigit():
@@ -105,7 +150,9 @@ class TerminalChat:
         return Text(line)
 
     async def _send(self, event: Event) -> None:
-        await self.service.handle(TERMINAL_CHAT_ID, event, deliver=self._deliver)
+        await self.service.handle(
+            TERMINAL_CHAT_ID, event, user_id=TERMINAL_USER_ID, deliver=self._deliver
+        )
 
     async def _deliver(self, result: Result) -> None:
         # Buttons of one reply are numbered on from each other ("Why this?" on an exercise
@@ -124,6 +171,8 @@ class TerminalChat:
                 self._print(render_html(action.text, color=self.color))
                 if action.buttons:
                     self._show_choices(action.buttons)
+                if action.location_button:
+                    self._print(render_html(self.catalog.text("terminal.location"), color=False))
 
     def _show_choices(self, keyboard: Keyboard) -> None:
         number = len(self._choices)
@@ -141,7 +190,7 @@ class TerminalChat:
         if self._timer is not None:
             self._timer[1].cancel()
         loop = asyncio.get_running_loop()
-        delay = max(0.0, (due_at - datetime.now(UTC)).total_seconds())
+        delay = max(0.0, (due_at - self.service.now()).total_seconds())
         handle = loop.call_later(delay, self._fire, token)
         self._timer = (token, handle)
 

@@ -23,6 +23,8 @@ VARIABLES = (
     "CONTENT_DIR",
     "ROUTINE_TIME_SCALE",
     "CHECKIN_MINUTES",
+    "REMINDER_TICK_SECONDS",
+    "REMINDER_GRACE_MINUTES",
     "LOG_LEVEL",
 )
 
@@ -51,6 +53,8 @@ def test_defaults() -> None:
     assert settings.content_dir == DEFAULT_CONTENT_DIR
     assert settings.routine_time_scale == 1.0
     assert settings.checkin_minutes == 15.0
+    assert settings.reminder_tick_seconds == 20.0
+    assert settings.reminder_grace_minutes == 30.0
     assert settings.log_level == "INFO"
 
 
@@ -135,6 +139,34 @@ def test_checkin_minutes_must_be_positive(monkeypatch: pytest.MonkeyPatch, value
     assert error_for(monkeypatch, "CHECKIN_MINUTES", value).startswith(
         "Invalid setting CHECKIN_MINUTES:"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("REMINDER_TICK_SECONDS", "0"),
+        ("REMINDER_TICK_SECONDS", "61"),
+        ("REMINDER_TICK_SECONDS", "soon"),
+        ("REMINDER_GRACE_MINUTES", "-1"),
+        ("REMINDER_GRACE_MINUTES", "721"),
+    ],
+)
+def test_reminder_timing_must_be_sane(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    assert error_for(monkeypatch, name, value).startswith(f"Invalid setting {name}:")
+
+
+def test_reminder_grace_may_be_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zero means: only on time, never late (someone who would rather miss one than be woken)."""
+    monkeypatch.setenv("REMINDER_GRACE_MINUTES", "0")
+    assert Settings().reminder_grace_minutes == 0
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    example = (DEFAULT_CONTENT_DIR.parent / ".env.example").read_text(encoding="utf-8")
+    for name in VARIABLES:
+        assert name in example, name
 
 
 def test_one_line_per_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bot.coach import COMMANDS
-from bot.coach.machine import INFO_FLAGS, STOP_FLAGS, VERBS_BY_PHASE
+from bot.coach.machine import ANYWHERE_VERBS, INFO_FLAGS, STOP_FLAGS, VERBS_BY_PHASE
 from bot.coach.routine import FEELINGS
 from bot.config import DEFAULT_CONTENT_DIR, PROJECT_ROOT
 from bot.content import (
@@ -266,12 +266,16 @@ FSTRING_KEYS: dict[str, tuple[str, ...]] = {
     "wrapup.{outcome}": ("gone", "better"),  # routine.wrap_up is called with these two
     "media.{kind}": ("sticker", "photo", "voice", "video", "document", "location", "other"),
     "area.{arg}": AREAS,
+    "weekday.{night.weekday()}": tuple("0123456"),
+    "weekday.{day}": tuple("0123456"),
+    "when.{when}": ("today", "tomorrow", "later"),
 }
 # Arguments that only pass a key along (checked where the key is made).
 PASS_THROUGH = {
     ("turn.py", "text", "key"),  # Turn.text -> Catalog.text
     ("turn.py", "keyboard", "label"),  # ButtonSpec labels: checked as button keys below
     ("machine.py", "_text", "key"),  # STOP_FLAGS / INFO_FLAGS values: checked below
+    ("reminders.py", "_night_button", "label"),  # a reminder's buttons: rendered in tests
 }
 BOT = PROJECT_ROOT / "bot"
 
@@ -359,7 +363,7 @@ def scan() -> _KeyScan:
 
 def _button_keys() -> set[str]:
     """Labels of every ButtonSpec tuple (label key, verb, argument) written in bot/coach."""
-    verbs = set().union(*VERBS_BY_PHASE.values())
+    verbs = set().union(*VERBS_BY_PHASE.values(), ANYWHERE_VERBS)
     keys: set[str] = set()
     for path in sorted((BOT / "coach").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -79,7 +79,7 @@ def open_chat(engine: AsyncEngine, coach: Coach) -> OpenChat:
     """Start a terminal chat on `engine`: what it prints goes to `out`, lines come from `keys`."""
     out, keys = io.StringIO(), Keyboard()
     service = ChatService(coach, make_sessionmaker(engine))
-    chat = TerminalChat(service, coach.content.catalog(None), out, color=False)
+    chat = TerminalChat(service, coach.content, out, color=False)
     return OpenChat(out, keys, asyncio.create_task(chat.run(keys.lines())))
 
 

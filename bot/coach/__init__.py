@@ -10,7 +10,16 @@ from bot.coach.actions import (
     Say,
     StartTimer,
 )
-from bot.coach.events import ButtonPress, Command, Event, Media, Reopened, Text, TimerFired
+from bot.coach.events import (
+    ButtonPress,
+    Command,
+    Event,
+    Location,
+    Media,
+    Reopened,
+    Text,
+    TimerFired,
+)
 from bot.coach.machine import COMMANDS, Coach
 from bot.coach.state import ChatState, Phase, from_dict, to_dict
 from bot.coach.turn import Result
@@ -26,6 +35,7 @@ __all__ = [
     "Command",
     "Event",
     "Keyboard",
+    "Location",
     "LogEpisode",
     "Media",
     "Notify",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,11 @@ class Say:
     text: str
     buttons: Keyboard = ()
     silent: bool = False
+    # A one-tap "share my location" keyboard under the input field (Telegram's reply keyboard;
+    # it cannot be combined with inline buttons), labelled with this text.
+    location_button: str | None = None
+    # Take such a keyboard away again once it has served its purpose.
+    remove_keyboard: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,4 +65,57 @@ class LogEpisode:
     exercises: tuple[tuple[str, str | None], ...]
 
 
-Action = Say | Notify | StartTimer | CancelTimer | LogEpisode
+@dataclass(frozen=True, slots=True)
+class SaveZone:
+    """Remember the user's IANA time zone."""
+
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaveReminder:
+    """Create or change the bedtime reminder and switch it on, next due at `next_fire_at`.
+
+    The coach computes the next fire itself, so what it tells the user and what is stored are the
+    same instant.
+    """
+
+    zone: str
+    at: time
+    days: int
+    next_fire_at: datetime
+    next_local_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class StopReminder:
+    """Switch the bedtime reminder off."""
+
+
+@dataclass(frozen=True, slots=True)
+class SnoozeReminder:
+    """Bring the reminder of local night `night` back once, at `until` (UTC)."""
+
+    night: date
+    until: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SkipReminder:
+    """No stretch tonight: drop a pending snooze, and move the reminder if `next_fire_at` is set."""
+
+    next_fire_at: datetime | None = None
+    next_local_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerHelping:
+    """The answer to the one-time "are the bedtime stretches helping?" question."""
+
+    answer: str  # "yes" | "no"
+
+
+ReminderAction = (
+    SaveZone | SaveReminder | StopReminder | SnoozeReminder | SkipReminder | AnswerHelping
+)
+Action = Say | Notify | StartTimer | CancelTimer | LogEpisode | ReminderAction

@@ -39,6 +39,14 @@ class Media:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """The user shared a location (used only to find their time zone, never stored)."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
 class TimerFired:
     """A timed follow-up is due; `token` says which one, so stale timers can be ignored."""
 
@@ -53,4 +61,4 @@ class Reopened:
     """
 
 
-Event = Command | ButtonPress | Text | Media | TimerFired | Reopened
+Event = Command | ButtonPress | Text | Media | Location | TimerFired | Reopened

@@ -11,14 +11,25 @@ import math
 from datetime import datetime, timedelta
 from typing import cast
 
-from bot.coach import callbacks, routine
-from bot.coach.events import ButtonPress, Command, Event, Media, Reopened, Text, TimerFired
+from bot.coach import callbacks, reminders, routine
+from bot.coach.events import (
+    ButtonPress,
+    Command,
+    Event,
+    Location,
+    Media,
+    Reopened,
+    Text,
+    TimerFired,
+)
 from bot.coach.intents import find_intents
+from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.state import ChatState, Phase
 from bot.coach.turn import ButtonSpec, Result, Turn
 from bot.content import AREAS, POSITIONS, Area, Content, Mode, Position
+from bot.reminders.zones import zone_at
 
-COMMANDS = ("start", "routine", "help", "cancel", "privacy")
+COMMANDS = ("start", "routine", "reminder", "timezone", "help", "cancel", "privacy")
 
 AREA_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
     (("area_ankle", "a", "ankle"), ("area_foot", "a", "foot")),
@@ -48,13 +59,21 @@ VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
     Phase.ASK_FEELING: frozenset({"f", "x"}),
     Phase.CHECKIN: frozenset({"ci"}),
     Phase.IDLE: frozenset({"nc"}),
+    Phase.REMINDER_TIME: frozenset({"rt"}),
+    Phase.REMINDER_DAYS: frozenset({"rd"}),
+    Phase.REMINDER_ZONE: frozenset({"rz"}),
 }
+
+
+# Verbs that work from any message, whatever the chat is doing: "Why this?", Stop, and the
+# reminder's buttons (a reminder arrives in the middle of anything).
+ANYWHERE_VERBS = frozenset({"w", "x", "bs", "rem", "rc", "ro"}) | reminders.NIGHT_VERBS
 
 
 class Coach:
     """Holds the content and timing settings; `handle` is a pure function of its arguments."""
 
-    __slots__ = ("checkin_after", "content", "time_scale")
+    __slots__ = ("checkin_after", "content", "locate", "time_scale")
 
     def __init__(
         self,
@@ -62,15 +81,24 @@ class Coach:
         *,
         time_scale: float = 1.0,
         checkin_after: timedelta = timedelta(minutes=15),
+        locate: reminders.Locator = zone_at,
     ) -> None:
         if not 0 < time_scale < math.inf:  # also rejects NaN, which compares false to everything
             raise ValueError("time_scale must be a finite number greater than 0")
         self.content = content
         self.time_scale = time_scale
         self.checkin_after = checkin_after
+        # Coordinates -> IANA zone, offline; injectable so tests need not load the map data.
+        self.locate = locate
 
     def handle(
-        self, state: ChatState, event: Event, now: datetime, *, language: str | None = None
+        self,
+        state: ChatState,
+        event: Event,
+        now: datetime,
+        *,
+        language: str | None = None,
+        profile: Profile = NO_PROFILE,
     ) -> Result:
         if language and language != state.language:
             state = state.with_(language=language)
@@ -82,16 +110,20 @@ class Coach:
             now=now,
             time_scale=self.time_scale,
             checkin_after=self.checkin_after,
+            profile=profile,
         )
         match event:
-            case Command(name=name):
-                _command(turn, name)
+            case Command(name=name, args=args):
+                _command(turn, name, args)
             case ButtonPress(data=data):
                 _button(turn, data)
             case Text(text=text):
                 _text(turn, text)
             case Media(kind=kind):
                 _media(turn, kind)
+            case Location(latitude=latitude, longitude=longitude):
+                if not reminders.location(turn, latitude, longitude, self.locate):
+                    _media(turn, "location")
             case TimerFired(token=token):
                 _timer(turn, token)
             case Reopened():
@@ -114,11 +146,15 @@ class Coach:
 
 
 # -- commands --------------------------------------------------------------------------------
-def _command(turn: Turn, name: str) -> None:
+def _command(turn: Turn, name: str, args: str = "") -> None:
     if name == "start":
         _start(turn)
     elif name == "routine":
         _routine_menu(turn)
+    elif name == "reminder":
+        reminders.command_reminder(turn, args)
+    elif name == "timezone":
+        reminders.command_timezone(turn, args)
     elif name == "help":
         turn.say(turn.text("help"), turn.safety("red_flags_summary"), turn.text("help_footer"))
     elif name == "privacy":
@@ -161,7 +197,9 @@ def _routine_menu_rows(turn: Turn) -> list[tuple[ButtonSpec, ...]]:
 def _cancel(turn: Turn) -> None:
     busy = turn.state.phase != Phase.IDLE or turn.state.timer is not None
     routine.stop(turn, "cancelled")
-    turn.update(choice_mode=None, choice_area=None)
+    turn.update(
+        choice_mode=None, choice_area=None, draft_purpose=None, draft_time=None, draft_days=None
+    )
     turn.say(turn.text("cancelled" if busy else "cancel_nothing"))
 
 
@@ -202,6 +240,8 @@ def _button(turn: Turn, data: str) -> None:
     if press.verb == "w":  # "Why this?" stays true on any message, old or new
         _why(turn, press.arg)
         return
+    if _reminder_button(turn, press.verb, press.arg):
+        return
     in_routine = turn.state.progress is not None
     if press.verb == "x" and in_routine:  # Stop always works, from any message of the routine
         turn.notify(turn.text("stopped_note"))
@@ -232,8 +272,30 @@ def _button(turn: Turn, data: str) -> None:
         routine.checkin_answer(turn, arg)
     elif verb == "nc":
         routine.no_checkin(turn)
-    else:
+    elif not reminders.screen_button(turn, verb, arg):
         turn.notify(turn.text("stale_button"))
+
+
+def _reminder_button(turn: Turn, verb: str, arg: str) -> bool:
+    """Reminder buttons work from any message: they arrive in the middle of other things."""
+    if verb == "bs":  # "Start now" on a reminder: the bedtime stretch, in bed or seated
+        if reminders.parse_night(arg) is None:
+            turn.notify(turn.text("stale_button"))
+            return True
+        routine.abandon(turn, "abandoned")
+        _choose_area(turn, "prevent")
+    elif verb in reminders.NIGHT_VERBS:
+        reminders.night_button(turn, verb, arg)
+    elif verb == "rem":
+        reminders.offer(turn)
+    elif verb == "rc" and arg in ("time", "days", "zone"):
+        reminders.begin(turn, arg)
+    elif verb == "ro":
+        turn.notify(turn.text("stopped_note"))
+        reminders.stop(turn)
+    else:
+        return False
+    return True
 
 
 def _why(turn: Turn, exercise_id: str) -> None:
@@ -299,13 +361,14 @@ def _reprompt(turn: Turn) -> bool:
         )
         turn.say(turn.text(question), buttons=turn.keyboard(POSITION_BUTTONS, fresh=False))
         return True
-    return routine.reprompt(turn)
+    return routine.reprompt(turn) or reminders.reprompt(turn)
 
 
 def _text(turn: Turn, text: str) -> None:
     if text.startswith("/"):
-        name = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if text[1:].strip() else ""
-        _command(turn, name if name in COMMANDS else "")
+        word, _, args = text[1:].partition(" ")
+        name = word.split("@")[0].lower()
+        _command(turn, name if name in COMMANDS else "", args.strip())
         return
     intents = find_intents(text, turn.catalog.intents)
     stop_flags = [STOP_FLAGS[i] for i in intents if i in STOP_FLAGS]
@@ -318,7 +381,7 @@ def _text(turn: Turn, text: str) -> None:
     info = [INFO_FLAGS[i] for i in intents if i in INFO_FLAGS]
     if info:
         turn.say(*(turn.safety(key) for key in dict.fromkeys(info)))
-    if _act_on(turn, intents):
+    if _act_on(turn, intents, text):
         return
     if info:  # the safety answer was the reply; show where we are without scolding
         _reprompt(turn)
@@ -333,7 +396,7 @@ def _one_of(intents: list[str], prefix: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _act_on(turn: Turn, intents: list[str]) -> bool:
+def _act_on(turn: Turn, intents: list[str], text: str) -> bool:
     """Do what the words clearly mean in the current phase; False when they mean nothing here."""
     phase = turn.state.phase
     has = set(intents).__contains__
@@ -344,6 +407,8 @@ def _act_on(turn: Turn, intents: list[str]) -> bool:
         turn.update(choice_mode=None, choice_area=None)
         turn.say(turn.text("stopped" if busy else "cancelled"))
         return True
+    if phase in reminders.SETUP_PHASES:
+        return reminders.text(turn, text)
     area = _one_of(intents, "area.")
     position = _one_of(intents, "position.")
     if phase in (Phase.IDLE, Phase.ASK_AREA, Phase.ROUTINE_MENU, Phase.CHECKIN):

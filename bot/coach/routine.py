@@ -34,6 +34,7 @@ CHECKIN_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
     (("still_gone", "ci", "gone"), ("its_back", "ci", "back")),
 )
 WRAPUP_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = ((("no_checkin", "nc", ""),),)
+REMIND_ROW: tuple[ButtonSpec, ...] = (("remind_me", "rem", ""),)
 
 
 def start(turn: Turn, mode: Mode, area: Area | None, position: Position) -> None:
@@ -262,12 +263,17 @@ def wrap_up(turn: Turn, outcome: str) -> None:
     turn.log_episode(progress, outcome)
     turn.set_progress(None, phase=Phase.IDLE)
     parts = [turn.text(f"wrapup.{outcome}"), turn.text("tip.after")]
-    if progress.position == "bed":
-        parts.append(turn.text("offer.bedtime"))
+    rows = list(WRAPUP_BUTTONS)
+    if progress.position == "bed":  # a night cramp: the bedtime stretch may spare the next one
+        if turn.profile.active_reminder is None:
+            parts.append(turn.text("offer.bedtime_reminder"))
+            rows.append(REMIND_ROW)
+        else:
+            parts.append(turn.text("offer.bedtime"))
     minutes = turn.scaled(turn.checkin_after.total_seconds()) / 60
     parts.append(turn.text("checkin_promise", minutes=max(1, round(minutes))))
     turn.start_timer(turn.scaled(turn.checkin_after.total_seconds()), "checkin")
-    turn.say(*parts, buttons=turn.keyboard(WRAPUP_BUTTONS))
+    turn.say(*parts, buttons=turn.keyboard(rows))
 
 
 def prevention_done(turn: Turn) -> None:
@@ -275,7 +281,12 @@ def prevention_done(turn: Turn) -> None:
     turn.cancel_timer()
     turn.log_episode(progress, "done")
     turn.set_progress(None, phase=Phase.IDLE)
-    turn.say(turn.text("prevention_done"), turn.safety("evidence"), turn.text("tip.bedtime"))
+    parts = [turn.text("prevention_done"), turn.safety("evidence"), turn.text("tip.bedtime")]
+    if turn.profile.active_reminder is None:
+        parts.append(turn.text("offer.reminder"))
+        turn.say(*parts, buttons=turn.keyboard((REMIND_ROW,)))
+    else:
+        turn.say(*parts)
 
 
 def checkin_due(turn: Turn) -> None:

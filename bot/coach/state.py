@@ -28,6 +28,10 @@ class Phase(StrEnum):
     PAUSED = "paused"
     ASK_FEELING = "ask_feeling"
     CHECKIN = "checkin"
+    # Setting up or changing the bedtime reminder.
+    REMINDER_TIME = "reminder_time"
+    REMINDER_DAYS = "reminder_days"
+    REMINDER_ZONE = "reminder_zone"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,11 @@ class ChatState:
     last_position: Position | None = None
     progress: Progress | None = None
     timer: Timer | None = None
+    # The reminder being set up: what was chosen so far, and what the questions are for
+    # ("setup" asks everything; "time", "days", "zone" change just that one).
+    draft_purpose: str | None = None
+    draft_time: str | None = None  # "HH:MM"
+    draft_days: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> ChatState:
@@ -114,6 +123,26 @@ def _remaining(value: Any) -> float | None:
     return float(value)
 
 
+DRAFT_PURPOSES = ("setup", "time", "days", "zone")
+
+
+def _choice(value: Any, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
+
+
+def _draft_time(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    hours, _, minutes = value.partition(":")
+    ok = hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60
+    return value if ok and len(value) == 5 else None
+
+
+def _draft_days(value: Any) -> int | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 127
+    return value if ok else None
+
+
 # Phases that only make sense while a routine is in progress.
 _ROUTINE_PHASES = frozenset({Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING})
 
@@ -149,6 +178,9 @@ def to_dict(state: ChatState) -> dict[str, Any]:
         "timer": None
         if timer is None
         else {"token": timer.token, "due_at": _dt(timer.due_at), "kind": timer.kind},
+        "draft_purpose": state.draft_purpose,
+        "draft_time": state.draft_time,
+        "draft_days": state.draft_days,
         "extra": dict(state.extra),
     }
 
@@ -204,6 +236,9 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
             last_position=_position(data.get("last_position")),
             progress=progress,
             timer=timer,
+            draft_purpose=_choice(data.get("draft_purpose"), DRAFT_PURPOSES),
+            draft_time=_draft_time(data.get("draft_time")),
+            draft_days=_draft_days(data.get("draft_days")),
             extra=dict(data.get("extra") or {}),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:

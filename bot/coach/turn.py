@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.coach import callbacks
 from bot.coach.actions import (
@@ -24,6 +25,7 @@ from bot.coach.actions import (
     Say,
     StartTimer,
 )
+from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.state import ChatState, Progress, Timer
 from bot.content import Catalog, Content
 
@@ -47,6 +49,7 @@ class Turn:
         "checkin_after",
         "content",
         "now",
+        "profile",
         "state",
         "time_scale",
     )
@@ -60,8 +63,10 @@ class Turn:
         now: datetime,
         time_scale: float,
         checkin_after: timedelta,
+        profile: Profile = NO_PROFILE,
     ) -> None:
         self.state = state
+        self.profile = profile
         self.checkin_after = checkin_after
         self.content = content
         self.catalog = catalog
@@ -91,8 +96,30 @@ class Turn:
     def safety(self, key: str) -> str:
         return self.content.safety[key].text
 
-    def say(self, *parts: str, buttons: Keyboard = (), silent: bool = False) -> None:
-        self.actions.append(Say("\n\n".join(p for p in parts if p), buttons, silent=silent))
+    def say(
+        self,
+        *parts: str,
+        buttons: Keyboard = (),
+        silent: bool = False,
+        location_button: str | None = None,
+        remove_keyboard: bool = False,
+    ) -> None:
+        if buttons and (location_button or remove_keyboard):
+            raise ValueError("a message carries inline buttons or a reply keyboard, not both")
+        text = "\n\n".join(p for p in parts if p)
+        self.actions.append(
+            Say(
+                text,
+                buttons,
+                silent=silent,
+                location_button=location_button,
+                remove_keyboard=remove_keyboard,
+            )
+        )
+
+    def act(self, action: Action) -> None:
+        """Ask the adapter for a change outside the chat state (the reminder, the time zone)."""
+        self.actions.append(action)
 
     def notify(self, text: str) -> None:
         self.actions.append(Notify(text))
@@ -107,7 +134,7 @@ class Turn:
         return tuple(
             tuple(
                 Button(
-                    self.catalog.button(label, **self._label_values(arg)),
+                    self.catalog.button(label, **self._label_values(label, arg)),
                     callbacks.encode(screen, verb, arg),
                 )
                 for label, verb, arg in row
@@ -115,12 +142,16 @@ class Turn:
             for row in rows
         )
 
-    def _label_values(self, arg: str) -> dict[str, str]:
-        return (
-            {"area": self.catalog.text(f"area.{arg}")}
-            if arg in ("ankle", "foot", "calf", "shin")
-            else {}
-        )
+    def _label_values(self, label: str, arg: str) -> dict[str, str]:
+        """Values for labels that show their argument: an area, a time, a zone and its clock."""
+        if label == "repeat_area":
+            return {"area": self.catalog.text(f"area.{arg}")}
+        if label == "time_choice":
+            return {"time": f"{arg[:2]}:{arg[2:]}"}
+        if label == "zone_choice":
+            clock = self.now.astimezone(ZoneInfo(arg)).strftime("%H:%M")
+            return {"zone": arg.replace("_", " "), "now": clock}
+        return {}
 
     # -- timers ----------------------------------------------------------------------------
     def start_timer(self, seconds: float, kind: str) -> float:

@@ -6,13 +6,17 @@ stops), a user who blocked the bot is marked and left alone, Telegram's
 flood limits are left to PTB's `AIORateLimiter`, brief server errors are
 retried a few times, and timers go through the JobQueue with no misfire
 cut-off, so a late follow-up is still sent rather than silently dropped.
+
+Bedtime reminders are the one thing sent without an update: a repeating
+JobQueue job ticks the `ReminderDispatcher`, and `send_reminder` tells it
+how each send ended, so it can retry, give up, or mark the user blocked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeAlias
 
 from telegram import (
@@ -20,11 +24,21 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
     LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -37,36 +51,60 @@ from telegram.ext import (
 from bot.coach import (
     COMMANDS,
     CancelTimer,
-    Keyboard,
     Notify,
     Result,
     Say,
     StartTimer,
     TimerFired,
 )
+from bot.coach.reminders import reminder_messages
 from bot.content import Content
+from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
 from bot.telegram.updates import Incoming, to_incoming
 
 log = logging.getLogger(__name__)
 
 TIMER_JOB_PREFIX = "coach-timer:"
+REMINDER_JOB = "reminder-clock"
+ReplyMarkup: TypeAlias = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 # PTB's Application is generic in six types we never customise.
 App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 
-def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
-    if not keyboard:
+def markup(say: Say) -> ReplyMarkup | None:
+    if say.location_button:
+        return ReplyKeyboardMarkup(
+            [[KeyboardButton(say.location_button, request_location=True)]],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+    if say.remove_keyboard:
+        return ReplyKeyboardRemove()
+    if not say.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in keyboard]
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in say.buttons]
     )
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 class TelegramAdapter:
     """Wires a `ChatService` into a PTB `Application`."""
 
-    __slots__ = ("_retry_delay", "_send_attempts", "content", "service")
+    __slots__ = (
+        "_reminder_grace",
+        "_reminder_retry",
+        "_reminder_tick",
+        "_retry_delay",
+        "_send_attempts",
+        "content",
+        "dispatcher",
+        "service",
+    )
 
     def __init__(
         self,
@@ -75,11 +113,18 @@ class TelegramAdapter:
         *,
         send_attempts: int = 3,
         retry_delay: float = 0.5,
+        reminder_tick: float = 20.0,
+        reminder_grace: timedelta = timedelta(minutes=30),
+        reminder_retry: timedelta = timedelta(seconds=30),
     ) -> None:
         self.service = service
         self.content = content
         self._send_attempts = send_attempts
         self._retry_delay = retry_delay
+        self._reminder_tick = reminder_tick
+        self._reminder_grace = reminder_grace
+        self._reminder_retry = reminder_retry
+        self.dispatcher: ReminderDispatcher | None = None
 
     def install(self, app: App) -> None:
         app.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -88,18 +133,94 @@ class TelegramAdapter:
         app.add_error_handler(self.on_error)
 
     async def startup(self, app: App) -> None:
-        """Publish the command menu and re-arm every follow-up that was pending at shutdown."""
+        """Publish the command menu, re-arm pending follow-ups, and start the reminder clock."""
         for language, catalog in self.content.catalogs.items():
             commands = [BotCommand(name, catalog.commands[name]) for name in COMMANDS]
             await app.bot.set_my_commands(
                 commands, language_code=None if language == "en" else language
             )
-        now = datetime.now(UTC)
+        now = self.service.now()
         pending = await self.service.pending_timers()
         for chat_id, token, due_at in pending:
             self._arm(app, chat_id, token, due_at, now)
         if pending:
             log.info("Re-armed %d pending follow-up(s) from the database", len(pending))
+        self._start_reminder_clock(app)
+
+    def _start_reminder_clock(self, app: App) -> None:
+        """One repeating job is the whole scheduler: reminders are rows, not APScheduler jobs."""
+        job_queue = app.job_queue
+        if job_queue is None:
+            raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+
+        async def send(job: ReminderJob) -> Delivery:
+            return await self.send_reminder(app, job)
+
+        self.dispatcher = ReminderDispatcher(
+            self.service.sessions,
+            send,
+            grace=self._reminder_grace,
+            retry_delay=self._reminder_retry,
+            clock=self.service.now,
+        )
+        job_queue.run_repeating(
+            self._reminder_clock,
+            interval=self._reminder_tick,
+            first=0.0,
+            name=REMINDER_JOB,
+            # A tick that overruns (a big fan-out under the rate limit) is simply not doubled.
+            job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
+
+    async def _reminder_clock(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self.dispatcher is None:
+            return
+        report = await self.dispatcher.tick()
+        if report.busy:
+            log.info(
+                "Reminders: %d sent, %d missed, %d blocked, %d failed, %d to retry",
+                report.sent,
+                report.missed,
+                report.blocked,
+                report.failed,
+                report.retried,
+            )
+
+    async def send_reminder(self, app: App, job: ReminderJob) -> Delivery:
+        """Send a reminder (and the six-week question with it) and say how it went.
+
+        Only the first message decides the outcome: once the reminder itself is out, a failure
+        of the question that follows must not bring the reminder again.
+        """
+        messages = reminder_messages(
+            self.content,
+            language=job.language,
+            night=job.local_date,
+            snoozed=job.snoozed,
+            ask_helping=job.ask_helping,
+        )
+        for index, say in enumerate(messages):
+            first = index == 0
+            try:
+                await self._post(app, job.chat_id, say)
+            except Forbidden:
+                log.info("Chat %s blocked the bot; its reminders stop", job.chat_id)
+                self._cancel_all_timers(app, job.chat_id)
+                return Delivery(Outcome.BLOCKED) if first else Delivery(Outcome.SENT)
+            except RetryAfter as error:  # the rate limiter already waited and retried
+                wait = _seconds(error.retry_after)
+                return (
+                    Delivery(Outcome.RETRY, retry_after=wait) if first else Delivery(Outcome.SENT)
+                )
+            except BadRequest as error:
+                log.error("Telegram refused a reminder to chat %s: %s", job.chat_id, error.message)
+                return Delivery(Outcome.FAILED) if first else Delivery(Outcome.SENT)
+            except TimedOut:
+                return Delivery(Outcome.UNCERTAIN) if first else Delivery(Outcome.SENT)
+            except NetworkError as error:
+                log.warning("Reminder to chat %s not sent: %s", job.chat_id, error.message)
+                return Delivery(Outcome.RETRY) if first else Delivery(Outcome.SENT)
+        return Delivery(Outcome.SENT)
 
     # -- incoming ----------------------------------------------------------------------------
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -172,7 +293,7 @@ class TelegramAdapter:
         notes = [a.text for a in result.actions if isinstance(a, Notify)]
         if query is not None:
             await self._answer(query, notes[0] if notes else None)
-        now = datetime.now(UTC)
+        now = self.service.now()
         for action in result.actions:
             if isinstance(action, CancelTimer):
                 self._cancel_timer(app, chat_id, action.token)
@@ -186,14 +307,7 @@ class TelegramAdapter:
         """Send one message; False means stop sending to this chat (blocked or gone)."""
         for attempt in range(1, self._send_attempts + 1):
             try:
-                await app.bot.send_message(
-                    chat_id,
-                    say.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup(say.buttons),
-                    disable_notification=say.silent,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
+                await self._post(app, chat_id, say)
                 return True
             except Forbidden:
                 log.info("Chat %s blocked the bot; marking it and stopping its timers", chat_id)
@@ -213,6 +327,16 @@ class TelegramAdapter:
                     return True
                 await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
         return True
+
+    async def _post(self, app: App, chat_id: int, say: Say) -> None:
+        await app.bot.send_message(
+            chat_id,
+            say.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(say),
+            disable_notification=say.silent,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:
         try:

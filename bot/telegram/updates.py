@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from telegram import Message, Update
 from telegram.constants import ChatType, MessageEntityType
 
-from bot.coach import ButtonPress, Command, Event, Media, Text
+from bot.coach import ButtonPress, Command, Event, Location, Media, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +68,9 @@ def _message_event(message: Message, bot_username: str | None) -> Event | None:
         return Media("video")
     if message.document is not None:
         return Media("document")
-    if message.location is not None or message.venue is not None:
-        return Media("location")
+    place = message.location or (message.venue.location if message.venue else None)
+    if place is not None:
+        return Location(latitude=place.latitude, longitude=place.longitude)
     if message.new_chat_members or message.left_chat_member or message.pinned_message:
         return None  # service messages are not addressed to us
     return Media("other")

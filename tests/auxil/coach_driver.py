@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.coach import (
@@ -35,6 +35,14 @@ from bot.coach import (
     from_dict,
     to_dict,
 )
+from bot.coach.actions import (
+    SaveReminder,
+    SaveZone,
+    SkipReminder,
+    SnoozeReminder,
+    StopReminder,
+)
+from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
 
 # 02:30 UTC: the small hours, when night cramps strike.
 T0 = datetime(2025, 1, 15, 2, 30, tzinfo=UTC)
@@ -105,10 +113,16 @@ class CoachDriver:
     roundtrip: bool = False
     keyboard: Keyboard = ()
     history: list[Reply] = field(default_factory=list)
+    # The user's zone and reminder; reminder actions change it the way the service's rows would.
+    profile: Profile = NO_PROFILE
 
     # -- sending ---------------------------------------------------------------------------
     def send(self, event: Event) -> Reply:
-        result = self.coach.handle(self.state, event, self.now, language=self.language)
+        result = self.coach.handle(
+            self.state, event, self.now, language=self.language, profile=self.profile
+        )
+        for action in result.actions:
+            self.profile = apply_to_profile(self.profile, action)
         state = result.state
         if self.roundtrip:  # as an adapter would: through the JSON row and back
             state = from_dict(json.loads(json.dumps(to_dict(state))))
@@ -191,6 +205,48 @@ class CoachDriver:
                 return walk
             walk.replies.append(reply)
         raise AssertionError("the routine did not end")
+
+
+def apply_to_profile(profile: Profile, action: Action) -> Profile:
+    """What the service does to the rows, on the in-memory profile (history fields aside)."""
+    reminder = profile.reminder
+    match action:
+        case SaveZone(zone=zone):
+            return replace(profile, zone=zone)
+        case SaveReminder():
+            kept = reminder or ReminderInfo(
+                zone=action.zone, at=action.at, days=action.days, enabled=True
+            )
+            return replace(
+                profile,
+                zone=action.zone,
+                reminder=replace(
+                    kept,
+                    zone=action.zone,
+                    at=action.at,
+                    days=action.days,
+                    enabled=True,
+                    next_fire_at=action.next_fire_at,
+                    next_local_date=action.next_local_date,
+                    snooze_until=None,
+                ),
+            )
+        case StopReminder() if reminder is not None:
+            return replace(
+                profile,
+                reminder=replace(
+                    reminder,
+                    enabled=False,
+                    next_fire_at=None,
+                    next_local_date=None,
+                    snooze_until=None,
+                ),
+            )
+        case SnoozeReminder(until=until) if reminder is not None:
+            return replace(profile, reminder=replace(reminder, snooze_until=until))
+        case SkipReminder() if reminder is not None:
+            return replace(profile, reminder=replace(reminder, snooze_until=None))
+    return profile
 
 
 @dataclass

@@ -39,9 +39,11 @@ def test_gone_wraps_up_logs_and_arms_one_quiet_checkin(
     text = reply.text
     assert text.startswith(en.text("wrapup.gone"))
     assert en.text("tip.after") in text
-    assert (en.text("offer.bedtime") in text) == (position == "bed")
+    # A night cramp gets the bedtime stretch offered, with a one-tap reminder.
+    assert (en.text("offer.bedtime_reminder") in text) == (position == "bed")
     assert en.text("checkin_promise", minutes=15) in text
-    assert reply.labels == ["No need to check in"]
+    expected = ["No need to check in"] + (["⏰ Remind me at bedtime"] if position == "bed" else [])
+    assert reply.labels == expected
     [episode] = reply.episodes
     assert episode.outcome == "gone"
     first = content.routine_for("relief", "calf", position).exercises[0]  # type: ignore[arg-type]

@@ -52,6 +52,9 @@ def full_state() -> ChatState:
             paused_remaining=12.5,
         ),
         timer=Timer(token="t7", due_at=T0 + timedelta(seconds=30), kind="step"),
+        draft_purpose="time",
+        draft_time="21:45",
+        draft_days=31,
         extra={"note": "kept", "n": 3},
     )
 
@@ -95,7 +98,35 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
     driver.finish("gone")
     driver.fire()
     assert driver.state.phase == Phase.CHECKIN
+    driver.command("reminder")
+    driver.tap("rt", "2200")
+    assert driver.state.draft_time == "22:00"
+    driver.tap("rd", "wkd")
+    assert (driver.state.draft_time, driver.state.draft_days) == ("22:00", 0b0011111)
+    driver.say("Berlin")
+    assert driver.state.phase == Phase.IDLE and driver.state.draft_time is None
     assert {reply.state.phase for reply in driver.history} == set(Phase)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("draft_purpose", "everything"),
+        ("draft_time", "25:00"),
+        ("draft_time", "9pm"),
+        ("draft_time", 2130),
+        ("draft_days", 0),
+        ("draft_days", 128),
+        ("draft_days", True),
+        ("draft_days", "127"),
+    ],
+)
+def test_an_unreadable_reminder_draft_is_dropped_not_fatal(field: str, value: Any) -> None:
+    row = good_row()
+    row[field] = value
+    state = from_dict(row)
+    assert getattr(state, field) is None
+    assert state.progress is not None  # the rest of the row is still read
 
 
 def test_none_and_empty_start_afresh() -> None:

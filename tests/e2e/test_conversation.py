@@ -69,7 +69,7 @@ async def test_start_to_wrap_up_with_timed_follow_ups(api: FakeBotApi, bot: Runn
     assert await _episodes(bot, CHAT) == [("calf", "bed", "better")]
     _no_rejections(api)
     commands = {c["command"] for c in api.commands} if api.commands else set()
-    assert commands == {"start", "routine", "help", "cancel", "privacy"}
+    assert commands == {"start", "routine", "reminder", "timezone", "help", "cancel", "privacy"}
 
 
 async def test_gone_and_worse(api: FakeBotApi, bot: RunningBot) -> None:

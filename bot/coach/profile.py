@@ -1,0 +1,39 @@
+"""What the coach may know about the user beyond this chat's state: their zone and reminder.
+
+These live in their own rows (the dispatcher reads and moves reminders without touching chat
+state), so the service loads them for each event and hands them in read-only; the coach asks
+for changes with reminder actions, which the service applies in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderInfo:
+    zone: str
+    at: time
+    days: int
+    enabled: bool
+    next_fire_at: datetime | None = None
+    next_local_date: date | None = None
+    last_sent_date: date | None = None
+    snooze_until: datetime | None = None
+    # Whether the night of `last_sent_date` has had its one snooze already.
+    last_night_snoozed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    zone: str | None = None
+    reminder: ReminderInfo | None = None
+
+    @property
+    def active_reminder(self) -> ReminderInfo | None:
+        reminder = self.reminder
+        return reminder if reminder is not None and reminder.enabled else None
+
+
+NO_PROFILE = Profile()
