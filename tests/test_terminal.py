@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from bot.content import Content, load_content
 from bot.service import ChatService
 from bot.storage import episodes_for, make_engine, make_sessionmaker, upgrade_database
 from bot.terminal import TERMINAL_CHAT_ID, TerminalChat, render_html
+from tests.auxil.clock import ShiftedClock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,11 +76,13 @@ class OpenChat:
         await asyncio.wait_for(self.task, 5)
 
 
-def open_chat(engine: AsyncEngine, coach: Coach) -> OpenChat:
+def open_chat(
+    engine: AsyncEngine, coach: Coach, clock: Callable[[], datetime] | None = None
+) -> OpenChat:
     """Start a terminal chat on `engine`: what it prints goes to `out`, lines come from `keys`."""
     out, keys = io.StringIO(), Keyboard()
-    service = ChatService(coach, make_sessionmaker(engine))
-    chat = TerminalChat(service, coach.content, out, color=False)
+    service = ChatService(coach, make_sessionmaker(engine), **({"clock": clock} if clock else {}))
+    chat = TerminalChat(service, coach.content, out, color=False, reminder_tick=0.05)
     return OpenChat(out, keys, asyncio.create_task(chat.run(keys.lines())))
 
 
@@ -179,3 +182,32 @@ async def test_numbers_on_screen_are_never_reused_within_one_reply(
     await wait_for(out, "Step 2 of", after=pos)
     keys.close()
     await chat.ended()
+
+
+async def test_a_bedtime_reminder_set_in_the_terminal_arrives_there(
+    content: Content, engine: AsyncEngine
+) -> None:
+    clock = ShiftedClock()
+    clock.jump_to(datetime(2026, 5, 7, 19, 20, tzinfo=UTC))  # 21:20 in Berlin
+    chat = open_chat(engine, Coach(content), clock)
+    out, keys = chat.out, chat.keys
+    pos = await wait_for(out, "What's cramping?")
+    keys.type("/timezone Berlin")
+    pos = await wait_for(out, "Time zone set: Europe/Berlin (it's 21:20 there now).", after=pos)
+    keys.type("/reminder 21:30")
+    pos = await wait_for(out, "Next reminder: tonight at 21:30.", after=pos)
+    await asyncio.sleep(0.2)
+    assert "bedtime stretch." not in out.getvalue()[pos:]  # not before its minute
+
+    clock.jump_to(datetime(2026, 5, 7, 19, 29, 59, tzinfo=UTC))
+    pos = await wait_for(out, "Time for your 3-minute bedtime stretch.", after=pos)
+    pos = await wait_for(out, "[1] Start now ▶\n[2] Snooze 30 min   [3] Skip tonight", after=pos)
+    keys.type("2")
+    pos = await wait_for(out, "I'll remind you again at 22:00.", after=pos)
+    clock.jump_to(datetime(2026, 5, 7, 19, 59, 59, tzinfo=UTC))
+    pos = await wait_for(out, "Here's your bedtime stretch again.", after=pos)
+    keys.type("1")
+    await wait_for(out, "Where will you do the stretches?", after=pos)
+    keys.type("/quit")
+    await chat.ended()
+    assert out.getvalue().count("Time for your 3-minute bedtime stretch") == 1

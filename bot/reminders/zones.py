@@ -36,6 +36,7 @@ __all__ = [
     "find_zone",
     "is_valid_zone",
     "offset_label",
+    "warm_up",
     "zone_at",
     "zones_for_local_time",
 ]
@@ -655,6 +656,17 @@ def zone_at(latitude: float, longitude: float) -> str | None:
         return None
     zone = _canonical(found)
     return None if zone == _UTC else zone
+
+
+def warm_up() -> None:
+    """Load the city index and the location finder now (about a second, in a worker thread).
+
+    Both load lazily on first use; a bot calls this at start-up so the first person to type a
+    city or share a location does not stall the event loop for everyone else.
+    """
+    _database()
+    _cities()
+    zone_at(0.0, 0.0)
 
 
 def is_valid_zone(name: str) -> bool:

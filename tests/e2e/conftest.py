@@ -19,6 +19,7 @@ from bot.service import ChatService
 from bot.storage import make_engine, make_sessionmaker, upgrade_database
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.app import build_application, serve
+from tests.auxil.clock import ShiftedClock
 from tests.e2e.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,8 @@ TOKEN = "123456:TEST-token"
 # Holds of 10–60 s become 0.1–0.6 s; the check-in comes 1 s after a wrap-up.
 TIME_SCALE = 0.01
 CHECKIN_AFTER = timedelta(seconds=100)
+# The reminder clock ticks this often (production: 20 s).
+REMINDER_TICK = 0.1
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +54,7 @@ class RunningBot:
     content: Content
     database_url: str
     time_scale: float = TIME_SCALE
+    clock: ShiftedClock = field(default_factory=ShiftedClock)
     engine: AsyncEngine | None = None
     service: ChatService | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
@@ -59,8 +63,14 @@ class RunningBot:
     async def start(self) -> None:
         self.engine = make_engine(self.database_url)
         coach = Coach(self.content, time_scale=self.time_scale, checkin_after=CHECKIN_AFTER)
-        self.service = ChatService(coach, make_sessionmaker(self.engine))
-        adapter = TelegramAdapter(self.service, self.content, retry_delay=0.05)
+        self.service = ChatService(coach, make_sessionmaker(self.engine), clock=self.clock)
+        adapter = TelegramAdapter(
+            self.service,
+            self.content,
+            retry_delay=0.05,
+            reminder_tick=REMINDER_TICK,
+            reminder_retry=timedelta(seconds=0.5),
+        )
         app = build_application(
             TOKEN,
             adapter,

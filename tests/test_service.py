@@ -1,0 +1,146 @@
+"""ChatService on SQLite and PostgreSQL: what the coach decides about reminders reaches the rows,
+in the same transaction as the chat state, and the rows come back to the coach as its profile."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.coach import Coach, Command, Result, Say
+from bot.coach.actions import SaveReminder
+from bot.coach.events import ButtonPress, Location
+from bot.coach.reminders import night_arg
+from bot.config import DEFAULT_CONTENT_DIR
+from bot.content import Content, load_content
+from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
+from bot.service import ChatService
+from bot.storage import ReminderSend, User
+from bot.storage import reminders as store
+from tests.auxil.clock import ShiftedClock
+
+Factory = async_sessionmaker[AsyncSession]
+USER = 777
+# Thursday 7 May 2026, 20:00 in Berlin.
+EVENING = datetime(2026, 5, 7, 18, 0, tzinfo=UTC)
+FIRE = datetime(2026, 5, 7, 19, 30, tzinfo=UTC)
+NIGHT = date(2026, 5, 7)
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_content(DEFAULT_CONTENT_DIR)
+
+
+@pytest.fixture
+def clock() -> ShiftedClock:
+    clock = ShiftedClock()
+    clock.jump_to(EVENING)
+    return clock
+
+
+@pytest.fixture
+def service(content: Content, session_factory: Factory, clock: ShiftedClock) -> ChatService:
+    coach = Coach(content, locate=lambda lat, lon: "Europe/Lisbon" if lat > 0 else None)
+    return ChatService(coach, session_factory, clock=clock)
+
+
+async def _send(service: ChatService, event: object) -> Result:
+    return await service.handle(USER, event, user_id=USER, language="en")  # type: ignore[arg-type]
+
+
+def _text(result: Result) -> str:
+    return "\n".join(a.text for a in result.actions if isinstance(a, Say))
+
+
+async def _reminder(factory: Factory) -> store.ReminderRow:
+    async with factory() as session:
+        row = await store.load_reminder(session, USER)
+    assert row is not None
+    return row
+
+
+async def test_setting_a_reminder_stores_the_zone_and_the_next_fire(
+    service: ChatService, session_factory: Factory
+) -> None:
+    result = await _send(service, Command("timezone", "Berlin"))
+    assert "Europe/Berlin" in _text(result)
+    result = await _send(service, Command("reminder", "21:30"))
+    assert "Next reminder: tonight at 21:30." in _text(result)
+    [saved] = [a for a in result.actions if isinstance(a, SaveReminder)]
+
+    row = await _reminder(session_factory)
+    assert (row.timezone, row.local_time, row.days, row.enabled) == (
+        "Europe/Berlin",
+        time(21, 30),
+        127,
+        True,
+    )
+    assert row.next_fire_at == saved.next_fire_at == FIRE
+    assert row.next_local_date == NIGHT
+    async with session_factory() as session:
+        zone = await session.scalar(select(User.timezone).where(User.id == USER))
+    assert zone == "Europe/Berlin"
+
+    # The profile comes back: /reminder now shows it instead of asking again.
+    shown = _text(await _send(service, Command("reminder")))
+    assert "Your bedtime reminder" in shown and "Next reminder: tonight at 21:30." in shown
+
+
+async def test_a_traveller_changes_zone_and_the_next_reminder_follows(
+    service: ChatService, session_factory: Factory
+) -> None:
+    await _send(service, Command("timezone", "Europe/Berlin"))
+    await _send(service, Command("reminder", "21:30"))
+    result = await _send(service, Command("timezone", "new york"))
+    assert "America/New York" in _text(result)
+    row = await _reminder(session_factory)
+    assert row.timezone == "America/New_York"
+    assert row.next_fire_at == datetime(2026, 5, 8, 1, 30, tzinfo=UTC)  # 21:30 in New York
+
+
+async def test_a_shared_location_sets_the_zone(
+    service: ChatService, session_factory: Factory
+) -> None:
+    await _send(service, Command("reminder", "22:15"))  # no zone yet: it asks
+    result = await _send(service, Location(38.7, -9.1))
+    assert "Europe/Lisbon" in _text(result)
+    assert (await _reminder(session_factory)).timezone == "Europe/Lisbon"
+
+
+async def test_snooze_skip_stop_and_the_six_week_answer_reach_the_rows(
+    service: ChatService, session_factory: Factory, clock: ShiftedClock
+) -> None:
+    await _send(service, Command("timezone", "Berlin"))
+    await _send(service, Command("reminder", "21:30"))
+    sent: list[ReminderJob] = []
+
+    async def sender(job: ReminderJob) -> Delivery:
+        sent.append(job)
+        return Delivery(Outcome.SENT)
+
+    dispatcher = ReminderDispatcher(session_factory, sender, clock=clock)
+    clock.jump_to(FIRE + timedelta(seconds=2))
+    await dispatcher.tick()
+    assert [job.local_date for job in sent] == [NIGHT]
+
+    night = night_arg(NIGHT)
+    snoozed = await _send(service, ButtonPress(f"0.bz.{night}"))
+    assert "I'll remind you again at 22:00." in _text(snoozed)
+    row = await _reminder(session_factory)
+    assert row.snooze_until is not None and row.snooze_until >= FIRE + timedelta(minutes=30)
+
+    await _send(service, ButtonPress(f"0.bk.{night}"))  # skip tonight: the snooze is dropped
+    assert (await _reminder(session_factory)).snooze_until is None
+    clock.jump_to(FIRE + timedelta(minutes=31))
+    await dispatcher.tick()
+    assert len(sent) == 1
+
+    await _send(service, ButtonPress(f"0.bh.{night}.no"))
+    row = await _reminder(session_factory)
+    assert row.enabled is False and row.helping_answer == "no"
+    async with session_factory() as session:
+        statuses = (await session.scalars(select(ReminderSend.status))).all()
+    assert statuses == ["sent"]
