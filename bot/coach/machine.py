@@ -29,6 +29,8 @@ from bot.coach.turn import ButtonSpec, Result, Turn
 from bot.content import AREAS, POSITIONS, Area, Content, Mode, Position
 from bot.reminders.zones import zone_at
 
+SETUP_PHASES = reminders.SETUP_PHASES
+
 COMMANDS = ("start", "routine", "reminder", "timezone", "help", "cancel", "privacy")
 
 AREA_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
@@ -195,11 +197,15 @@ def _routine_menu_rows(turn: Turn) -> list[tuple[ButtonSpec, ...]]:
 
 
 def _cancel(turn: Turn) -> None:
+    setting_up = turn.state.phase in reminders.SETUP_PHASES
     busy = turn.state.phase != Phase.IDLE or turn.state.timer is not None
     routine.stop(turn, "cancelled")
     turn.update(
         choice_mode=None, choice_area=None, draft_purpose=None, draft_time=None, draft_days=None
     )
+    if setting_up:
+        turn.say(turn.text("reminder.setup_cancelled"), remove_keyboard=True)
+        return
     turn.say(turn.text("cancelled" if busy else "cancel_nothing"))
 
 
@@ -286,6 +292,8 @@ def _reminder_button(turn: Turn, verb: str, arg: str) -> bool:
         _choose_area(turn, "prevent")
     elif verb in reminders.NIGHT_VERBS:
         reminders.night_button(turn, verb, arg)
+    elif verb in ("rem", "rc") and turn.state.progress is not None:
+        turn.notify(turn.text("reminder.after_routine"))  # an old offer must not end a routine
     elif verb == "rem":
         reminders.offer(turn)
     elif verb == "rc" and arg in ("time", "days", "zone"):
@@ -401,17 +409,20 @@ def _act_on(turn: Turn, intents: list[str], text: str) -> bool:
     phase = turn.state.phase
     has = set(intents).__contains__
     in_routine = turn.state.progress is not None
+    if has("stop") and phase in SETUP_PHASES:
+        _cancel(turn)
+        return True
     if has("stop") and (in_routine or phase != Phase.IDLE):
         busy = in_routine
         routine.stop(turn)
         turn.update(choice_mode=None, choice_area=None)
         turn.say(turn.text("stopped" if busy else "cancelled"))
         return True
-    if phase in reminders.SETUP_PHASES:
-        return reminders.text(turn, text)
+    if phase in reminders.SETUP_PHASES and reminders.text(turn, text, other_meaning=bool(intents)):
+        return True
     area = _one_of(intents, "area.")
     position = _one_of(intents, "position.")
-    if phase in (Phase.IDLE, Phase.ASK_AREA, Phase.ROUTINE_MENU, Phase.CHECKIN):
+    if phase in (Phase.IDLE, Phase.ASK_AREA, Phase.ROUTINE_MENU, Phase.CHECKIN, *SETUP_PHASES):
         if area is not None and position is not None:  # "calf, in bed": no need to ask
             routine.start(turn, "relief", cast(Area, area), cast(Position, position))
             return True

@@ -158,15 +158,19 @@ def command_reminder(turn: Turn, args: str) -> None:
     if word in OFF_WORDS:
         stop(turn)
         return
-    if word in ON_WORDS and turn.profile.reminder is not None and reminder is None:
-        _clear_draft(turn)
-        _finish(turn, turn.profile.reminder.zone)
+    if word in ON_WORDS:
+        if reminder is not None:
+            show(turn, reminder)
+        elif turn.profile.reminder is not None:  # back on as it was, in today's zone
+            _clear_draft(turn)
+            _finish(turn, None)
+        else:
+            begin(turn, "setup")
         return
     at = parse_time(args)
     if at is None:
         turn.say(turn.text("reminder.bad_time"))
         return
-    routine.abandon(turn, "abandoned")
     turn.update(
         draft_purpose="time",
         draft_time=format_time(at),
@@ -176,13 +180,13 @@ def command_reminder(turn: Turn, args: str) -> None:
 
 
 def command_timezone(turn: Turn, args: str) -> None:
-    routine.abandon(turn, "abandoned")
     reminder = turn.profile.active_reminder
-    turn.update(
-        draft_purpose="zone",
-        draft_time=format_time(reminder.at) if reminder else None,
-        draft_days=reminder.days if reminder else None,
-    )
+    if turn.state.phase not in SETUP_PHASES:  # in the middle of a set-up, /timezone answers it
+        turn.update(
+            draft_purpose="zone",
+            draft_time=format_time(reminder.at) if reminder else None,
+            draft_days=reminder.days if reminder else None,
+        )
     if args.strip():
         resolve_zone(turn, args)
     else:
@@ -191,7 +195,6 @@ def command_timezone(turn: Turn, args: str) -> None:
 
 def begin(turn: Turn, purpose: str) -> None:
     """Ask the questions for `purpose` ("setup": all of them), starting from what is set now."""
-    routine.abandon(turn, "abandoned")
     reminder = turn.profile.active_reminder
     turn.update(
         draft_purpose=purpose,
@@ -233,7 +236,9 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
                 "reminder.view_snoozed", time=local_clock(reminder.snooze_until, reminder.zone)
             )
         )
-    turn.say(*parts, buttons=turn.keyboard(VIEW_BUTTONS))
+    # Not a fresh screen: showing the reminder must not make the buttons on screen stale (a
+    # routine's Next, a question's answers); the view's own buttons work from any message.
+    turn.say(*parts, buttons=turn.keyboard(VIEW_BUTTONS, fresh=False))
 
 
 def _next_text(turn: Turn, reminder: ReminderInfo) -> str:
@@ -252,9 +257,7 @@ def _next_text(turn: Turn, reminder: ReminderInfo) -> str:
 
 
 def stop(turn: Turn) -> None:
-    _clear_draft(turn)
-    if turn.state.phase in SETUP_PHASES:
-        turn.update(phase=Phase.IDLE)
+    _leave_setup(turn)
     if turn.profile.active_reminder is None:
         turn.say(turn.text("reminder.none"), remove_keyboard=True)
         return
@@ -263,18 +266,29 @@ def stop(turn: Turn) -> None:
 
 
 # -- the questions ---------------------------------------------------------------------------
+def _enter_setup(turn: Turn, phase: Phase) -> None:
+    """Questions take over the chat: a routine in progress ends (and is logged) first.
+
+    A pending check-in after a finished routine is left alone: the set-up takes a minute, and
+    the check-in was promised on the very message that offered the reminder.
+    """
+    if turn.state.progress is not None:
+        routine.abandon(turn, "abandoned")
+    turn.update(phase=phase, choice_mode=None, choice_area=None)
+
+
 def ask_time(turn: Turn, *, fresh: bool = True) -> None:
-    turn.update(phase=Phase.REMINDER_TIME)
+    _enter_setup(turn, Phase.REMINDER_TIME)
     turn.say(turn.text("reminder.ask_time"), buttons=turn.keyboard(TIME_BUTTONS, fresh=fresh))
 
 
 def ask_days(turn: Turn, *, fresh: bool = True) -> None:
-    turn.update(phase=Phase.REMINDER_DAYS)
+    _enter_setup(turn, Phase.REMINDER_DAYS)
     turn.say(turn.text("reminder.ask_days"), buttons=turn.keyboard(DAYS_BUTTONS, fresh=fresh))
 
 
 def ask_zone(turn: Turn) -> None:
-    turn.update(phase=Phase.REMINDER_ZONE)
+    _enter_setup(turn, Phase.REMINDER_ZONE)
     parts = []
     if turn.profile.zone is not None:
         parts.append(
@@ -319,18 +333,27 @@ def screen_button(turn: Turn, verb: str, arg: str) -> bool:
     return True
 
 
-def text(turn: Turn, words: str) -> bool:
-    """Typed answers to the set-up questions; False when the words are no answer."""
+def text(turn: Turn, words: str, *, other_meaning: bool) -> bool:
+    """Typed answers to the set-up questions; False when the words are no answer.
+
+    `other_meaning`: the words mean something else to the coach ("my calf is cramping"). Such
+    words are not an answer, and are not told off as a bad time or zone either: the machine
+    deals with them (a cramp matters more than the reminder being set up).
+    """
     phase = turn.state.phase
     if phase == Phase.REMINDER_TIME:
         at = parse_time(words)
-        if at is None:
-            turn.say(turn.text("reminder.bad_time"))
-            ask_time(turn, fresh=False)
+        if at is not None:
+            _got_time(turn, at)
             return True
-        _got_time(turn, at)
+        if other_meaning:
+            return False
+        turn.say(turn.text("reminder.bad_time"))
+        ask_time(turn, fresh=False)
         return True
     if phase == Phase.REMINDER_ZONE:
+        if other_meaning and find_zone(words, turn.now).zone is None:
+            return False
         resolve_zone(turn, words)
         return True
     return False
@@ -358,13 +381,13 @@ def resolve_zone(turn: Turn, words: str) -> None:
         if clock is not None:
             candidates = zones_for_local_time(clock, turn.now)
             if not candidates:
-                turn.update(phase=Phase.REMINDER_ZONE)
+                _enter_setup(turn, Phase.REMINDER_ZONE)
                 turn.say(turn.text("reminder.no_zone_for_time", time=format_time(clock)))
                 return
     if len(candidates) == 1:
         zone_chosen(turn, candidates[0])
         return
-    turn.update(phase=Phase.REMINDER_ZONE)
+    _enter_setup(turn, Phase.REMINDER_ZONE)
     if not candidates:
         turn.say(turn.text("reminder.bad_zone"))
         return
@@ -376,8 +399,7 @@ def resolve_zone(turn: Turn, words: str) -> None:
 def zone_chosen(turn: Turn, zone: str) -> None:
     has_reminder = turn.state.draft_time is not None or turn.profile.active_reminder is not None
     if turn.state.draft_purpose in (None, "zone") and not has_reminder:
-        _clear_draft(turn)
-        turn.update(phase=Phase.IDLE)
+        _leave_setup(turn)
         turn.act(SaveZone(zone))
         turn.say(
             turn.text(
@@ -425,8 +447,7 @@ def _finish(turn: Turn, zone: str | None) -> None:
             zone=zone, at=at, days=days, next_fire_at=fire.at, next_local_date=fire.local_date
         )
     )
-    _clear_draft(turn)
-    turn.update(phase=Phase.IDLE)
+    _leave_setup(turn)
     turn.say(
         turn.text(
             "reminder.saved",
@@ -442,6 +463,13 @@ def _finish(turn: Turn, zone: str | None) -> None:
 
 def _clear_draft(turn: Turn) -> None:
     turn.update(draft_purpose=None, draft_time=None, draft_days=None)
+
+
+def _leave_setup(turn: Turn) -> None:
+    """Done: back to idle from a set-up question; anything else (a routine) carries on."""
+    _clear_draft(turn)
+    if turn.state.phase in SETUP_PHASES:
+        turn.update(phase=Phase.IDLE)
 
 
 # -- a reminder message's buttons ------------------------------------------------------------
@@ -492,7 +520,8 @@ def _helping(turn: Turn, answer: str) -> None:
         return
     turn.act(AnswerHelping(answer))
     if answer == "yes":
-        turn.say(turn.text("reminder.helping_yes"))
+        active = turn.profile.active_reminder is not None
+        turn.say(turn.text("reminder.helping_yes" if active else "reminder.helping_yes_off"))
         return
     if turn.profile.active_reminder is not None:
         turn.act(StopReminder())
