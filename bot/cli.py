@@ -138,6 +138,7 @@ async def _chat(settings: Settings, content: Content) -> None:
             prompt=prompt,
             reminder_tick=settings.reminder_tick_seconds,
             reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
+            files_dir=settings.data_dir / "files",
         )
         await chat.run(stdin_lines(prompt=prompt))
     finally:

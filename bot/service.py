@@ -19,7 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coach import ChatState, Coach, Event, LogEpisode, Result, from_dict, to_dict
 from bot.coach.actions import (
+    Action,
     AnswerHelping,
+    Attach,
+    ExportData,
+    ForgetUser,
     SaveReminder,
     SaveZone,
     SkipReminder,
@@ -27,8 +31,8 @@ from bot.coach.actions import (
     StopReminder,
 )
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
+from bot.storage import personal, repo
 from bot.storage import reminders as reminder_store
-from bot.storage import repo
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -117,6 +121,8 @@ class ChatService:
                             await repo.log_episode(session, _episode(chat_id, user_id, action))
                         elif user_id is not None:
                             await _apply_reminder_action(session, user_id, chat_id, action, now)
+                    if user_id is not None:
+                        result = await _personal_data(session, result, user_id, chat_id, now)
                     await session.commit()
                 if deliver is not None:
                     await deliver(result)
@@ -139,6 +145,24 @@ class ChatService:
         async with self.sessions() as session:
             await repo.set_blocked(session, user_id, blocked, self._clock())
             await session.commit()
+
+
+async def _personal_data(
+    session: AsyncSession, result: Result, user_id: int, chat_id: int, now: datetime
+) -> Result:
+    """/export and /forget, last in the transaction so they see (or delete) this event's rows."""
+    actions: list[Action] = []
+    for action in result.actions:
+        if isinstance(action, ExportData):
+            data = await personal.export_json(session, user_id, chat_id, now)
+            filename = f"crampcoach-data-{now:%Y-%m-%d}.json"
+            actions.append(Attach(kind="document", filename=filename, data=data))
+        else:
+            actions.append(action)
+    if any(isinstance(action, ForgetUser) for action in actions):
+        deleted = await personal.forget(session, user_id, chat_id)
+        log.info("Forgot user %s: %s rows deleted", user_id, sum(deleted.values()))
+    return Result(state=result.state, actions=tuple(actions))
 
 
 async def _profile(session: AsyncSession, user_id: int | None) -> Profile:

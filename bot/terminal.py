@@ -15,9 +15,11 @@ import re
 import sys
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TextIO
 
 from bot.coach import (
+    Attach,
     ButtonPress,
     CancelTimer,
     Command,
@@ -67,11 +69,14 @@ class TerminalChat:
         prompt: str | None = None,
         reminder_tick: float = 20.0,
         reminder_grace: timedelta = timedelta(minutes=30),
+        files_dir: Path | None = None,
     ) -> None:
         self.service = service
         self.content = content
         self.catalog = content.catalog(None)
         self.reminder_tick = reminder_tick
+        # Files the bot sends (an /export) are saved here, and their path is shown.
+        self.files_dir = files_dir
         self.dispatcher = ReminderDispatcher(
             service.sessions,
             self._show_reminder,
@@ -173,6 +178,16 @@ class TerminalChat:
                     self._show_choices(action.buttons)
                 if action.location_button:
                     self._print(render_html(self.catalog.text("terminal.location"), color=False))
+            elif isinstance(action, Attach):
+                self._print(self._save(action))
+
+    def _save(self, attach: Attach) -> str:
+        if self.files_dir is None:
+            return self.catalog.text("terminal.file", name=attach.filename, size=len(attach.data))
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / attach.filename
+        path.write_bytes(attach.data)
+        return self.catalog.text("terminal.file_saved", path=str(path), size=len(attach.data))
 
     def _show_choices(self, keyboard: Keyboard) -> None:
         number = len(self._choices)

@@ -13,7 +13,13 @@ import pytest
 import yaml
 
 from bot.coach import COMMANDS
-from bot.coach.machine import ANYWHERE_VERBS, INFO_FLAGS, STOP_FLAGS, VERBS_BY_PHASE
+from bot.coach.machine import (
+    ANYWHERE_VERBS,
+    INFO_FLAGS,
+    PRIVACY_TABLES,
+    STOP_FLAGS,
+    VERBS_BY_PHASE,
+)
 from bot.coach.routine import FEELINGS
 from bot.config import DEFAULT_CONTENT_DIR, PROJECT_ROOT
 from bot.content import (
@@ -269,6 +275,7 @@ FSTRING_KEYS: dict[str, tuple[str, ...]] = {
     "weekday.{night.weekday()}": tuple("0123456"),
     "weekday.{day}": tuple("0123456"),
     "when.{when}": ("today", "tomorrow", "later"),
+    "privacy.{table}": PRIVACY_TABLES,
 }
 # Arguments that only pass a key along (checked where the key is made).
 PASS_THROUGH = {

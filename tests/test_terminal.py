@@ -211,3 +211,20 @@ async def test_a_bedtime_reminder_set_in_the_terminal_arrives_there(
     keys.type("/quit")
     await chat.ended()
     assert out.getvalue().count("Time for your 3-minute bedtime stretch") == 1
+
+
+async def test_export_in_the_terminal_saves_the_file(
+    content: Content, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    out, keys = io.StringIO(), Keyboard()
+    service = ChatService(Coach(content), make_sessionmaker(engine))
+    chat = TerminalChat(service, content, out, color=False, files_dir=tmp_path / "files")
+    task = asyncio.create_task(chat.run(keys.lines()))
+    pos = await wait_for(out, "What's cramping?")
+    keys.type("/export")
+    pos = await wait_for(out, "(The bot sent a file, saved as ", after=pos)
+    [saved] = (tmp_path / "files").glob("crampcoach-data-*.json")
+    assert str(saved) in out.getvalue()[pos:]
+    assert '"users"' in saved.read_text(encoding="utf-8")
+    keys.type("/quit")
+    await asyncio.wait_for(task, 5)

@@ -2,6 +2,7 @@
 
 from bot.coach.actions import (
     Action,
+    Attach,
     Button,
     CancelTimer,
     Keyboard,
@@ -27,6 +28,7 @@ from bot.coach.turn import Result
 __all__ = [
     "COMMANDS",
     "Action",
+    "Attach",
     "Button",
     "ButtonPress",
     "CancelTimer",

@@ -115,7 +115,37 @@ class AnswerHelping:
     answer: str  # "yes" | "no"
 
 
+@dataclass(frozen=True, slots=True)
+class Attach:
+    """Send a file made for this person just now (an export, a chart): bytes, never cached."""
+
+    kind: str  # "document" | "photo"
+    filename: str
+    data: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportData:
+    """Send the person every row stored about them; the service turns this into an `Attach`."""
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetUser:
+    """Delete every row about the person, in this event's transaction, after everything else."""
+
+
 ReminderAction = (
     SaveZone | SaveReminder | StopReminder | SnoozeReminder | SkipReminder | AnswerHelping
 )
-Action = Say | Notify | StartTimer | CancelTimer | LogEpisode | ReminderAction
+Action = (
+    Say
+    | Notify
+    | StartTimer
+    | CancelTimer
+    | LogEpisode
+    | ReminderAction
+    | Attach
+    | ExportData
+    | ForgetUser
+)

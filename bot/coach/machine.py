@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from bot.coach import callbacks, reminders, routine
+from bot.coach.actions import ExportData, ForgetUser
 from bot.coach.events import (
     ButtonPress,
     Command,
@@ -31,7 +32,22 @@ from bot.reminders.zones import zone_at
 
 SETUP_PHASES = reminders.SETUP_PHASES
 
-COMMANDS = ("start", "routine", "reminder", "timezone", "help", "cancel", "privacy")
+COMMANDS = (
+    "start",
+    "routine",
+    "reminder",
+    "timezone",
+    "help",
+    "cancel",
+    "privacy",
+    "export",
+    "forget",
+)
+# /privacy describes these tables, in this order; a test keeps the list equal to the models.
+PRIVACY_TABLES = ("users", "chat_states", "episodes", "reminders", "reminder_sends")
+FORGET_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
+    (("forget_yes", "fg", "yes"), ("forget_no", "fg", "no")),
+)
 
 AREA_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
     (("area_ankle", "a", "ankle"), ("area_foot", "a", "foot")),
@@ -64,6 +80,7 @@ VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
     Phase.REMINDER_TIME: frozenset({"rt"}),
     Phase.REMINDER_DAYS: frozenset({"rd"}),
     Phase.REMINDER_ZONE: frozenset({"rz"}),
+    Phase.CONFIRM_FORGET: frozenset({"fg"}),
 }
 
 
@@ -160,7 +177,18 @@ def _command(turn: Turn, name: str, args: str = "") -> None:
     elif name == "help":
         turn.say(turn.text("help"), turn.safety("red_flags_summary"), turn.text("help_footer"))
     elif name == "privacy":
-        turn.say(turn.text("privacy"))
+        turn.say(
+            turn.text("privacy.intro"),
+            *(turn.text(f"privacy.{table}") for table in PRIVACY_TABLES),
+            turn.text("privacy.outro"),
+        )
+    elif name == "export":
+        turn.say(turn.text("export.intro"))
+        turn.act(ExportData())
+    elif name == "forget":
+        routine.abandon(turn, "abandoned")
+        turn.update(phase=Phase.CONFIRM_FORGET, choice_mode=None, choice_area=None)
+        turn.say(turn.text("forget.confirm"), buttons=turn.keyboard(FORGET_BUTTONS))
     elif name == "cancel":
         _cancel(turn)
     else:
@@ -278,6 +306,8 @@ def _button(turn: Turn, data: str) -> None:
         routine.checkin_answer(turn, arg)
     elif verb == "nc":
         routine.no_checkin(turn)
+    elif verb == "fg":
+        _forget(turn, arg == "yes")
     elif not reminders.screen_button(turn, verb, arg):
         turn.notify(turn.text("stale_button"))
 
@@ -304,6 +334,18 @@ def _reminder_button(turn: Turn, verb: str, arg: str) -> bool:
     else:
         return False
     return True
+
+
+def _forget(turn: Turn, confirmed: bool) -> None:
+    if not confirmed:
+        turn.update(phase=Phase.IDLE)
+        turn.say(turn.text("forget.kept"))
+        return
+    turn.cancel_timer()
+    # A clean slate; the screen number goes on, so buttons from before stay recognisably old.
+    turn.state = ChatState(screen=turn.state.screen + 1)
+    turn.act(ForgetUser())
+    turn.say(turn.text("forget.done"), remove_keyboard=True)
 
 
 def _why(turn: Turn, exercise_id: str) -> None:
@@ -368,6 +410,9 @@ def _reprompt(turn: Turn) -> bool:
             "ask_position_prevention" if turn.state.choice_mode == "prevention" else "ask_position"
         )
         turn.say(turn.text(question), buttons=turn.keyboard(POSITION_BUTTONS, fresh=False))
+        return True
+    if phase == Phase.CONFIRM_FORGET:
+        turn.say(turn.text("forget.confirm"), buttons=turn.keyboard(FORGET_BUTTONS, fresh=False))
         return True
     return routine.reprompt(turn) or reminders.reprompt(turn)
 

@@ -32,6 +32,8 @@ class Phase(StrEnum):
     REMINDER_TIME = "reminder_time"
     REMINDER_DAYS = "reminder_days"
     REMINDER_ZONE = "reminder_zone"
+    # "Delete everything?" is on screen.
+    CONFIRM_FORGET = "confirm_forget"
 
 
 @dataclass(frozen=True, slots=True)

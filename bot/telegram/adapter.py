@@ -24,6 +24,7 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     LinkPreviewOptions,
     ReplyKeyboardMarkup,
@@ -50,6 +51,7 @@ from telegram.ext import (
 
 from bot.coach import (
     COMMANDS,
+    Attach,
     CancelTimer,
     Notify,
     Result,
@@ -304,10 +306,10 @@ class TelegramAdapter:
             elif isinstance(action, StartTimer):
                 self._arm(app, chat_id, action.token, action.due_at, now)
         for action in result.actions:
-            if isinstance(action, Say) and not await self._send(app, chat_id, action):
+            if isinstance(action, Say | Attach) and not await self._send(app, chat_id, action):
                 break
 
-    async def _send(self, app: App, chat_id: int, say: Say) -> bool:
+    async def _send(self, app: App, chat_id: int, say: Say | Attach) -> bool:
         """Send one message; False means stop sending to this chat (blocked or gone)."""
         for attempt in range(1, self._send_attempts + 1):
             try:
@@ -332,7 +334,19 @@ class TelegramAdapter:
                 await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
         return True
 
-    async def _post(self, app: App, chat_id: int, say: Say) -> None:
+    async def _post(self, app: App, chat_id: int, say: Say | Attach) -> None:
+        if isinstance(say, Attach):
+            upload = InputFile(say.data, filename=say.filename)
+            caption = say.caption or None
+            if say.kind == "photo":
+                await app.bot.send_photo(
+                    chat_id, upload, caption=caption, parse_mode=ParseMode.HTML
+                )
+            else:
+                await app.bot.send_document(
+                    chat_id, upload, caption=caption, parse_mode=ParseMode.HTML
+                )
+            return
         await app.bot.send_message(
             chat_id,
             say.text,

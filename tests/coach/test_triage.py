@@ -224,7 +224,11 @@ def test_help_mid_routine_keeps_the_routine(driver: CoachDriver) -> None:
 
 def test_privacy_says_what_is_stored(driver: CoachDriver, en: Catalog) -> None:
     reply = driver.command("privacy")
-    assert reply.texts == [en.text("privacy")]
+    [text] = reply.texts
+    assert text.startswith(en.text("privacy.intro"))
+    for table in ("users", "chat_states", "episodes", "reminders", "reminder_sends"):
+        assert en.text(f"privacy.{table}") in text
+    assert "/export" in text and "/forget" in text
     assert "store" in reply.text
 
 
