@@ -161,6 +161,9 @@ class Content:
     safety: Mapping[str, SafetyText]
     catalogs: Mapping[str, Catalog]
     _routine_index: Mapping[tuple[Mode, Area | None, Position], Routine] = field(repr=False)
+    # Exercise id -> its picture: an animation (.gif) where the point is a movement, else .png.
+    media: Mapping[str, Path] = field(default_factory=dict)
+    directory: Path = Path("content")
 
     def catalog(self, language: str | None) -> Catalog:
         """The catalog for a Telegram language code ("de-AT" -> "de"), English if we have none."""
@@ -359,4 +362,18 @@ def load_content(directory: Path) -> Content:
         safety=MappingProxyType(dict(safety)),
         catalogs=MappingProxyType(catalogs),
         _routine_index=MappingProxyType(index),
+        media=MappingProxyType(_find_media(directory / "media", exercises)),
+        directory=directory.resolve(),
     )
+
+
+def _find_media(folder: Path, exercises: Mapping[str, Exercise]) -> dict[str, Path]:
+    """Pictures are optional for a custom content folder; the repository's own are all tested."""
+    found: dict[str, Path] = {}
+    for exercise_id in exercises:
+        for suffix in (".gif", ".png"):
+            path = folder / f"{exercise_id}{suffix}"
+            if path.is_file():
+                found[exercise_id] = path.resolve()
+                break
+    return found

@@ -25,13 +25,14 @@ from bot.coach.actions import (
     ExportData,
     ForgetUser,
     SaveReminder,
+    SaveSettings,
     SaveZone,
     SkipReminder,
     SnoozeReminder,
     StopReminder,
 )
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
-from bot.storage import personal, repo
+from bot.storage import media, personal, repo
 from bot.storage import reminders as reminder_store
 
 log = logging.getLogger(__name__)
@@ -168,12 +169,13 @@ async def _personal_data(
 async def _profile(session: AsyncSession, user_id: int | None) -> Profile:
     if user_id is None:
         return NO_PROFILE
-    zone = await reminder_store.user_timezone(session, user_id)
+    zone, pictures = await media.preferences(session, user_id)
     row = await reminder_store.load_reminder(session, user_id)
     if row is None:
-        return Profile(zone=zone)
+        return Profile(zone=zone, pictures=pictures)
     return Profile(
         zone=zone,
+        pictures=pictures,
         reminder=ReminderInfo(
             zone=row.timezone,
             at=row.local_time,
@@ -219,6 +221,8 @@ async def _apply_reminder_action(
                 )
         case AnswerHelping(answer=answer):
             await reminder_store.record_helping_answer(session, user_id, answer, now)
+        case SaveSettings(pictures=pictures):
+            await media.set_pictures(session, user_id, pictures)
 
 
 def _episode(chat_id: int, user_id: int | None, action: LogEpisode) -> repo.EpisodeRecord:

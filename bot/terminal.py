@@ -173,6 +173,8 @@ class TerminalChat:
             elif isinstance(action, Notify):
                 self._print(f"({render_html(action.text, color=False)})")
             elif isinstance(action, Say):
+                if action.picture:
+                    self._print(self.catalog.text("terminal.picture", path=_shown(action.picture)))
                 self._print(render_html(action.text, color=self.color))
                 if action.buttons:
                     self._show_choices(action.buttons)
@@ -226,6 +228,14 @@ class TerminalChat:
             self.out.write("\r\x1b[K")
         self.out.write(text + "\n\n")
         self.out.flush()
+
+
+def _shown(path: str) -> str:
+    """A path to paste: relative to where the chat was started, when it is below it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 async def stdin_lines(

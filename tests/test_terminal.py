@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -228,3 +228,21 @@ async def test_export_in_the_terminal_saves_the_file(
     assert '"users"' in saved.read_text(encoding="utf-8")
     keys.type("/quit")
     await asyncio.wait_for(task, 5)
+
+
+async def test_the_terminal_shows_the_pictures_path(
+    content: Content, engine: AsyncEngine, tmp_path: Path
+) -> None:
+    picture = tmp_path / "calf.png"
+    picture.write_bytes(b"\x89PNG")
+    pictured = replace(content, media=dict.fromkeys(content.exercises, picture))
+    chat = open_chat(engine, Coach(pictured))
+    out, keys = chat.out, chat.keys
+    pos = await wait_for(out, "[3] Calf")
+    keys.type("3")
+    pos = await wait_for(out, "[2] Sitting", after=pos)
+    keys.type("2")
+    pos = await wait_for(out, f"[picture: {picture}]", after=pos)
+    await wait_for(out, "Step 1 of", after=pos)
+    keys.type("/quit")
+    await chat.ended()

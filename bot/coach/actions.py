@@ -30,6 +30,8 @@ class Say:
     location_button: str | None = None
     # Take such a keyboard away again once it has served its purpose.
     remove_keyboard: bool = False
+    # A picture file (PNG, or a GIF animation) sent with `text` as its caption.
+    picture: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,13 @@ class Attach:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveSettings:
+    """The person's settings changed (for now: exercise pictures on or off)."""
+
+    pictures: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ExportData:
     """Send the person every row stored about them; the service turns this into an `Attach`."""
 
@@ -148,4 +157,5 @@ Action = (
     | Attach
     | ExportData
     | ForgetUser
+    | SaveSettings
 )

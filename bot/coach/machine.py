@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from bot.coach import callbacks, reminders, routine
-from bot.coach.actions import ExportData, ForgetUser
+from bot.coach.actions import ExportData, ForgetUser, SaveSettings
 from bot.coach.events import (
     ButtonPress,
     Command,
@@ -39,6 +39,7 @@ COMMANDS = (
     "timezone",
     "help",
     "cancel",
+    "settings",
     "privacy",
     "export",
     "forget",
@@ -86,7 +87,7 @@ VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
 
 # Verbs that work from any message, whatever the chat is doing: "Why this?", Stop, and the
 # reminder's buttons (a reminder arrives in the middle of anything).
-ANYWHERE_VERBS = frozenset({"w", "x", "bs", "rem", "rc", "ro"}) | reminders.NIGHT_VERBS
+ANYWHERE_VERBS = frozenset({"w", "x", "bs", "rem", "rc", "ro", "st"}) | reminders.NIGHT_VERBS
 
 
 class Coach:
@@ -182,6 +183,8 @@ def _command(turn: Turn, name: str, args: str = "") -> None:
             *(turn.text(f"privacy.{table}") for table in PRIVACY_TABLES),
             turn.text("privacy.outro"),
         )
+    elif name == "settings":
+        _settings(turn)
     elif name == "export":
         turn.say(turn.text("export.intro"))
         turn.act(ExportData())
@@ -331,9 +334,25 @@ def _reminder_button(turn: Turn, verb: str, arg: str) -> bool:
     elif verb == "ro":
         turn.notify(turn.text("stopped_note"))
         reminders.stop(turn)
+    elif verb == "st" and arg in ("pictures.on", "pictures.off"):
+        on = arg == "pictures.on"
+        turn.act(SaveSettings(pictures=on))
+        turn.say(turn.text("settings.pictures_now_on" if on else "settings.pictures_now_off"))
     else:
         return False
     return True
+
+
+def _settings(turn: Turn) -> None:
+    """Not a fresh screen: looking at the settings must not make the buttons on screen stale."""
+    on = turn.profile.pictures
+    button: ButtonSpec = (
+        ("pictures_off", "st", "pictures.off") if on else ("pictures_on", "st", "pictures.on")
+    )
+    turn.say(
+        turn.text("settings.view", pictures=turn.text("settings.on" if on else "settings.off")),
+        buttons=turn.keyboard(((button,),), fresh=False),
+    )
 
 
 def _forget(turn: Turn, confirmed: bool) -> None:

@@ -29,6 +29,7 @@ class ReminderInfo:
 class Profile:
     zone: str | None = None
     reminder: ReminderInfo | None = None
+    pictures: bool = True
 
     @property
     def active_reminder(self) -> ReminderInfo | None:

@@ -115,9 +115,21 @@ def show_step(turn: Turn, *, fresh: bool, remaining: float | None = None) -> Non
         else:
             turn.cancel_timer()
     turn.update(phase=Phase.STEP)
-    turn.say(
-        step_message(turn, wait_seconds=wait), buttons=turn.keyboard(STEP_BUTTONS, fresh=fresh)
-    )
+    text = step_message(turn, wait_seconds=wait)
+    turn.say(text, buttons=turn.keyboard(STEP_BUTTONS, fresh=fresh), picture=_picture(turn, text))
+
+
+# Telegram's caption limit; the HTML tags in our text only make this check stricter.
+MAX_CAPTION = 1024
+
+
+def _picture(turn: Turn, caption: str) -> str | None:
+    """The exercise's picture goes with its first step, unless pictures are off."""
+    progress = turn.progress
+    if progress.step != 0 or not turn.profile.pictures or len(caption) > MAX_CAPTION:
+        return None
+    path = turn.content.media.get(progress.exercise_id)
+    return str(path) if path is not None else None
 
 
 def advance(turn: Turn) -> None:

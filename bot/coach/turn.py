@@ -103,6 +103,7 @@ class Turn:
         silent: bool = False,
         location_button: str | None = None,
         remove_keyboard: bool = False,
+        picture: str | None = None,
     ) -> None:
         if buttons and (location_button or remove_keyboard):
             raise ValueError("a message carries inline buttons or a reply keyboard, not both")
@@ -114,6 +115,7 @@ class Turn:
                 silent=silent,
                 location_button=location_button,
                 remove_keyboard=remove_keyboard,
+                picture=picture,
             )
         )
 

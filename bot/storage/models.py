@@ -24,6 +24,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -34,6 +35,7 @@ __all__ = [
     "Base",
     "ChatState",
     "Episode",
+    "MediaFile",
     "Reminder",
     "ReminderSend",
     "User",
@@ -69,6 +71,10 @@ class User(Base):
     )
     # An IANA zone name (never a fixed offset), set by /timezone or the reminder set-up.
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # /settings: exercise pictures on or off (off helps on a slow connection).
+    pictures: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=true()
+    )
 
     def __repr__(self) -> str:
         return f"User(id={self.id!r}, language={self.language!r}, blocked={self.blocked!r})"
@@ -114,6 +120,8 @@ class Episode(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     ended_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    # 0-10, for cramps the person logged themselves (no routine); None for routines.
+    severity: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     # A list of {"exercise": id, "feeling": str | None}, in the order they were done.
     exercises: Mapped[list[dict[str, str | None]]] = mapped_column(JSON, nullable=False)
 
@@ -205,3 +213,23 @@ class ReminderSend(Base):
             f"ReminderSend(user_id={self.user_id!r}, local_date={self.local_date!r}, "
             f"status={self.status!r})"
         )
+
+
+class MediaFile(Base):
+    """Telegram's file id for an exercise picture this bot uploaded, so it is uploaded only once.
+
+    File ids belong to one bot, hence ``bot_id``; the content hash means a redrawn picture is
+    uploaded afresh instead of Telegram showing the old one. Nothing here is about a person.
+    """
+
+    __tablename__ = "media_files"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    path: Mapped[str] = mapped_column(String(200), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # "photo" | "animation"
+    file_id: Mapped[str] = mapped_column(String(256), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"MediaFile(bot_id={self.bot_id!r}, path={self.path!r}, kind={self.kind!r})"

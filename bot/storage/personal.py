@@ -21,7 +21,9 @@ from bot.storage.models import Base
 __all__ = ["NOT_PERSONAL", "export_json", "forget", "personal_rows", "personal_tables"]
 
 # Tables with no rows about any one person, and why.
-NOT_PERSONAL: dict[str, str] = {}
+NOT_PERSONAL: dict[str, str] = {
+    "media_files": "the bot's own uploads of the exercise pictures, the same for everyone",
+}
 
 
 def personal_tables() -> list[Table]:

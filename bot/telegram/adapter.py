@@ -64,6 +64,7 @@ from bot.content import Content
 from bot.reminders import zones
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
+from bot.telegram.pictures import PictureSender
 from bot.telegram.updates import Incoming, to_incoming
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ class TelegramAdapter:
         "_send_attempts",
         "content",
         "dispatcher",
+        "pictures",
         "service",
     )
 
@@ -128,6 +130,7 @@ class TelegramAdapter:
         self._reminder_grace = reminder_grace
         self._reminder_retry = reminder_retry
         self.dispatcher: ReminderDispatcher | None = None
+        self.pictures = PictureSender(service.sessions, content.directory)
 
     def install(self, app: App) -> None:
         app.add_handler(ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -346,6 +349,17 @@ class TelegramAdapter:
                 await app.bot.send_document(
                     chat_id, upload, caption=caption, parse_mode=ParseMode.HTML
                 )
+            return
+        if say.picture is not None:
+            await self.pictures.send(
+                app.bot,
+                chat_id,
+                say.picture,
+                caption=say.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(say),
+                disable_notification=say.silent,
+            )
             return
         await app.bot.send_message(
             chat_id,

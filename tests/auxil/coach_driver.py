@@ -37,6 +37,7 @@ from bot.coach import (
 )
 from bot.coach.actions import (
     SaveReminder,
+    SaveSettings,
     SaveZone,
     SkipReminder,
     SnoozeReminder,
@@ -246,6 +247,8 @@ def apply_to_profile(profile: Profile, action: Action) -> Profile:
             return replace(profile, reminder=replace(reminder, snooze_until=until))
         case SkipReminder() if reminder is not None:
             return replace(profile, reminder=replace(reminder, snooze_until=None))
+        case SaveSettings(pictures=pictures):
+            return replace(profile, pictures=pictures)
     return profile
 
 

@@ -171,7 +171,7 @@ def test_unknown_command_shows_the_current_question_again(driver: CoachDriver, e
 def test_unknown_command_mid_step_shows_the_step_again(driver: CoachDriver, en: Catalog) -> None:
     first = driver.begin("calf", "bed")
     before = driver.state
-    reply = driver.command("settings")
+    reply = driver.command("weather")
     assert reply.texts[0] == en.text("unknown_command")
     assert reply.texts[1].startswith("<b>Step 1 of 3</b>")
     assert reply.keyboard == first.keyboard

@@ -24,8 +24,8 @@ from bot.storage import (
     upgrade_database,
 )
 
-TABLES = {"users", "chat_states", "episodes", "reminders", "reminder_sends"}
-HEAD = "0002"
+TABLES = {"users", "chat_states", "episodes", "reminders", "reminder_sends", "media_files"}
+HEAD = "0003"
 
 
 def _diff(connection: Connection) -> list[Any]:
@@ -59,6 +59,7 @@ def test_single_head_is_0002() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert script.get_heads() == [HEAD]
     assert script.get_revision("0002").down_revision == "0001"
+    assert script.get_revision("0003").down_revision == "0002"
     assert script.get_revision("0001").down_revision is None
 
 

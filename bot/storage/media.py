@@ -1,0 +1,60 @@
+"""Telegram file ids of uploaded exercise pictures, and the per-person pictures setting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import MediaFile, User
+
+__all__ = ["load_file_ids", "preferences", "remember_file_id", "set_pictures"]
+
+
+async def load_file_ids(session: AsyncSession, bot_id: int) -> dict[tuple[str, str], str]:
+    """Every file id this bot has: ``(path, sha256) -> file_id``."""
+    result = await session.execute(
+        select(MediaFile.path, MediaFile.sha256, MediaFile.file_id).where(
+            MediaFile.bot_id == bot_id
+        )
+    )
+    return {(row.path, row.sha256): row.file_id for row in result}
+
+
+async def remember_file_id(
+    session: AsyncSession,
+    *,
+    bot_id: int,
+    path: str,
+    sha256: str,
+    kind: str,
+    file_id: str,
+    now: datetime,
+) -> None:
+    """Keep the first upload's file id; a second process uploading the same picture is a no-op."""
+    values = {
+        "bot_id": bot_id,
+        "path": path,
+        "sha256": sha256,
+        "kind": kind,
+        "file_id": file_id,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(insert(MediaFile).values(values).on_conflict_do_nothing())
+
+
+async def preferences(session: AsyncSession, user_id: int) -> tuple[str | None, bool]:
+    """The person's time zone and pictures setting (pictures on for people not seen yet)."""
+    result = await session.execute(select(User.timezone, User.pictures).where(User.id == user_id))
+    row = result.one_or_none()
+    if row is None:
+        return None, True
+    return row.timezone, bool(row.pictures)
+
+
+async def set_pictures(session: AsyncSession, user_id: int, on: bool) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(pictures=on))

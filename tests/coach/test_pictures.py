@@ -1,0 +1,86 @@
+"""Pictures in the conversation: the first step of each exercise carries its picture, unless the
+person turned pictures off in /settings; the caption always fits Telegram's limit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.coach import Coach, Phase
+from bot.coach.actions import SaveSettings
+from bot.coach.profile import Profile
+from bot.coach.routine import MAX_CAPTION, step_message
+from bot.coach.state import ChatState, Progress
+from bot.coach.turn import Turn
+from bot.content import Catalog, Content
+from tests.auxil.coach_driver import T0, CoachDriver
+
+
+@pytest.fixture
+def pictured(content: Content, tmp_path: Path) -> Content:
+    """The real content, with a picture file for every exercise (made up, in a temp folder)."""
+    media = {}
+    for exercise_id in content.exercises:
+        path = tmp_path / f"{exercise_id}.png"
+        path.write_bytes(b"\x89PNG fake")
+        media[exercise_id] = path
+    return replace(content, media=media)
+
+
+def test_the_first_step_of_each_exercise_carries_its_picture(pictured: Content) -> None:
+    driver = CoachDriver(Coach(pictured), roundtrip=True)
+    first = driver.begin("calf", "sitting")
+    [step] = [say for say in first.says if say.buttons and "Step 1 of" in say.text]
+    exercise = driver.state.progress.exercise_id if driver.state.progress else ""
+    assert step.picture == str(pictured.media[exercise])
+    header = first.says[0]
+    assert header.picture is None  # the picture goes with the instruction, not the title
+    second = driver.fire() if driver.state.timer else driver.tap("n")
+    assert [say.picture for say in second.says] == [None]
+
+
+def test_pictures_off_sends_text_only(pictured: Content, en: Catalog) -> None:
+    driver = CoachDriver(Coach(pictured), roundtrip=True)
+    view = driver.command("settings")
+    assert view.texts == [en.text("settings.view", pictures=en.text("settings.on"))]
+    assert view.labels == ["Turn pictures off"]
+    off = driver.press("Turn pictures off")
+    assert [a for a in off.actions if isinstance(a, SaveSettings)] == [SaveSettings(False)]
+    assert off.texts == [en.text("settings.pictures_now_off")]
+    assert driver.profile.pictures is False
+    first = driver.begin("calf", "sitting")
+    assert all(say.picture is None for say in first.says)
+    assert driver.command("settings").labels == ["Turn pictures on"]
+
+
+def test_settings_do_not_make_a_routine_stale(pictured: Content) -> None:
+    driver = CoachDriver(Coach(pictured), profile=Profile(pictures=True))
+    driver.begin("foot", "bed")
+    next_button = driver.button_for("n")
+    driver.command("settings")
+    driver.press("Turn pictures off")
+    assert driver.state.phase == Phase.STEP
+    reply = driver.press_data(next_button.data)
+    assert reply.notes == []
+
+
+@pytest.mark.parametrize("language", ["en"])
+def test_every_first_step_fits_in_a_caption(content: Content, language: str) -> None:
+    """Every exercise's first step as the coach words it, with the longest hint it can carry."""
+    coach = Coach(content)
+    for exercise_id in content.exercises:
+        progress = Progress(
+            mode="relief", area="calf", position="sitting", started_at=T0, plan=(exercise_id,)
+        )
+        turn = Turn(
+            ChatState(progress=progress),
+            content=content,
+            catalog=content.catalog(language),
+            now=T0,
+            time_scale=coach.time_scale,
+            checkin_after=coach.checkin_after,
+        )
+        text = step_message(turn, wait_seconds=99_999)
+        assert len(text) <= MAX_CAPTION, (exercise_id, len(text))
