@@ -22,6 +22,7 @@ from bot.coach.actions import (
     Action,
     AnswerHelping,
     Attach,
+    DiaryPicture,
     ExportData,
     ForgetUser,
     SaveReminder,
@@ -31,7 +32,9 @@ from bot.coach.actions import (
     SnoozeReminder,
     StopReminder,
 )
+from bot.coach.machine import needs_diary
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
+from bot.diary.render import render
 from bot.storage import media, personal, repo
 from bot.storage import reminders as reminder_store
 
@@ -98,7 +101,7 @@ class ChatService:
                         await repo.touch_user(session, user_id, language, now)
                     stored = await repo.load_state(session, chat_id)
                     state = from_dict(stored.state) if stored else ChatState()
-                    profile = await _profile(session, user_id)
+                    profile = await _profile(session, user_id, with_diary=needs_diary(event))
                     result = self.coach.handle(
                         state, event, now, language=language, profile=profile
                     )
@@ -125,12 +128,25 @@ class ChatService:
                     if user_id is not None:
                         result = await _personal_data(session, result, user_id, chat_id, now)
                     await session.commit()
+                result = await self._render_pictures(result)
                 if deliver is not None:
                     await deliver(result)
                 return result
         raise ConcurrentUpdateError(
             f"chat {chat_id}: state kept changing during {MAX_ATTEMPTS} attempts"
         )
+
+    async def _render_pictures(self, result: Result) -> Result:
+        """Diary pictures become PNGs in a worker thread, after the transaction, not inside it."""
+        if not any(isinstance(action, DiaryPicture) for action in result.actions):
+            return result
+        actions: list[Action] = []
+        for action in result.actions:
+            if isinstance(action, DiaryPicture):
+                actions.append(await asyncio.to_thread(render, action, self.coach.content))
+            else:
+                actions.append(action)
+        return Result(state=result.state, actions=tuple(actions))
 
     async def pending_timers(self) -> list[tuple[int, str, datetime]]:
         """Every chat's armed follow-up, for re-arming after a restart."""
@@ -166,16 +182,19 @@ async def _personal_data(
     return Result(state=result.state, actions=tuple(actions))
 
 
-async def _profile(session: AsyncSession, user_id: int | None) -> Profile:
+async def _profile(session: AsyncSession, user_id: int | None, *, with_diary: bool) -> Profile:
     if user_id is None:
         return NO_PROFILE
     zone, pictures = await media.preferences(session, user_id)
+    diary = await repo.diary_for(session, user_id) if with_diary else ()
     row = await reminder_store.load_reminder(session, user_id)
     if row is None:
-        return Profile(zone=zone, pictures=pictures)
+        return Profile(zone=zone, pictures=pictures, diary=diary)
     return Profile(
         zone=zone,
         pictures=pictures,
+        diary=diary,
+        reminder_started=row.started_on,
         reminder=ReminderInfo(
             zone=row.timezone,
             at=row.local_time,
@@ -235,6 +254,7 @@ def _episode(chat_id: int, user_id: int | None, action: LogEpisode) -> repo.Epis
         started_at=action.started_at,
         ended_at=action.ended_at,
         outcome=action.outcome,
+        severity=action.severity,
         exercises=tuple(
             {"exercise": exercise, "feeling": feeling} for exercise, feeling in action.exercises
         ),

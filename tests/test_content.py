@@ -32,6 +32,7 @@ from bot.content import (
     html_problem,
     load_content,
 )
+from bot.diary.entries import TIME_BUCKETS
 
 SEED_NAMES = {"Ankle circles", "Toe points", "Toe writing", "Child's pose (Balasana)"}
 
@@ -276,6 +277,10 @@ FSTRING_KEYS: dict[str, tuple[str, ...]] = {
     "weekday.{day}": tuple("0123456"),
     "when.{when}": ("today", "tomorrow", "later"),
     "privacy.{table}": PRIVACY_TABLES,
+    "diary.time.{key}": tuple(key for key, _, _ in TIME_BUCKETS),
+    "area.{key}": AREAS,
+    "area.{area}": AREAS,
+    "diary.when.{when}": ("evening", "night", "morning", "now"),
 }
 # Arguments that only pass a key along (checked where the key is made).
 PASS_THROUGH = {
@@ -283,6 +288,7 @@ PASS_THROUGH = {
     ("turn.py", "keyboard", "label"),  # ButtonSpec labels: checked as button keys below
     ("machine.py", "_text", "key"),  # STOP_FLAGS / INFO_FLAGS values: checked below
     ("reminders.py", "_night_button", "label"),  # a reminder's buttons: rendered in tests
+    ("render.py", "render", "key"),  # RED_FLAG_KEYS: every one rendered in tests/diary
 }
 BOT = PROJECT_ROOT / "bot"
 

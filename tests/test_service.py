@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.coach import Coach, Command, Result, Say
+from bot.coach import Attach, Coach, Command, Result, Say
 from bot.coach.actions import SaveReminder
 from bot.coach.events import ButtonPress, Location
 from bot.coach.reminders import night_arg
@@ -17,7 +17,7 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
-from bot.storage import ReminderSend, User
+from bot.storage import Episode, ReminderSend, User
 from bot.storage import reminders as store
 from tests.auxil.clock import ShiftedClock
 
@@ -144,3 +144,27 @@ async def test_snooze_skip_stop_and_the_six_week_answer_reach_the_rows(
     async with session_factory() as session:
         statuses = (await session.scalars(select(ReminderSend.status))).all()
     assert statuses == ["sent"]
+
+
+async def test_a_logged_cramp_and_the_diary_picture(
+    service: ChatService, session_factory: Factory
+) -> None:
+    await _send(service, Command("timezone", "Berlin"))
+    empty = await _send(service, Command("diary"))
+    assert "Nothing logged" in _text(empty)
+
+    # Area, when, how bad: the buttons of the last three questions.
+    log = await _send(service, ButtonPress("0.dl"))
+    screen = log.state.screen
+    await _send(service, ButtonPress(f"{screen}.la.calf"))
+    await _send(service, ButtonPress(f"{screen + 1}.lw.now"))
+    done = await _send(service, ButtonPress(f"{screen + 2}.ls.8"))
+    assert "Logged: Calf, just now, 8/10." in _text(done)
+
+    diary = await _send(service, Command("diary"))
+    [chart] = [a for a in diary.actions if isinstance(a, Attach)]
+    assert chart.kind == "photo" and chart.data.startswith(b"\x89PNG")
+    assert "Cramps: <b>1</b>" in _text(diary)
+    async with session_factory() as session:
+        rows = (await session.execute(select(Episode.kind, Episode.severity))).all()
+    assert [tuple(row) for row in rows] == [("manual", 8)]

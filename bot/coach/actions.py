@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from bot.diary.entries import DiaryEntry
+
 
 @dataclass(frozen=True, slots=True)
 class Button:
@@ -65,6 +67,7 @@ class LogEpisode:
     ended_at: datetime
     outcome: str
     exercises: tuple[tuple[str, str | None], ...]
+    severity: int | None = None  # 0-10, for a cramp the person logged themselves
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,22 @@ class SaveSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DiaryPicture:
+    """Draw the diary's weekly chart or the doctor's report and send it as a photo.
+
+    The service renders it off the event loop once the event's transaction is committed.
+    """
+
+    kind: str  # "chart" | "report"
+    entries: tuple[DiaryEntry, ...]
+    zone: str
+    today: date
+    reminder_started: date | None
+    language: str | None
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ExportData:
     """Send the person every row stored about them; the service turns this into an `Attach`."""
 
@@ -158,4 +177,5 @@ Action = (
     | ExportData
     | ForgetUser
     | SaveSettings
+    | DiaryPicture
 )

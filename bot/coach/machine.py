@@ -11,7 +11,7 @@ import math
 from datetime import datetime, timedelta
 from typing import cast
 
-from bot.coach import callbacks, reminders, routine
+from bot.coach import callbacks, diary, reminders, routine
 from bot.coach.actions import ExportData, ForgetUser, SaveSettings
 from bot.coach.events import (
     ButtonPress,
@@ -39,6 +39,7 @@ COMMANDS = (
     "timezone",
     "help",
     "cancel",
+    "diary",
     "settings",
     "privacy",
     "export",
@@ -82,12 +83,30 @@ VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
     Phase.REMINDER_DAYS: frozenset({"rd"}),
     Phase.REMINDER_ZONE: frozenset({"rz"}),
     Phase.CONFIRM_FORGET: frozenset({"fg"}),
+    Phase.DIARY_AREA: frozenset({"la"}),
+    Phase.DIARY_WHEN: frozenset({"lw"}),
+    Phase.DIARY_SEVERITY: frozenset({"ls"}),
 }
 
 
 # Verbs that work from any message, whatever the chat is doing: "Why this?", Stop, and the
 # reminder's buttons (a reminder arrives in the middle of anything).
-ANYWHERE_VERBS = frozenset({"w", "x", "bs", "rem", "rc", "ro", "st"}) | reminders.NIGHT_VERBS
+ANYWHERE_VERBS = (
+    frozenset({"w", "x", "bs", "rem", "rc", "ro", "st", "dl", "dr"}) | reminders.NIGHT_VERBS
+)
+
+
+def needs_diary(event: Event) -> bool:
+    """Whether answering `event` needs the person's diary (the service loads it only then)."""
+    match event:
+        case Command(name=name):
+            return name == "diary"
+        case Text(text=text):
+            return text.lstrip().lower().startswith("/diary")
+        case ButtonPress(data=data):
+            press = callbacks.decode(data)
+            return press is not None and press.verb == "dr"
+    return False
 
 
 class Coach:
@@ -183,6 +202,8 @@ def _command(turn: Turn, name: str, args: str = "") -> None:
             *(turn.text(f"privacy.{table}") for table in PRIVACY_TABLES),
             turn.text("privacy.outro"),
         )
+    elif name == "diary":
+        diary.command(turn, args)
     elif name == "settings":
         _settings(turn)
     elif name == "export":
@@ -311,7 +332,7 @@ def _button(turn: Turn, data: str) -> None:
         routine.no_checkin(turn)
     elif verb == "fg":
         _forget(turn, arg == "yes")
-    elif not reminders.screen_button(turn, verb, arg):
+    elif not (reminders.screen_button(turn, verb, arg) or diary.screen_button(turn, verb, arg)):
         turn.notify(turn.text("stale_button"))
 
 
@@ -325,10 +346,14 @@ def _reminder_button(turn: Turn, verb: str, arg: str) -> bool:
         _choose_area(turn, "prevent")
     elif verb in reminders.NIGHT_VERBS:
         reminders.night_button(turn, verb, arg)
-    elif verb in ("rem", "rc") and turn.state.progress is not None:
+    elif verb in {"rem", "rc", "dl"} and turn.state.progress is not None:
         turn.notify(turn.text("reminder.after_routine"))  # an old offer must not end a routine
     elif verb == "rem":
         reminders.offer(turn)
+    elif verb == "dl":
+        diary.start_log(turn)
+    elif verb == "dr":
+        diary.report(turn)
     elif verb == "rc" and arg in ("time", "days", "zone"):
         reminders.begin(turn, arg)
     elif verb == "ro":
@@ -433,7 +458,7 @@ def _reprompt(turn: Turn) -> bool:
     if phase == Phase.CONFIRM_FORGET:
         turn.say(turn.text("forget.confirm"), buttons=turn.keyboard(FORGET_BUTTONS, fresh=False))
         return True
-    return routine.reprompt(turn) or reminders.reprompt(turn)
+    return routine.reprompt(turn) or reminders.reprompt(turn) or diary.reprompt(turn)
 
 
 def _text(turn: Turn, text: str) -> None:

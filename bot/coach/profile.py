@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from bot.diary.entries import DiaryEntry
+
 
 @dataclass(frozen=True, slots=True)
 class ReminderInfo:
@@ -30,6 +32,10 @@ class Profile:
     zone: str | None = None
     reminder: ReminderInfo | None = None
     pictures: bool = True
+    # The night the bedtime reminders started (for the diary's before/after).
+    reminder_started: date | None = None
+    # The person's diary, newest last; loaded only for events that need it (see needs_diary).
+    diary: tuple[DiaryEntry, ...] = ()
 
     @property
     def active_reminder(self) -> ReminderInfo | None:

@@ -34,6 +34,10 @@ class Phase(StrEnum):
     REMINDER_ZONE = "reminder_zone"
     # "Delete everything?" is on screen.
     CONFIRM_FORGET = "confirm_forget"
+    # Logging a cramp that happened without the bot: which part, when, how bad.
+    DIARY_AREA = "diary_area"
+    DIARY_WHEN = "diary_when"
+    DIARY_SEVERITY = "diary_severity"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,8 @@ class ChatState:
     draft_purpose: str | None = None
     draft_time: str | None = None  # "HH:MM"
     draft_days: int | None = None
+    # Logging a cramp: "evening" | "night" | "morning" | "now" (the area is in choice_area).
+    diary_when: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> ChatState:
@@ -183,6 +189,7 @@ def to_dict(state: ChatState) -> dict[str, Any]:
         "draft_purpose": state.draft_purpose,
         "draft_time": state.draft_time,
         "draft_days": state.draft_days,
+        "diary_when": state.diary_when,
         "extra": dict(state.extra),
     }
 
@@ -241,6 +248,7 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
             draft_purpose=_choice(data.get("draft_purpose"), DRAFT_PURPOSES),
             draft_time=_draft_time(data.get("draft_time")),
             draft_days=_draft_days(data.get("draft_days")),
+            diary_when=_choice(data.get("diary_when"), ("evening", "night", "morning", "now")),
             extra=dict(data.get("extra") or {}),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:

@@ -150,6 +150,8 @@ class Turn:
             return {"area": self.catalog.text(f"area.{arg}")}
         if label == "time_choice":
             return {"time": f"{arg[:2]}:{arg[2:]}"}
+        if label == "severity":
+            return {"n": arg}
         if label == "zone_choice":
             clock = self.now.astimezone(ZoneInfo(arg)).strftime("%H:%M")
             return {"zone": arg.replace("_", " "), "now": clock}

@@ -21,11 +21,13 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.diary.entries import DiaryEntry
 from bot.storage.models import Base, ChatState, Episode, User
 
 __all__ = [
     "EpisodeRecord",
     "StoredState",
+    "diary_for",
     "episodes_for",
     "is_blocked",
     "load_state",
@@ -61,6 +63,7 @@ class EpisodeRecord:
     ended_at: datetime
     outcome: str
     exercises: tuple[dict[str, str | None], ...]
+    severity: int | None = None
 
 
 async def _insert_ignoring_conflict(
@@ -261,10 +264,54 @@ async def log_episode(session: AsyncSession, record: EpisodeRecord) -> int:
         ended_at=record.ended_at,
         outcome=record.outcome,
         exercises=[dict(item) for item in record.exercises],
+        severity=record.severity,
     )
     session.add(episode)
     await session.flush()
     return episode.id
+
+
+# Episode kinds as the diary names them.
+_DIARY_KINDS = {"relief": "routine", "prevention": "bedtime", "manual": "manual", "none": "none"}
+# Feelings after an exercise that count as "it helped".
+_HELPED = ("gone", "better")
+
+
+async def diary_for(session: AsyncSession, user_id: int) -> tuple[DiaryEntry, ...]:
+    """The person's diary, oldest first, as the diary module wants it."""
+    result = await session.execute(
+        select(
+            Episode.kind,
+            Episode.started_at,
+            Episode.area,
+            Episode.severity,
+            Episode.outcome,
+            Episode.exercises,
+        )
+        .where(Episode.user_id == user_id)
+        .order_by(Episode.started_at, Episode.id)
+    )
+    entries = []
+    for row in result:
+        kind = _DIARY_KINDS.get(row.kind)
+        if kind is None:
+            continue
+        helped = tuple(
+            str(item.get("exercise"))
+            for item in row.exercises or ()
+            if isinstance(item, dict) and item.get("feeling") in _HELPED
+        )
+        entries.append(
+            DiaryEntry(
+                at=row.started_at,
+                kind=kind,  # type: ignore[arg-type]
+                area=row.area,
+                severity=row.severity,
+                outcome=row.outcome,
+                helped=helped,
+            )
+        )
+    return tuple(entries)
 
 
 async def episodes_for(session: AsyncSession, chat_id: int) -> list[Episode]:

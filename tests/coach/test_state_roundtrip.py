@@ -55,6 +55,7 @@ def full_state() -> ChatState:
         draft_purpose="time",
         draft_time="21:45",
         draft_days=31,
+        diary_when="morning",
         extra={"note": "kept", "n": 3},
     )
 
@@ -107,6 +108,12 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
     assert driver.state.phase == Phase.IDLE and driver.state.draft_time is None
     driver.command("forget")
     driver.tap("fg", "no")
+    driver.command("diary")
+    driver.tap("dl")
+    driver.tap("la", "shin")
+    driver.tap("lw", "night")
+    assert (driver.state.choice_area, driver.state.diary_when) == ("shin", "night")
+    driver.tap("ls", "7")
     assert {reply.state.phase for reply in driver.history} == set(Phase)
 
 
@@ -121,6 +128,7 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
         ("draft_days", 128),
         ("draft_days", True),
         ("draft_days", "127"),
+        ("diary_when", "yesterday"),
     ],
 )
 def test_an_unreadable_reminder_draft_is_dropped_not_fatal(field: str, value: Any) -> None:

@@ -1,0 +1,69 @@
+"""Turns a `DiaryPicture` request into the PNG to send, with the words from the catalog.
+
+Rendering takes a tenth to a quarter of a second of CPU, so callers run this in a worker thread
+(``asyncio.to_thread``), never on the event loop.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.coach.actions import Attach, DiaryPicture
+from bot.content import Content
+from bot.diary.chart import chart_days, weekly_chart
+from bot.diary.report import doctor_report
+from bot.diary.summary import summarize
+
+# The warning signs a doctor should hear about, in the order the report lists them.
+RED_FLAG_KEYS = (
+    "diary.flag.swelling",
+    "diary.flag.injury",
+    "diary.flag.numbness",
+    "diary.flag.medicine",
+    "diary.flag.frequent",
+)
+CHART_WEEKS = 8
+
+
+def render(picture: DiaryPicture, content: Content) -> Attach:
+    catalog = content.catalog(picture.language)
+    labels = dict(catalog.strings)
+    labels.update({f"exercise.{key}": exercise.name for key, exercise in content.exercises.items()})
+    zone = ZoneInfo(picture.zone)
+    chart = weekly_chart(
+        picture.entries,
+        zone=zone,
+        today=picture.today,
+        weeks=CHART_WEEKS,
+        reminder_started=picture.reminder_started,
+        labels=labels,
+    )
+    if picture.kind == "chart":
+        return Attach(
+            kind="photo",
+            filename=f"cramps-{picture.today:%Y-%m-%d}.png",
+            data=chart,
+            caption=picture.caption,
+        )
+    summary = summarize(
+        picture.entries,
+        zone=zone,
+        today=picture.today,
+        days=chart_days(picture.today, CHART_WEEKS),
+        reminder_started=picture.reminder_started,
+    )
+    page = doctor_report(
+        summary,
+        picture.entries,
+        zone=zone,
+        today=picture.today,
+        labels=labels,
+        red_flags=[catalog.text(key) for key in RED_FLAG_KEYS],
+        chart_png=chart,
+    )
+    return Attach(
+        kind="document",
+        filename=f"cramp-diary-{picture.today:%Y-%m-%d}.png",
+        data=page,
+        caption=picture.caption,
+    )

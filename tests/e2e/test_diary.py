@@ -1,0 +1,53 @@
+"""The diary through the real Application: a chart as a photo, a report as a document, and a
+cramp logged in three taps; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.e2e.conftest import RunningBot
+from tests.e2e.fake_bot_api import FakeBotApi, UploadedFile
+from tests.e2e.helpers import begin, say, tap, texts
+
+CHAT = 8181
+
+
+@pytest.fixture
+def database_file(migrated_url: str) -> str:
+    return migrated_url
+
+
+def _uploads(api: FakeBotApi, method: str, field: str) -> list[UploadedFile]:
+    return [r.params[field] for r in api.calls(method) if r.ok and field in r.params]
+
+
+async def test_diary_chart_log_and_report(api: FakeBotApi, bot: RunningBot) -> None:
+    await say(api, CHAT, "/timezone Berlin")
+    await begin(api, CHAT, "Calf", "Sitting")
+    await tap(api, CHAT, "Stop")
+
+    chart, summary = await say(api, CHAT, "/diary", expect=2)
+    assert chart.kind == "photo" and chart.caption == "Cramps per week"
+    [png] = _uploads(api, "sendPhoto", "photo")
+    assert Image.open(io.BytesIO(png.data)).size == (1000, 600)
+    assert "Cramps: 1" in (summary.text or "")
+    assert [label for label, _ in summary.buttons] == ["📝 Log a cramp", "📄 Summary for my doctor"]
+
+    await tap(api, CHAT, "📝 Log a cramp")
+    await tap(api, CHAT, "Foot / toes / arch")
+    await tap(api, CHAT, "Yesterday evening")
+    await tap(api, CHAT, "6")
+    assert "Logged: Foot, yesterday evening, 6/10." in texts(api, CHAT)[-1]
+
+    _, summary = await say(api, CHAT, "/diary", expect=2)
+    assert "Cramps: 2" in (summary.text or "")
+    intro, report = await say(api, CHAT, "/diary report", expect=2)
+    assert "show a doctor" in (intro.text or "")
+    assert report.kind == "document"
+    [page] = _uploads(api, "sendDocument", "document")
+    assert page.filename.startswith("cramp-diary-") and page.filename.endswith(".png")
+    assert Image.open(io.BytesIO(page.data)).size == (1240, 1754)
+    assert api.rejected == []
