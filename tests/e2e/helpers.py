@@ -9,7 +9,7 @@ from tests.e2e.fake_bot_api import FakeBotApi
 
 
 def texts(api: FakeBotApi, chat_id: int) -> list[str]:
-    return [message.text or "" for message in api.messages(chat_id)]
+    return [message.content or "" for message in api.messages(chat_id)]
 
 
 def find_button(api: FakeBotApi, chat_id: int, label: str) -> tuple[int, str]:
@@ -75,7 +75,7 @@ async def drive_routine(api: FakeBotApi, chat_id: int, feeling: str, limit: int 
     untimed ones, answer every "How is the cramp now?" with `feeling`. Returns the last text."""
     for _ in range(limit):
         last = await settle(api, chat_id)
-        text = last.text or ""
+        text = last.content or ""
         labels = [label for label, _ in last.buttons]
         if "How is the cramp now?" in text:
             await tap(api, chat_id, feeling)

@@ -26,8 +26,8 @@ def _no_rejections(api: FakeBotApi) -> None:
 
 async def test_start_to_wrap_up_with_timed_follow_ups(api: FakeBotApi, bot: RunningBot) -> None:
     (welcome,) = await say(api, CHAT, "/start")
-    assert "What's cramping?" in welcome.text
-    assert "not a doctor" in welcome.text and "/help" in welcome.text
+    assert "What's cramping?" in welcome.content
+    assert "not a doctor" in welcome.content and "/help" in welcome.content
     assert [label for label, _ in welcome.buttons] == [
         "Ankle",
         "Foot / toes / arch",
@@ -38,17 +38,17 @@ async def test_start_to_wrap_up_with_timed_follow_ups(api: FakeBotApi, bot: Runn
 
     await tap(api, CHAT, "Calf")
     position = await settle(api, CHAT)
-    assert "Where are you right now?" in position.text
+    assert "Where are you right now?" in position.content
     await tap(api, CHAT, "In bed", expect=2)
     # Two taps after /start: the exercise header and the first real instruction.
     header, step = (await api.wait_for_messages(CHAT, 4))[2:4]
-    assert "Exercise 1 of 3" in header.text
-    assert "Step 1 of" in step.text and "toes" in step.text
+    assert "Exercise 1 of 3" in header.content
+    assert "Step 1 of" in step.content and "toes" in step.content
     assert [label for label, _ in step.buttons] == ["Next ▶", "Pause", "Skip exercise", "Stop"]
 
     # The first step is a hold: the next step arrives with no input from the user.
     follow_up = await next_message(api, CHAT)
-    assert "Step 2 of" in follow_up.text
+    assert "Step 2 of" in follow_up.content
 
     ending = await drive_routine(api, CHAT, feeling="Better")
     assert "easing off" in ending
@@ -59,13 +59,13 @@ async def test_start_to_wrap_up_with_timed_follow_ups(api: FakeBotApi, bot: Runn
 
     # The check-in comes by itself, silently, and its buttons work.
     checkin = await next_message(api, CHAT)
-    assert "still gone" in checkin.text
+    assert "still gone" in checkin.content
     request = await api.wait_for_request(
         "sendMessage", lambda r: "still gone" in str(r.params.get("text", ""))
     )
     assert str(request.params.get("disable_notification")).lower() == "true"
     await tap(api, CHAT, "Still gone")
-    assert "Glad to hear it" in (await settle(api, CHAT)).text
+    assert "Glad to hear it" in (await settle(api, CHAT)).content
 
     assert await _episodes(bot, CHAT) == [("calf", "bed", "better")]
     _no_rejections(api)
@@ -77,7 +77,7 @@ async def test_gone_and_worse(api: FakeBotApi, bot: RunningBot) -> None:
     await begin(api, CHAT, "Foot / toes / arch", "Sitting")
     assert "Gone" in await _until_feeling(api)
     await tap(api, CHAT, "Gone 🎉")
-    assert "it's gone" in (await settle(api, CHAT)).text
+    assert "it's gone" in (await settle(api, CHAT)).content
 
     await say(api, CHAT, "/start", expect=1)
     await tap(api, CHAT, "Shin")
@@ -87,7 +87,7 @@ async def test_gone_and_worse(api: FakeBotApi, bot: RunningBot) -> None:
     assert "hold on" in step.lower()
     await _until_feeling(api)
     await tap(api, CHAT, "Worse")
-    worse = (await settle(api, CHAT)).text
+    worse = (await settle(api, CHAT)).content
     assert "stopped the routine" in worse
     assert await _episodes(bot, CHAT) == [
         ("foot", "sitting", "gone"),
@@ -99,10 +99,10 @@ async def test_gone_and_worse(api: FakeBotApi, bot: RunningBot) -> None:
 async def _until_feeling(api: FakeBotApi) -> str:
     for _ in range(40):
         last = await settle(api, CHAT)
-        if "How is the cramp now?" in last.text:
+        if "How is the cramp now?" in last.content:
             return " ".join(label for label, _ in last.buttons)
         labels = [label for label, _ in last.buttons]
-        if "Tap Next when you" in last.text and "Next ▶" in labels:
+        if "Tap Next when you" in last.content and "Next ▶" in labels:
             await tap(api, CHAT, "Next ▶")
     raise AssertionError(texts(api, CHAT))
 
@@ -133,27 +133,27 @@ async def test_cancel_stops_the_routine_and_its_timers(api: FakeBotApi, bot: Run
     await begin(api, CHAT, "Calf", "Sitting")
     await settle(api, CHAT, quiet=0.05)
     (reply,) = await say(api, CHAT, "/cancel")
-    assert "Cancelled" in reply.text
+    assert "Cancelled" in reply.content
     await quiet_for(api, CHAT, 0.8)  # longer than the pending hold
     (reply,) = await say(api, CHAT, "/cancel")
-    assert "nothing to cancel" in reply.text
+    assert "nothing to cancel" in reply.content
     assert await _episodes(bot, CHAT) == [("calf", "sitting", "cancelled")]
     _no_rejections(api)
 
 
 async def test_help_and_privacy(api: FakeBotApi, bot: RunningBot) -> None:
     (help_text,) = await say(api, CHAT, "/help")
-    assert "/routine" in help_text.text and "doctor" in help_text.text
+    assert "/routine" in help_text.content and "doctor" in help_text.content
     (privacy,) = await say(api, CHAT, "/privacy")
-    assert "What I store" in privacy.text
+    assert "What I store" in privacy.content
     _no_rejections(api)
 
 
 async def test_bad_input_gets_kind_replies(api: FakeBotApi, bot: RunningBot) -> None:
     await say(api, CHAT, "/start")
     replies = await say(api, CHAT, "purple elephants", expect=2)
-    assert "didn't catch that" in replies[0].text
-    assert "What's cramping?" in replies[1].text and replies[1].buttons
+    assert "didn't catch that" in replies[0].content
+    assert "What's cramping?" in replies[1].content and replies[1].buttons
 
     for push, expected in (
         (api.push_sticker, "sticker"),
@@ -163,16 +163,16 @@ async def test_bad_input_gets_kind_replies(api: FakeBotApi, bot: RunningBot) -> 
         before = len(api.messages(CHAT))
         push(CHAT)
         reply = (await api.wait_for_messages(CHAT, before + 2))[before]
-        assert expected in reply.text
+        assert expected in reply.content
 
     unknown, again = await say(api, CHAT, "/dance", expect=2)
-    assert "don't know that command" in unknown.text
-    assert "What's cramping?" in again.text
+    assert "don't know that command" in unknown.content
+    assert "What's cramping?" in again.content
 
     huge = "my calf " + "a" * 4992
     assert len(huge) == 5000
     replies = await say(api, CHAT, huge)
-    assert "Where are you right now?" in replies[0].text
+    assert "Where are you right now?" in replies[0].content
 
     # A button from an old message: answered with a note, nothing else happens.
     first_message = api.messages(CHAT)[0]
@@ -190,7 +190,7 @@ async def test_bad_input_gets_kind_replies(api: FakeBotApi, bot: RunningBot) -> 
 
     # A red flag in free text gets the warning, not a stretch.
     (warning,) = await say(api, CHAT, "my calf is swollen and warm to the touch")
-    assert "clot" in warning.text.lower() or "same day" in warning.text.lower()
+    assert "clot" in warning.content.lower() or "same day" in warning.content.lower()
     _no_rejections(api)
 
 
@@ -199,7 +199,7 @@ async def test_group_chats_are_pointed_to_a_private_chat(api: FakeBotApi, bot: R
     before = len(api.messages(group))
     api.push_group_text(group, "/start")
     (reply,) = (await api.wait_for_messages(group, before + 1))[before:]
-    assert "private chat" in reply.text
+    assert "private chat" in reply.content
     _no_rejections(api)
 
 
@@ -221,7 +221,7 @@ async def test_restart_in_the_middle_of_a_routine(
     await second.start()
     try:
         follow_up = (await api.wait_for_messages(CHAT, count_when_stopped + 1, timeout=8))[-1]
-        assert "Step 2 of" in follow_up.text
+        assert "Step 2 of" in follow_up.content
         # The routine goes on after the restart, and the follow-up was sent once, not twice.
         await asyncio.sleep(1.2)
         assert sum("Step 2 of" in t for t in texts(api, CHAT)) == 1
@@ -293,8 +293,8 @@ async def test_an_internal_error_gets_a_kind_reply_not_a_traceback(
     bot.service.coach = _BrokenCoach()  # type: ignore[assignment]
     try:
         (reply,) = await say(api, CHAT, "/start")
-        assert "something went wrong on my side" in reply.text
-        assert "boom" not in reply.text and "Traceback" not in reply.text
+        assert "something went wrong on my side" in reply.content
+        assert "boom" not in reply.content and "Traceback" not in reply.content
         before = len(api.messages(CHAT))
         query = api.push_callback(CHAT, "1.a.calf")
         await api.wait_for_callback_answer(query)  # the spinner stops even so
@@ -302,7 +302,7 @@ async def test_an_internal_error_gets_a_kind_reply_not_a_traceback(
     finally:
         bot.service.coach = real
     (welcome,) = await say(api, CHAT, "/start")
-    assert "What's cramping?" in welcome.text
+    assert "What's cramping?" in welcome.content
     _no_rejections(api)
 
 
@@ -329,7 +329,7 @@ async def test_pause_resume_skip_and_stop_from_an_old_message(
         stop = next(data for label, data in first_step.buttons if label == "Stop")
         query = api.push_callback(CHAT, stop, message_id=first_step.message_id)
         await api.wait_for_callback_answer(query)
-        assert "Stopped" in (await settle(api, CHAT)).text
+        assert "Stopped" in (await settle(api, CHAT)).content
         await quiet_for(api, CHAT, 0.5)
     finally:
         await running.stop()

@@ -39,7 +39,7 @@ async def test_export_sends_every_stored_row_as_a_document(
     await tap(api, CHAT, "Stop")
 
     intro, document = await say(api, CHAT, "/export", expect=2)
-    assert "everything I store about you" in (intro.text or "")
+    assert "everything I store about you" in (intro.content or "")
     assert document.kind == "document"
     [upload] = [
         value
@@ -63,7 +63,7 @@ async def test_forget_asks_first_then_deletes_everything(api: FakeBotApi, bot: R
     await begin(api, CHAT, "Calf", "Sitting")
 
     (question,) = await say(api, CHAT, "/forget")
-    assert "Delete everything I store about you?" in (question.text or "")
+    assert "Delete everything I store about you?" in (question.content or "")
     await tap(api, CHAT, "No, keep it")
     assert "kept everything" in texts(api, CHAT)[-1]
     assert (await _rows(bot))["reminders"] == 1
@@ -76,5 +76,5 @@ async def test_forget_asks_first_then_deletes_everything(api: FakeBotApi, bot: R
     # The old confirmation button cannot delete anything twice, and writing again starts afresh.
     await tap(api, CHAT, "Yes, delete everything", expect=0)
     (hello,) = await say(api, CHAT, "/start")
-    assert "Hi, I'm crampcoach" in (hello.text or "")
+    assert "Hi, I'm crampcoach" in (hello.content or "")
     _no_rejections(api)

@@ -39,7 +39,7 @@ async def test_the_real_command_serves_a_conversation(api: FakeBotApi, tmp_path:
     try:
         await api.wait_for_long_poll(timeout=30)
         (welcome,) = await say(api, CHAT, "/start")
-        assert "What's cramping?" in welcome.text
+        assert "What's cramping?" in welcome.content
         await tap(api, CHAT, "Calf")
         await tap(api, CHAT, "Standing", expect=2)
         assert "Step 2 of" in (await api.wait_for_messages(CHAT, 5))[-1].text
