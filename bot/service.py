@@ -25,6 +25,7 @@ from bot.coach.actions import (
     DiaryPicture,
     ExportData,
     ForgetUser,
+    SaveMorning,
     SaveReminder,
     SaveSettings,
     SaveZone,
@@ -205,6 +206,7 @@ async def _profile(session: AsyncSession, user_id: int | None, *, with_diary: bo
             last_sent_date=row.last_sent_date,
             snooze_until=row.snooze_until,
             last_night_snoozed=row.last_night_snoozed,
+            morning_at=row.morning_time,
         ),
     )
 
@@ -240,6 +242,8 @@ async def _apply_reminder_action(
                 )
         case AnswerHelping(answer=answer):
             await reminder_store.record_helping_answer(session, user_id, answer, now)
+        case SaveMorning(at=at, next_at=next_at):
+            await reminder_store.set_morning(session, user_id, at, next_at, now)
         case SaveSettings(pictures=pictures):
             await media.set_pictures(session, user_id, pictures)
 

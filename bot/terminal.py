@@ -132,6 +132,7 @@ class TerminalChat:
             night=job.local_date,
             snoozed=job.snoozed,
             ask_helping=job.ask_helping,
+            kind=job.kind,
         )
         self._choices = []
         for say in messages:

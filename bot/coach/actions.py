@@ -93,6 +93,14 @@ class SaveReminder:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveMorning:
+    """Set the morning check-in to `at` local time (next at `next_at`), or remove it (None)."""
+
+    at: time | None
+    next_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class StopReminder:
     """Switch the bedtime reminder off."""
 
@@ -164,7 +172,13 @@ class ForgetUser:
 
 
 ReminderAction = (
-    SaveZone | SaveReminder | StopReminder | SnoozeReminder | SkipReminder | AnswerHelping
+    SaveZone
+    | SaveReminder
+    | StopReminder
+    | SnoozeReminder
+    | SkipReminder
+    | AnswerHelping
+    | SaveMorning
 )
 Action = (
     Say

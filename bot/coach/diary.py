@@ -15,6 +15,7 @@ from bot.coach import routine
 from bot.coach.actions import DiaryPicture, LogEpisode
 from bot.coach.state import Phase
 from bot.coach.turn import ButtonSpec, Turn
+from bot.content import Area
 from bot.diary import DiarySummary, summarize
 from bot.reminders.schedule import wall_time_to_utc
 
@@ -138,10 +139,14 @@ def _exercise(turn: Turn, exercise_id: str) -> str:
 
 
 # -- logging a cramp -------------------------------------------------------------------------
-def start_log(turn: Turn) -> None:
+def start_log(turn: Turn, area: Area | None = None) -> None:
+    """Log a cramp that is over; "I had a calf cramp last night" skips the first question."""
     if turn.state.progress is not None:
         routine.abandon(turn, "abandoned")
     turn.update(phase=Phase.DIARY_AREA, choice_mode=None, choice_area=None, diary_when=None)
+    if area is not None:
+        screen_button(turn, "la", area)
+        return
     turn.say(turn.text("diary.log.area"), buttons=turn.keyboard(AREA_BUTTONS))
 
 

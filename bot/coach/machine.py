@@ -82,6 +82,7 @@ VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
     Phase.REMINDER_TIME: frozenset({"rt"}),
     Phase.REMINDER_DAYS: frozenset({"rd"}),
     Phase.REMINDER_ZONE: frozenset({"rz"}),
+    Phase.REMINDER_MORNING: frozenset({"rm"}),
     Phase.CONFIRM_FORGET: frozenset({"fg"}),
     Phase.DIARY_AREA: frozenset({"la"}),
     Phase.DIARY_WHEN: frozenset({"lw"}),
@@ -338,7 +339,12 @@ def _button(turn: Turn, data: str) -> None:
 
 def _reminder_button(turn: Turn, verb: str, arg: str) -> bool:
     """Reminder buttons work from any message: they arrive in the middle of other things."""
-    if verb == "bs":  # "Start now" on a reminder: the bedtime stretch, in bed or seated
+    if verb == "my":  # the morning check-in: "yes, I had one" -> log it
+        if reminders.parse_night(arg) is None or turn.state.progress is not None:
+            turn.notify(turn.text("stale_button"))
+            return True
+        diary.start_log(turn)
+    elif verb == "bs":  # "Start now" on a reminder: the bedtime stretch, in bed or seated
         if reminders.parse_night(arg) is None:
             turn.notify(turn.text("stale_button"))
             return True
@@ -354,7 +360,7 @@ def _reminder_button(turn: Turn, verb: str, arg: str) -> bool:
         diary.start_log(turn)
     elif verb == "dr":
         diary.report(turn)
-    elif verb == "rc" and arg in ("time", "days", "zone"):
+    elif verb == "rc" and arg in {"time", "days", "zone", "morning"}:
         reminders.begin(turn, arg)
     elif verb == "ro":
         turn.notify(turn.text("stopped_note"))
@@ -511,6 +517,9 @@ def _act_on(turn: Turn, intents: list[str], text: str) -> bool:
         return True
     area = _one_of(intents, "area.")
     position = _one_of(intents, "position.")
+    if has("log") and phase in (Phase.IDLE, Phase.CHECKIN, Phase.ASK_AREA, Phase.ROUTINE_MENU):
+        diary.start_log(turn, cast(Area, area) if area else None)  # it's over: into the diary
+        return True
     if phase in (Phase.IDLE, Phase.ASK_AREA, Phase.ROUTINE_MENU, Phase.CHECKIN, *SETUP_PHASES):
         if area is not None and position is not None:  # "calf, in bed": no need to ask
             routine.start(turn, "relief", cast(Area, area), cast(Position, position))

@@ -25,6 +25,8 @@ class ReminderInfo:
     snooze_until: datetime | None = None
     # Whether the night of `last_sent_date` has had its one snooze already.
     last_night_snoozed: bool = False
+    # The morning check-in's local time, if the person asked for one.
+    morning_at: time | None = None
 
 
 @dataclass(frozen=True, slots=True)

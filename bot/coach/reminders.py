@@ -22,6 +22,8 @@ from bot.coach.actions import (
     AnswerHelping,
     Button,
     Keyboard,
+    LogEpisode,
+    SaveMorning,
     SaveReminder,
     SaveZone,
     Say,
@@ -59,13 +61,22 @@ DAYS_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
 )
 VIEW_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
     (("change_time", "rc", "time"), ("change_days", "rc", "days")),
-    (("change_zone", "rc", "zone"), ("stop_reminders", "ro", "")),
+    (("change_zone", "rc", "zone"), ("morning_checkin", "rc", "morning")),
+    (("stop_reminders", "ro", ""),),
+)
+MORNING_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
+    (("time_choice", "rm", "0700"), ("time_choice", "rm", "0730")),
+    (("time_choice", "rm", "0800"), ("time_choice", "rm", "0830")),
+    (("no_morning", "rm", "off"),),
 )
 OFF_WORDS = frozenset({"off", "stop", "disable", "cancel", "no", "none"})
 ON_WORDS = frozenset({"on", "enable", "resume"})
-SETUP_PHASES = frozenset({Phase.REMINDER_TIME, Phase.REMINDER_DAYS, Phase.REMINDER_ZONE})
+SETUP_PHASES = frozenset(
+    {Phase.REMINDER_TIME, Phase.REMINDER_DAYS, Phase.REMINDER_ZONE, Phase.REMINDER_MORNING}
+)
 # Verbs of a reminder message's buttons; their argument is the local night, e.g. "20261123".
-NIGHT_VERBS = frozenset({"bs", "bz", "bk", "bo", "bh"})
+# "mn"/"my" answer the morning check-in ("no cramps" / "yes, log one").
+NIGHT_VERBS = frozenset({"bs", "bz", "bk", "bo", "bh", "mn", "my"})
 
 
 # -- the reminder message itself (sent by the dispatcher, not in reply to anything) -----------
@@ -84,14 +95,25 @@ def parse_night(arg: str) -> date | None:
 
 
 def reminder_messages(
-    content: Content, *, language: str | None, night: date, snoozed: bool, ask_helping: bool
+    content: Content,
+    *,
+    language: str | None,
+    night: date,
+    snoozed: bool,
+    ask_helping: bool,
+    kind: str = "bedtime",
 ) -> tuple[Say, ...]:
-    """The reminder, and the one-time six-week question riding along with it."""
+    """The reminder, and the one-time six-week question riding along with it; or, for
+    `kind="morning"`, the morning check-in about `night`."""
     catalog = content.catalog(language)
     arg = night_arg(night)
 
     def button(label: str, verb: str, suffix: str = "") -> Button:
         return _night_button(catalog, label, verb, arg + suffix)
+
+    if kind == "morning":
+        answers = ((button("no_cramps", "mn"), button("yes_cramp", "my")),)
+        return (Say(catalog.text("morning.question"), answers),)
 
     rows: list[tuple[Button, ...]] = [(button("start_now", "bs"),)]
     if snoozed:
@@ -205,6 +227,8 @@ def begin(turn: Turn, purpose: str) -> None:
     )
     if purpose == "days":
         ask_days(turn)
+    elif purpose == "morning":
+        ask_morning(turn)
     elif purpose == "zone":
         ask_zone(turn)
     else:
@@ -230,6 +254,12 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
             next=_next_text(turn, reminder),
         )
     ]
+    morning = format_time(reminder.morning_at) if reminder.morning_at else None
+    parts.append(
+        turn.text("reminder.view_morning", time=morning)
+        if morning
+        else turn.text("reminder.view_no_morning")
+    )
     if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
         parts.append(
             turn.text(
@@ -287,6 +317,31 @@ def ask_days(turn: Turn, *, fresh: bool = True) -> None:
     turn.say(turn.text("reminder.ask_days"), buttons=turn.keyboard(DAYS_BUTTONS, fresh=fresh))
 
 
+def ask_morning(turn: Turn, *, fresh: bool = True) -> None:
+    _enter_setup(turn, Phase.REMINDER_MORNING)
+    turn.say(turn.text("morning.ask"), buttons=turn.keyboard(MORNING_BUTTONS, fresh=fresh))
+
+
+def _got_morning(turn: Turn, at: time | None) -> None:
+    reminder = turn.profile.active_reminder
+    _leave_setup(turn)
+    if reminder is None:  # reminders went off meanwhile: nothing to attach it to
+        turn.say(turn.text("reminder.none"))
+        return
+    if at is None:
+        turn.act(SaveMorning(at=None, next_at=None))
+        turn.say(turn.text("morning.off"))
+        return
+    fire = next_fire(at, ZoneInfo(reminder.zone), EVERY_DAY, after=turn.now)
+    turn.act(SaveMorning(at=at, next_at=fire.at))
+    turn.say(
+        turn.text(
+            "morning.saved",
+            next=describe_next(turn.catalog, fire.at, fire.local_date, reminder.zone, turn.now),
+        )
+    )
+
+
 def ask_zone(turn: Turn) -> None:
     _enter_setup(turn, Phase.REMINDER_ZONE)
     parts = []
@@ -310,6 +365,8 @@ def reprompt(turn: Turn) -> bool:
         ask_days(turn, fresh=False)
     elif phase == Phase.REMINDER_ZONE:
         ask_zone(turn)
+    elif phase == Phase.REMINDER_MORNING:
+        ask_morning(turn, fresh=False)
     else:
         return False
     return True
@@ -328,6 +385,8 @@ def screen_button(turn: Turn, verb: str, arg: str) -> bool:
         _finish(turn, None)
     elif verb == "rz" and find_zone(arg, turn.now).zone == arg:
         zone_chosen(turn, arg)
+    elif verb == "rm" and (arg == "off" or parse_time(arg) is not None):
+        _got_morning(turn, None if arg == "off" else parse_time(arg))
     else:
         return False
     return True
@@ -350,6 +409,16 @@ def text(turn: Turn, words: str, *, other_meaning: bool) -> bool:
             return False
         turn.say(turn.text("reminder.bad_time"))
         ask_time(turn, fresh=False)
+        return True
+    if phase == Phase.REMINDER_MORNING:
+        morning = parse_time(words)
+        if morning is not None:
+            _got_morning(turn, morning)
+            return True
+        if other_meaning:
+            return False
+        turn.say(turn.text("reminder.bad_time"))
+        ask_morning(turn, fresh=False)
         return True
     if phase == Phase.REMINDER_ZONE:
         if other_meaning and find_zone(words, turn.now).zone is None:
@@ -486,6 +555,9 @@ def night_button(turn: Turn, verb: str, arg: str) -> None:
         turn.notify(turn.text("stopped_note"))
         stop(turn)
         return
+    if verb == "mn":
+        _no_cramps(turn, night)
+        return
     if reminder is None:
         turn.notify(turn.text("reminder.none_note"))
         return
@@ -498,6 +570,22 @@ def night_button(turn: Turn, verb: str, arg: str) -> None:
         turn.act(SkipReminder())
         turn.notify(turn.text("reminder.skipped_note"))
         turn.say(turn.text("reminder.skipped", next=_next_text(turn, reminder)))
+
+
+def _no_cramps(turn: Turn, night: date) -> None:
+    """A cramp-free night goes into the diary, so the pattern shows the good nights too."""
+    turn.actions.append(
+        LogEpisode(
+            kind="none",
+            area=None,
+            position=None,
+            started_at=turn.now,
+            ended_at=turn.now,
+            outcome="none",
+            exercises=(),
+        )
+    )
+    turn.say(turn.text("morning.none_logged"))
 
 
 def _snooze(turn: Turn, reminder: ReminderInfo, night: date) -> None:

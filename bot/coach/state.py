@@ -32,6 +32,7 @@ class Phase(StrEnum):
     REMINDER_TIME = "reminder_time"
     REMINDER_DAYS = "reminder_days"
     REMINDER_ZONE = "reminder_zone"
+    REMINDER_MORNING = "reminder_morning"
     # "Delete everything?" is on screen.
     CONFIRM_FORGET = "confirm_forget"
     # Logging a cramp that happened without the bot: which part, when, how bad.
@@ -131,7 +132,7 @@ def _remaining(value: Any) -> float | None:
     return float(value)
 
 
-DRAFT_PURPOSES = ("setup", "time", "days", "zone")
+DRAFT_PURPOSES = ("setup", "time", "days", "zone", "morning")
 
 
 def _choice(value: Any, allowed: tuple[str, ...]) -> str | None:

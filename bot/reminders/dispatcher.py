@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.reminders.schedule import next_fire
+from bot.reminders.schedule import EVERY_DAY, next_fire
 from bot.storage import reminders as store
 from bot.storage import repo
 
@@ -62,7 +62,7 @@ class Delivery:
 class ReminderJob:
     """One message to send: what the transport needs to word and address it."""
 
-    send_id: int
+    send_id: int | None  # None for a morning check-in, which has no send record
     user_id: int
     chat_id: int
     local_date: date
@@ -71,6 +71,7 @@ class ReminderJob:
     ask_helping: bool
     attempts: int = 0
     due_at: datetime | None = None
+    kind: str = "bedtime"  # "bedtime" | "morning"
 
 
 Sender = Callable[[ReminderJob], Awaitable[Delivery]]
@@ -197,13 +198,20 @@ class ReminderDispatcher:
                 job = await self._claim_snooze(session, snooze, now, report)
                 if job is not None:
                     jobs.append(job)
+            mornings = await store.select_due_mornings(
+                session, now, limit=self.batch, scope=self.scope
+            )
+            for morning in mornings:
+                job = await self._claim_morning(session, morning, now, report)
+                if job is not None:
+                    jobs.append(job)
             stale = await store.select_stale_sends(session, now, limit=self.batch, scope=self.scope)
             for record in stale:
                 job = await self._take_over(session, record, now, report)
                 if job is not None:
                     jobs.append(job)
             await session.commit()
-        return jobs, max(len(due), len(snoozes), len(stale))
+        return jobs, max(len(due), len(snoozes), len(mornings), len(stale))
 
     async def _claim_night(
         self, session: AsyncSession, due: store.DueReminder, now: datetime, report: TickReport
@@ -277,6 +285,40 @@ class ReminderDispatcher:
         send_id = await store.reopen_for_snooze(session, due, lease_until=now + self.lease)
         return _job(send_id, due, due.snooze_date, due.snooze_until, report, snoozed=True)
 
+    async def _claim_morning(
+        self, session: AsyncSession, due: store.DueMorning, now: datetime, report: TickReport
+    ) -> ReminderJob | None:
+        """A morning check-in is claimed by moving it to tomorrow; it has no send record.
+
+        It is a nicety, not a reminder someone relies on: a crash between claim and send loses
+        that morning's question rather than risking it twice.
+        """
+        try:
+            zone = ZoneInfo(due.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+        night = due.morning_next_at.astimezone(zone).date()
+        following = next_fire(
+            due.morning_time, zone, EVERY_DAY, after=max(now, due.morning_next_at), last_sent=night
+        )
+        if not await store.advance_morning(session, due, following.at, now):
+            report.skipped += 1
+            return None
+        if now - due.morning_next_at > self.grace:
+            report.missed += 1
+            return None
+        return ReminderJob(
+            send_id=None,
+            user_id=due.user_id,
+            chat_id=due.chat_id,
+            local_date=night,
+            language=due.language,
+            snoozed=False,
+            ask_helping=False,
+            due_at=due.morning_next_at,
+            kind="morning",
+        )
+
     async def _take_over(
         self, session: AsyncSession, record: store.SendRecord, now: datetime, report: TickReport
     ) -> ReminderJob | None:
@@ -320,12 +362,13 @@ class ReminderDispatcher:
         await self._record(results, report)
 
     async def _send_one(self, job: ReminderJob, report: TickReport) -> Delivery | None:
-        async with self.sessions() as session:
-            mine = await store.begin_sending(session, job.send_id, self._clock())
-            await session.commit()
-        if not mine:
-            report.skipped += 1
-            return None
+        if job.send_id is not None:
+            async with self.sessions() as session:
+                mine = await store.begin_sending(session, job.send_id, self._clock())
+                await session.commit()
+            if not mine:
+                report.skipped += 1
+                return None
         try:
             return await self.sender(job)
         except Exception as error:  # a bug in the sender must not stop the other reminders
@@ -341,6 +384,13 @@ class ReminderDispatcher:
         async with self.sessions() as session:
             for job, delivery in results:
                 outcome = delivery.outcome
+                if job.send_id is None:  # a morning check-in: no record, no retry
+                    if outcome is Outcome.BLOCKED:
+                        report.blocked += 1
+                        await repo.set_blocked(session, job.user_id, True, now)
+                    elif outcome is Outcome.SENT:
+                        report.sent += 1
+                    continue
                 if outcome is Outcome.RETRY:
                     delay = max(self.retry_delay.total_seconds(), delivery.retry_after or 0.0)
                     retry_at = now + timedelta(seconds=delay)

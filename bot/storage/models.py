@@ -163,6 +163,11 @@ class Reminder(Base):
         Boolean, nullable=False, default=False, server_default=false()
     )
     helping_answer: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # The optional morning check-in ("any cramps last night?"): its local time and next instant.
+    morning_time: Mapped[time | None] = mapped_column(Time(), nullable=True)
+    morning_next_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 

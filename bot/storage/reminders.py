@@ -29,11 +29,13 @@ from sqlalchemy.orm import Mapped
 from bot.storage.models import Reminder, ReminderSend, User
 
 __all__ = [
+    "DueMorning",
     "DueReminder",
     "DueSnooze",
     "ReminderRow",
     "Scope",
     "SendRecord",
+    "advance_morning",
     "advance_reminder",
     "begin_sending",
     "clear_snooze",
@@ -46,8 +48,10 @@ __all__ = [
     "retry_send_later",
     "save_reminder",
     "select_due",
+    "select_due_mornings",
     "select_due_snoozes",
     "select_stale_sends",
+    "set_morning",
     "set_next_fire",
     "set_user_timezone",
     "snooze_reminder",
@@ -80,6 +84,18 @@ class ReminderRow:
     started_on: date | None
     helping_asked: bool
     helping_answer: str | None
+    morning_time: time | None = None
+    morning_next_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DueMorning:
+    user_id: int
+    chat_id: int
+    timezone: str
+    morning_time: time
+    morning_next_at: datetime
+    language: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +186,8 @@ async def load_reminder(session: AsyncSession, user_id: int) -> ReminderRow | No
         started_on=reminder.started_on,
         helping_asked=reminder.helping_asked,
         helping_answer=reminder.helping_answer,
+        morning_time=reminder.morning_time,
+        morning_next_at=reminder.morning_next_at,
     )
 
 
@@ -265,6 +283,61 @@ async def snooze_reminder(
         update(Reminder)
         .where(Reminder.user_id == user_id, Reminder.enabled.is_(True), ~used.exists())
         .values(snooze_until=until, snooze_date=night, updated_at=now)
+        .returning(Reminder.user_id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def set_morning(
+    session: AsyncSession,
+    user_id: int,
+    morning_time: time | None,
+    next_at: datetime | None,
+    now: datetime,
+) -> None:
+    """Set (or, with None, remove) the morning check-in."""
+    await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == user_id)
+        .values(morning_time=morning_time, morning_next_at=next_at, updated_at=now)
+    )
+
+
+async def select_due_mornings(
+    session: AsyncSession, now: datetime, *, limit: int, scope: Scope
+) -> list[DueMorning]:
+    columns = (
+        Reminder.user_id,
+        Reminder.chat_id,
+        Reminder.timezone,
+        Reminder.morning_time,
+        Reminder.morning_next_at,
+    )
+    stmt = _due_query(columns, Reminder.morning_next_at, now, limit, scope)
+    result = await session.execute(
+        _locked(session, stmt.where(Reminder.morning_time.is_not(None)), Reminder)
+    )
+    return [
+        DueMorning(
+            user_id=row.user_id,
+            chat_id=row.chat_id,
+            timezone=row.timezone,
+            morning_time=row.morning_time,
+            morning_next_at=row.morning_next_at,
+            language=row.language,
+        )
+        for row in result
+    ]
+
+
+async def advance_morning(
+    session: AsyncSession, due: DueMorning, next_at: datetime, now: datetime
+) -> bool:
+    """Move a morning check-in to the next day if nobody else did; True if this caller did."""
+    result = await session.execute(
+        update(Reminder)
+        .where(Reminder.user_id == due.user_id, Reminder.morning_next_at == due.morning_next_at)
+        .values(morning_next_at=next_at, updated_at=now)
         .returning(Reminder.user_id)
     )
     return result.scalar_one_or_none() is not None

@@ -207,6 +207,7 @@ class TelegramAdapter:
             night=job.local_date,
             snoozed=job.snoozed,
             ask_helping=job.ask_helping,
+            kind=job.kind,
         )
         for index, say in enumerate(messages):
             first = index == 0

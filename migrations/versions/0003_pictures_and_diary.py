@@ -1,5 +1,5 @@
-"""Pictures and the diary: uploaded pictures' file ids, the pictures setting, and a severity for
-cramps people log themselves.
+"""Pictures and the diary: uploaded pictures' file ids, the pictures setting, a severity for
+cramps people log themselves, and the reminder's optional morning check-in.
 
 Revision ID: 0003
 Revises: 0002
@@ -26,6 +26,11 @@ def upgrade() -> None:
         "users", sa.Column("pictures", sa.Boolean(), server_default=sa.true(), nullable=False)
     )
     op.add_column("episodes", sa.Column("severity", sa.SmallInteger(), nullable=True))
+    op.add_column("reminders", sa.Column("morning_time", sa.Time(), nullable=True))
+    op.add_column("reminders", sa.Column("morning_next_at", sa.DateTime(), nullable=True))
+    op.create_index(
+        op.f("ix_reminders_morning_next_at"), "reminders", ["morning_next_at"], unique=False
+    )
     op.create_table(
         "media_files",
         sa.Column("bot_id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -40,6 +45,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("media_files")
+    op.drop_index(op.f("ix_reminders_morning_next_at"), table_name="reminders")
+    with op.batch_alter_table("reminders") as batch_op:
+        batch_op.drop_column("morning_next_at")
+        batch_op.drop_column("morning_time")
     with op.batch_alter_table("episodes") as batch_op:
         batch_op.drop_column("severity")
     with op.batch_alter_table("users") as batch_op:

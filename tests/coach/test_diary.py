@@ -150,3 +150,24 @@ def test_only_diary_events_load_the_diary() -> None:
     assert not needs_diary(ButtonPress("4.dl"))  # logging does not read the diary
     assert not needs_diary(Command("start"))
     assert not needs_diary(Text("my calf"))
+
+
+@pytest.mark.parametrize(
+    ("words", "asks"),
+    [
+        ("I had a cramp last night", "diary.log.area"),
+        ("a calf cramp last night woke me up", "diary.log.when"),
+        ("log a cramp", "diary.log.area"),
+    ],
+)
+def test_saying_it_happened_starts_the_log(
+    driver: CoachDriver, en: Catalog, words: str, asks: str
+) -> None:
+    reply = driver.say(words)
+    assert reply.texts == [en.text(asks)]
+    assert not reply.timers  # no routine: the cramp is over
+
+
+def test_a_cramp_now_still_gets_help_not_a_log(driver: CoachDriver, en: Catalog) -> None:
+    reply = driver.say("my calf is cramping")
+    assert reply.texts == [en.text("ask_position")]

@@ -15,6 +15,7 @@ import pytest
 from bot.coach import Action, Coach, Location, LogEpisode, Notify, Phase, Reopened, Say, callbacks
 from bot.coach.actions import (
     AnswerHelping,
+    SaveMorning,
     SaveReminder,
     SaveZone,
     SkipReminder,
@@ -37,7 +38,13 @@ TOMORROW = date(2026, 5, 8)
 
 TIME_LABELS = ["21:30", "22:00", "22:30", "23:00"]
 DAY_LABELS = ["Every day", "Mon–Fri", "Sat & Sun"]
-VIEW_LABELS = ["Change time", "Change days", "Change time zone", "Stop reminders"]
+VIEW_LABELS = [
+    "Change time",
+    "Change days",
+    "Change time zone",
+    "Morning check-in",
+    "Stop reminders",
+]
 POSITION_LABELS = ["In bed", "Sitting", "Standing"]
 REMIND_ME = "⏰ Remind me at bedtime"
 REMINDER_ACTIONS = (SaveZone, SaveReminder, StopReminder, SnoozeReminder, SkipReminder)
@@ -390,7 +397,7 @@ def has_reminder(coach: Coach) -> CoachDriver:
     return chat(coach, profile=Profile(zone=BERLIN, reminder=info))
 
 
-def test_reminder_shows_the_reminder_and_four_buttons(
+def test_reminder_shows_the_reminder_and_its_buttons(
     has_reminder: CoachDriver, en: Catalog
 ) -> None:
     reply = has_reminder.command("reminder")
@@ -402,6 +409,8 @@ def test_reminder_shows_the_reminder_and_four_buttons(
             zone=BERLIN,
             next=en.text("when.today", time="21:30"),
         )
+        + "\n\n"
+        + en.text("reminder.view_no_morning")
     ]
     assert reply.labels == VIEW_LABELS
     assert changes(reply) == []
@@ -1190,3 +1199,55 @@ def test_an_old_offer_during_a_routine_says_why_it_waits(home: CoachDriver, en: 
     home.begin("foot", "sitting")
     reply = home.press_data(offer.data)
     assert reply.actions == (Notify(en.text("reminder.after_routine")),)
+
+
+# -- the morning check-in -------------------------------------------------------------------------
+def test_the_morning_check_in_is_set_from_the_view(has_reminder: CoachDriver, en: Catalog) -> None:
+    has_reminder.command("reminder")
+    ask = has_reminder.press("Morning check-in")
+    assert ask.texts == [en.text("morning.ask")]
+    assert ask.labels == ["07:00", "07:30", "08:00", "08:30", "No morning check-in"]
+    reply = has_reminder.press("07:30")
+    [save] = [a for a in reply.actions if isinstance(a, SaveMorning)]
+    # Thursday 20:00 in Berlin: the first one is tomorrow at 07:30 CEST.
+    assert save == SaveMorning(at=time(7, 30), next_at=utc(2026, 5, 8, 5, 30))
+    assert reply.texts == [en.text("morning.saved", next=en.text("when.tomorrow", time="07:30"))]
+    assert has_reminder.state.phase == Phase.IDLE
+
+
+def test_the_morning_time_can_be_typed_or_turned_off(
+    has_reminder: CoachDriver, en: Catalog
+) -> None:
+    has_reminder.command("reminder")
+    has_reminder.press("Morning check-in")
+    bad = has_reminder.say("whenever")
+    assert en.text("reminder.bad_time") in bad.texts
+    typed = has_reminder.say("6:45am")
+    [save] = [a for a in typed.actions if isinstance(a, SaveMorning)]
+    assert save.at == time(6, 45)
+    has_reminder.command("reminder")
+    has_reminder.press("Morning check-in")
+    off = has_reminder.press("No morning check-in")
+    assert [a for a in off.actions if isinstance(a, SaveMorning)] == [SaveMorning(None, None)]
+    assert off.texts == [en.text("morning.off")]
+
+
+def test_the_morning_question_and_its_answers(has_reminder: CoachDriver, en: Catalog) -> None:
+    [question] = reminder_messages(
+        has_reminder.coach.content,
+        language="en",
+        night=TONIGHT,
+        snoozed=False,
+        ask_helping=False,
+        kind="morning",
+    )
+    assert question.text == en.text("morning.question")
+    none, yes = question.buttons[0]
+    assert (none.label, yes.label) == ("No cramps 🎉", "Yes, log one")
+    good = has_reminder.press_data(none.data)
+    [episode] = good.episodes
+    assert (episode.kind, episode.started_at, episode.severity) == ("none", THU_EVENING, None)
+    assert good.texts == [en.text("morning.none_logged")]
+    logging = has_reminder.press_data(yes.data)
+    assert logging.texts == [en.text("diary.log.area")]
+    assert has_reminder.state.phase == Phase.DIARY_AREA

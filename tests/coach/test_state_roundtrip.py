@@ -106,6 +106,10 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
     assert (driver.state.draft_time, driver.state.draft_days) == ("22:00", 0b0011111)
     driver.say("Berlin")
     assert driver.state.phase == Phase.IDLE and driver.state.draft_time is None
+    driver.command("reminder")
+    driver.tap("rc", "morning")
+    assert driver.state.phase == Phase.REMINDER_MORNING
+    driver.tap("rm", "0730")
     driver.command("forget")
     driver.tap("fg", "no")
     driver.command("diary")

@@ -21,7 +21,8 @@ def database_file(migrated_url: str) -> str:
 
 
 def _uploads(api: FakeBotApi, method: str, field: str) -> list[UploadedFile]:
-    return [r.params[field] for r in api.calls(method) if r.ok and field in r.params]
+    sent = [r.params.get(field) for r in api.calls(method) if r.ok]
+    return [upload for upload in sent if isinstance(upload, UploadedFile)]
 
 
 async def test_diary_chart_log_and_report(api: FakeBotApi, bot: RunningBot) -> None:
@@ -31,9 +32,9 @@ async def test_diary_chart_log_and_report(api: FakeBotApi, bot: RunningBot) -> N
 
     chart, summary = await say(api, CHAT, "/diary", expect=2)
     assert chart.kind == "photo" and chart.caption == "Cramps per week"
-    [png] = _uploads(api, "sendPhoto", "photo")
+    [png] = [u for u in _uploads(api, "sendPhoto", "photo") if u.filename.startswith("cramps-")]
     assert Image.open(io.BytesIO(png.data)).size == (1000, 600)
-    assert "Cramps: 1" in (summary.text or "")
+    assert "Cramps: 1" in (summary.content or "")
     assert [label for label, _ in summary.buttons] == ["📝 Log a cramp", "📄 Summary for my doctor"]
 
     await tap(api, CHAT, "📝 Log a cramp")
@@ -43,9 +44,9 @@ async def test_diary_chart_log_and_report(api: FakeBotApi, bot: RunningBot) -> N
     assert "Logged: Foot, yesterday evening, 6/10." in texts(api, CHAT)[-1]
 
     _, summary = await say(api, CHAT, "/diary", expect=2)
-    assert "Cramps: 2" in (summary.text or "")
+    assert "Cramps: 2" in (summary.content or "")
     intro, report = await say(api, CHAT, "/diary report", expect=2)
-    assert "show a doctor" in (intro.text or "")
+    assert "show a doctor" in (intro.content or "")
     assert report.kind == "document"
     [page] = _uploads(api, "sendDocument", "document")
     assert page.filename.startswith("cramp-diary-") and page.filename.endswith(".png")

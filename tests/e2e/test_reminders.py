@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.content import Content
-from bot.storage import ReminderSend, is_blocked
+from bot.storage import ReminderSend, episodes_for, is_blocked
 from bot.storage import reminders as store
 from tests.auxil.clock import ShiftedClock
 from tests.e2e.conftest import RunningBot
@@ -72,10 +72,10 @@ async def _set_berlin_reminder(
     if clock is not None:
         clock.jump_to(EVENING)
     (zone,) = await say(api, chat_id, "/timezone Berlin")
-    assert "Time zone set: Europe/Berlin (it's 21:20 there now)" in (zone.text or "")
+    assert "Time zone set: Europe/Berlin (it's 21:20 there now)" in (zone.content or "")
     (saved, *_) = await say(api, chat_id, "/reminder 21:30")
-    assert "Bedtime reminder set: 21:30, every day, Europe/Berlin" in (saved.text or "")
-    assert "Next reminder: tonight at 21:30." in (saved.text or "")
+    assert "Bedtime reminder set: 21:30, every day, Europe/Berlin" in (saved.content or "")
+    assert "Next reminder: tonight at 21:30." in (saved.content or "")
 
 
 async def test_the_reminder_arrives_at_its_minute_and_every_button_works(
@@ -87,7 +87,7 @@ async def test_the_reminder_arrives_at_its_minute_and_every_button_works(
 
     bot.clock.jump_to(FIRE - timedelta(seconds=1))
     reminder = await next_message(api, chat)
-    assert "Time for your 3-minute bedtime stretch" in (reminder.text or "")
+    assert "Time for your 3-minute bedtime stretch" in (reminder.content or "")
     assert _labels(reminder) == REMINDER_BUTTONS
     [(status, snoozed, due_at, sent_at)] = await _sends(bot, chat)
     assert (status, snoozed, due_at) == ("sent", False, FIRE)
@@ -98,7 +98,7 @@ async def test_the_reminder_arrives_at_its_minute_and_every_button_works(
     await quiet_for(api, chat, 0.4)
     bot.clock.jump_to(FIRE + timedelta(minutes=30) - timedelta(seconds=1))
     again = await next_message(api, chat)
-    assert "Here's your bedtime stretch again" in (again.text or "")
+    assert "Here's your bedtime stretch again" in (again.content or "")
     assert _labels(again) == ["Start now ▶", "Skip tonight", "Stop reminders"]
     assert [(s, snoozed) for s, snoozed, _, _ in await _sends(bot, chat)] == [("sent", True)]
 
@@ -106,7 +106,7 @@ async def test_the_reminder_arrives_at_its_minute_and_every_button_works(
     assert "Where will you do the stretches?" in texts(api, chat)[-1]
     await tap(api, chat, "In bed", expect=2)
     first_step = await settle(api, chat)
-    assert "Step 1 of" in (first_step.text or "")
+    assert "Step 1 of" in (first_step.content or "")
     _no_rejections(api)
 
 
@@ -123,7 +123,7 @@ async def test_skip_and_stop_from_the_reminder(api: FakeBotApi, bot: RunningBot)
     bot.clock.jump_to(FIRE + timedelta(days=1) - timedelta(seconds=1))
     await quiet_for(api, chat, 0.5)  # stopped means stopped
     (status,) = await say(api, chat, "/reminder")
-    assert "When do you usually go to bed?" in (status.text or "")
+    assert "When do you usually go to bed?" in (status.content or "")
     _no_rejections(api)
 
 
@@ -131,13 +131,13 @@ async def test_set_up_by_buttons_and_a_shared_location(api: FakeBotApi, bot: Run
     chat = 5103
     bot.clock.jump_to(EVENING)
     (question,) = await say(api, chat, "/reminder")
-    assert "When do you usually go to bed?" in (question.text or "")
+    assert "When do you usually go to bed?" in (question.content or "")
     assert _labels(question) == ["21:30", "22:00", "22:30", "23:00"]
     await tap(api, chat, "22:00")
     assert _labels(api.messages(chat)[-1]) == ["Every day", "Mon–Fri", "Sat & Sun"]
     await tap(api, chat, "Every day")
     ask_zone = api.messages(chat)[-1]
-    assert "Which time zone are you in?" in (ask_zone.text or "")
+    assert "Which time zone are you in?" in (ask_zone.content or "")
     assert ask_zone.reply_markup is not None
     [[location_button]] = ask_zone.reply_markup["keyboard"]
     assert location_button["request_location"] is True
@@ -145,9 +145,9 @@ async def test_set_up_by_buttons_and_a_shared_location(api: FakeBotApi, bot: Run
     before = len(api.messages(chat))
     api.push_location(chat, 40.7128, -74.0060)  # New York
     [saved] = (await api.wait_for_messages(chat, before + 1))[before:]
-    assert "Bedtime reminder set: 22:00, every day, America/New York" in (saved.text or "")
+    assert "Bedtime reminder set: 22:00, every day, America/New York" in (saved.content or "")
     # 14:20 in New York: tonight's 22:00 there is still to come.
-    assert "Next reminder: tonight at 22:00." in (saved.text or "")
+    assert "Next reminder: tonight at 22:00." in (saved.content or "")
     assert saved.reply_markup == {"remove_keyboard": True}
     assert bot.service is not None
     async with bot.service.sessions() as session:
@@ -175,7 +175,7 @@ async def test_a_restart_neither_loses_nor_doubles_the_reminder(
     await second.start()  # its first reminder tick may already send during start-up
     try:
         late = (await api.wait_for_messages(chat, before + 1))[before]
-        assert "Time for your 3-minute bedtime stretch" in (late.text or "")
+        assert "Time for your 3-minute bedtime stretch" in (late.content or "")
     finally:
         await second.stop()
 
@@ -199,7 +199,7 @@ async def test_downtime_past_the_grace_window_skips_to_the_next_night(
     assert [status for status, *_ in await _sends(bot, chat)] == ["missed"]
     bot.clock.jump_to(FIRE + timedelta(days=1) - timedelta(seconds=1))
     reminder = await next_message(api, chat)
-    assert "Time for your 3-minute bedtime stretch" in (reminder.text or "")
+    assert "Time for your 3-minute bedtime stretch" in (reminder.content or "")
     _no_rejections(api)
 
 
@@ -246,4 +246,28 @@ async def test_a_blocked_user_is_marked_and_left_alone_until_they_return(
     await asyncio.sleep(0.3)
     bot.clock.jump_to(FIRE + timedelta(days=2) - timedelta(seconds=1))
     back = await next_message(api, chat)
-    assert "Time for your 3-minute bedtime stretch" in (back.text or "")
+    assert "Time for your 3-minute bedtime stretch" in (back.content or "")
+
+
+async def test_the_morning_check_in_arrives_and_goes_into_the_diary(
+    api: FakeBotApi, bot: RunningBot
+) -> None:
+    chat = 5108
+    await _set_berlin_reminder(api, chat, bot.clock)
+    await say(api, chat, "/reminder")
+    await tap(api, chat, "Morning check-in")
+    await tap(api, chat, "07:30")
+    assert "First one: tomorrow at 07:30." in texts(api, chat)[-1]
+
+    bot.clock.jump_to(datetime(2026, 5, 8, 5, 29, 59, tzinfo=UTC))  # 07:29:59 in Berlin
+    question = await next_message(api, chat, within=8)
+    if "bedtime stretch" in (question.content or ""):  # Thursday's 21:30 came first on the way
+        question = await next_message(api, chat, within=8)
+    assert "Any cramps last night?" in (question.content or "")
+    await tap(api, chat, "No cramps 🎉")
+    assert "a good night" in texts(api, chat)[-1]
+    assert bot.service is not None
+    async with bot.service.sessions() as session:
+        kinds = [e.kind for e in await episodes_for(session, chat)]
+    assert kinds == ["none"]
+    _no_rejections(api)

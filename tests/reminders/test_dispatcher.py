@@ -502,3 +502,55 @@ async def test_postgres_1000_due_at_once_two_dispatchers_exactly_once(
 
 async def test_two_dispatchers_on_one_database_send_each_exactly_once(migrated_url: str) -> None:
     await _two_dispatchers_send_each_exactly_once(migrated_url, 300)
+
+
+# -- the morning check-in --------------------------------------------------------------------
+async def _with_morning(factory: Factory, user_id: int, at: time = time(7, 30)) -> datetime:
+    """A reminder with a morning check-in; returns when the first one is due (Friday 07:30)."""
+    await add_reminder(factory, user_id)
+    first = next_fire(at, ZoneInfo(BERLIN), EVERY_DAY, after=EVENING)
+    async with factory() as session:
+        await store.set_morning(session, user_id, at, first.at, EVENING)
+        await session.commit()
+    return first.at
+
+
+async def test_the_morning_check_in_comes_once_a_morning(session_factory: Factory) -> None:
+    due = await _with_morning(session_factory, 30)
+    assert due == datetime(2026, 5, 8, 5, 30, tzinfo=UTC)
+    sender = Sender()
+    clock = Clock(due + timedelta(seconds=3))
+    d = dispatcher(session_factory, sender, clock)
+    await d.tick()
+    await d.tick()
+    mornings = [job for job in sender.sent if job.kind == "morning"]
+    assert [(job.local_date, job.send_id) for job in mornings] == [(date(2026, 5, 8), None)]
+    row = await reminder(session_factory, 30)
+    assert row.morning_next_at == datetime(2026, 5, 9, 5, 30, tzinfo=UTC)
+    # It is not a bedtime reminder: it has no send record (Thursday's bedtime one, which this
+    # test's clock skipped past, is the only record).
+    assert await sends(session_factory, 30) == [(NIGHT, "missed", False)]
+
+
+async def test_a_late_morning_check_in_is_skipped_not_sent(session_factory: Factory) -> None:
+    due = await _with_morning(session_factory, 31)
+    sender = Sender()
+    await dispatcher(session_factory, sender, Clock(due + timedelta(hours=2))).tick()
+    assert [job for job in sender.sent if job.kind == "morning"] == []
+    assert (await reminder(session_factory, 31)).morning_next_at == due + timedelta(days=1)
+
+
+async def test_two_dispatchers_send_a_morning_check_in_once(migrated_url: str) -> None:
+    engines = [make_engine(migrated_url), make_engine(migrated_url)]
+    try:
+        factories = [make_sessionmaker(engine) for engine in engines]
+        due = await _with_morning(factories[0], 32)
+        clock = Clock(due + timedelta(seconds=1))
+        senders = [Sender(), Sender()]
+        await asyncio.gather(
+            *(dispatcher(f, s, clock).tick() for f, s in zip(factories, senders, strict=True))
+        )
+        assert len(senders[0].sent) + len(senders[1].sent) == 1
+    finally:
+        for engine in engines:
+            await engine.dispose()

@@ -59,6 +59,8 @@ PRIVACY_REVIEWED = {
         "started_on",
         "helping_asked",
         "helping_answer",
+        "morning_time",
+        "morning_next_at",
         "created_at",
         "updated_at",
     },
