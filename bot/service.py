@@ -125,7 +125,7 @@ class ChatService:
                         if isinstance(action, LogEpisode):
                             await repo.log_episode(session, _episode(chat_id, user_id, action))
                         elif user_id is not None:
-                            await _apply_reminder_action(session, user_id, chat_id, action, now)
+                            await _apply_profile_action(session, user_id, chat_id, action, now)
                     if user_id is not None:
                         result = await _personal_data(session, result, user_id, chat_id, now)
                     await session.commit()
@@ -211,10 +211,11 @@ async def _profile(session: AsyncSession, user_id: int | None, *, with_diary: bo
     )
 
 
-async def _apply_reminder_action(
+async def _apply_profile_action(
     session: AsyncSession, user_id: int, chat_id: int, action: object, now: datetime
 ) -> None:
-    """Carry out what the coach decided about the reminder, in the event's own transaction."""
+    """Carry out what the coach decided about the reminder or the settings, in the event's own
+    transaction."""
     match action:
         case SaveZone(zone=zone):
             await reminder_store.set_user_timezone(session, user_id, zone)

@@ -45,7 +45,7 @@ from bot.reminders.schedule import (
     weekdays_of,
 )
 from bot.reminders.times import format_time, parse_time
-from bot.reminders.zones import find_zone, zones_for_local_time
+from bot.reminders.zones import find_zone, is_valid_zone, zones_for_local_time
 
 Locator = Callable[[float, float], str | None]
 
@@ -383,7 +383,7 @@ def screen_button(turn: Turn, verb: str, arg: str) -> bool:
     elif verb == "rd" and arg in DAYS:
         turn.update(draft_days=DAYS[arg])
         _finish(turn, None)
-    elif verb == "rz" and find_zone(arg, turn.now).zone == arg:
+    elif verb == "rz" and is_valid_zone(arg):
         zone_chosen(turn, arg)
     elif verb == "rm" and (arg == "off" or parse_time(arg) is not None):
         _got_morning(turn, None if arg == "off" else parse_time(arg))

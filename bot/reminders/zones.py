@@ -35,7 +35,6 @@ __all__ = [
     "ZoneMatch",
     "find_zone",
     "is_valid_zone",
-    "offset_label",
     "warm_up",
     "zone_at",
     "zones_for_local_time",
@@ -674,22 +673,3 @@ def is_valid_zone(name: str) -> bool:
     zoneinfo can load, or ``UTC``. Legacy spellings (``Asia/Calcutta``) and fixed offsets
     (``Etc/GMT-5``) are False: :func:`find_zone` accepts them as input but never returns them."""
     return name == _UTC or name in _database().canonical
-
-
-def offset_label(zone: str, now: datetime) -> str:
-    """The zone's UTC offset at ``now`` for people: ``UTC+05:30``, ``UTC−03:00`` (a real minus
-    sign, which does not wrap or read as a hyphen), or ``UTC`` for a zero offset.
-
-    Raises ``ValueError`` for a name zoneinfo cannot load.
-    """
-    now = _utc(now)
-    if zone == _UTC:
-        return "UTC"
-    if not _loads(zone):
-        raise ValueError(f"unknown time zone {zone!r}")
-    minutes = _offset_minutes(zone, now)
-    if minutes == 0:
-        return "UTC"
-    sign = "+" if minutes > 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{rest:02d}"

@@ -57,7 +57,6 @@ __all__ = [
     "snooze_reminder",
     "take_over_send",
     "take_snooze",
-    "user_timezone",
 ]
 
 # The terminal chat (chat id 0) and Telegram share a database but never each other's reminders.
@@ -189,11 +188,6 @@ async def load_reminder(session: AsyncSession, user_id: int) -> ReminderRow | No
         morning_time=reminder.morning_time,
         morning_next_at=reminder.morning_next_at,
     )
-
-
-async def user_timezone(session: AsyncSession, user_id: int) -> str | None:
-    zone: str | None = await session.scalar(select(User.timezone).where(User.id == user_id))
-    return zone
 
 
 async def set_user_timezone(session: AsyncSession, user_id: int, zone: str) -> None:

@@ -22,7 +22,6 @@ from bot.reminders.zones import (
     ZoneMatch,
     find_zone,
     is_valid_zone,
-    offset_label,
     zone_at,
     zones_for_local_time,
 )
@@ -446,26 +445,6 @@ LABELS = [
     ("America/St_Johns", "january", "UTC−03:30"),
     ("Pacific/Marquesas", "july", "UTC−09:30"),
 ]
-
-
-@pytest.mark.parametrize(
-    ("zone", "season", "expected"),
-    LABELS,
-    ids=[f"{zone}-{season}" for zone, season, _ in LABELS],
-)
-def test_offset_label(zone: str, season: str, expected: str) -> None:
-    assert offset_label(zone, SEASONS[season]) == expected
-
-
-def test_offset_label_uses_a_real_minus_sign() -> None:
-    assert "\u2212" in offset_label("America/Sao_Paulo", WINTER)
-    assert "-" not in offset_label("America/Sao_Paulo", WINTER)
-
-
-@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", "../etc/passwd"])
-def test_offset_label_refuses_unknown_zones(zone: str) -> None:
-    with pytest.raises(ValueError, match="unknown time zone"):
-        offset_label(zone, WINTER)
 
 
 # -- the preference list ---------------------------------------------------------------------------
