@@ -89,6 +89,8 @@ class TerminalChat:
         # With a prompt on screen, a timer's message first clears it, then shows it again.
         self.prompt = prompt
         self._choices: list[str] = []
+        # Buttons labelled with a number (a 0-10 rating) are typed as that number, not an index.
+        self._by_label: dict[str, str] = {}
         self._timer: tuple[str, asyncio.TimerHandle] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -144,6 +146,8 @@ class TerminalChat:
         return Delivery(Outcome.SENT)
 
     def _event(self, line: str) -> Event | None:
+        if line in self._by_label:
+            return ButtonPress(self._by_label[line])
         if line.isdigit():
             number = int(line)
             if 1 <= number <= len(self._choices):
@@ -193,6 +197,12 @@ class TerminalChat:
         return self.catalog.text("terminal.file_saved", path=str(path), size=len(attach.data))
 
     def _show_choices(self, keyboard: Keyboard) -> None:
+        buttons = [button for row in keyboard for button in row]
+        if all(button.label.isdigit() for button in buttons):
+            self._by_label = {button.label: button.data for button in buttons}
+            self._print("   ".join(f"[{button.label}]" for button in buttons))
+            return
+        self._by_label = {}
         number = len(self._choices)
         self._choices.extend(button.data for row in keyboard for button in row)
         lines = []

@@ -246,3 +246,17 @@ async def test_the_terminal_shows_the_pictures_path(
     await wait_for(out, "Step 1 of", after=pos)
     keys.type("/quit")
     await chat.ended()
+
+
+async def test_a_rating_is_typed_as_its_number(content: Content, engine: AsyncEngine) -> None:
+    chat = open_chat(engine, Coach(content))
+    out, keys = chat.out, chat.keys
+    pos = await wait_for(out, "What's cramping?")
+    keys.type("I had a calf cramp last night")
+    pos = await wait_for(out, "[4] Just now", after=pos)
+    keys.type("4")
+    pos = await wait_for(out, "[0]   [1]   [2]", after=pos)
+    keys.type("8")
+    await wait_for(out, "Logged: Calf, just now, 8/10.", after=pos)
+    keys.type("/quit")
+    await chat.ended()

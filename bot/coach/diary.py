@@ -20,6 +20,7 @@ from bot.diary import DiarySummary, summarize
 from bot.reminders.schedule import wall_time_to_utc
 
 DIARY_DAYS = 30
+MIN_DAYS_FOR_RATE = 7
 DIARY_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
     (("diary_log", "dl", ""),),
     (("diary_report", "dr", ""),),
@@ -93,7 +94,11 @@ def summary_text(turn: Turn, summary: DiarySummary) -> list[str]:
     if summary.cramps == 0 and summary.bedtime_sessions == 0:
         parts.append(turn.text("diary.empty", days=summary.days))
         return ["\n".join(parts)]
-    lines = [turn.text("diary.count", count=summary.cramps, rate=_one(summary.per_week))]
+    # A weekly rate from a few days of diary would mislead ("14 a week" after one night).
+    if summary.observed_days >= MIN_DAYS_FOR_RATE:
+        lines = [turn.text("diary.count", count=summary.cramps, rate=_one(summary.per_week))]
+    else:
+        lines = [turn.text("diary.count_short", count=summary.cramps)]
     areas = [(key, n) for key, n in summary.by_area if n]
     if areas:
         named = ", ".join(f"{_area(turn, key)} {n}" for key, n in areas)

@@ -171,3 +171,11 @@ def test_saying_it_happened_starts_the_log(
 def test_a_cramp_now_still_gets_help_not_a_log(driver: CoachDriver, en: Catalog) -> None:
     reply = driver.say("my calf is cramping")
     assert reply.texts == [en.text("ask_position")]
+
+
+def test_no_weekly_rate_from_a_diary_a_few_days_old(driver: CoachDriver, en: Catalog) -> None:
+    driver.now = MORNING
+    driver.profile = Profile(zone=BERLIN, diary=(entry(6, 1, kind="manual", area="calf"),))
+    text = driver.command("diary").text
+    assert en.text("diary.count_short", count=1) in text
+    assert "a week" not in text
