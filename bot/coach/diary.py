@@ -17,10 +17,10 @@ from bot.coach.state import Phase
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import Area
 from bot.diary import DiarySummary, summarize
+from bot.diary.summary import MIN_DAYS_FOR_RATE
 from bot.reminders.schedule import wall_time_to_utc
 
 DIARY_DAYS = 30
-MIN_DAYS_FOR_RATE = 7
 DIARY_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
     (("diary_log", "dl", ""),),
     (("diary_report", "dr", ""),),

@@ -24,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.diary.entries import DiaryEntry, night_of
 from bot.diary.labels import REPORT_KEYS, Labels, format_number
-from bot.diary.summary import DiarySummary, NightMark, night_marks
+from bot.diary.summary import MIN_DAYS_FOR_RATE, DiarySummary, NightMark, night_marks
 
 __all__ = ["REPORT_SIZE", "doctor_report"]
 
@@ -222,8 +222,13 @@ def _items(words: Labels, pairs: Iterable[tuple[str, int]], name: Callable[[str]
 
 def _sections(summary: DiarySummary, words: Labels) -> tuple[_Section, ...]:
     rate = format_number(summary.per_week)
+    cramps = (
+        words("diary.report.cramps", count=summary.cramps, rate=rate)
+        if summary.observed_days >= MIN_DAYS_FOR_RATE
+        else words("diary.report.cramps.short", count=summary.cramps)
+    )
     how_often = (
-        words("diary.report.cramps", count=summary.cramps, rate=rate),
+        cramps,
         words(
             "diary.report.nights",
             cramp_nights=summary.nights_with_cramps,

@@ -42,6 +42,8 @@ __all__ = ["DiarySummary", "NightMark", "PeriodStats", "WeekCount", "night_marks
 
 #: How many exercises "what helped" keeps.
 HELPED_TOP = 3
+# Fewer observed days than this give no weekly rate: "14 a week" after one night misleads.
+MIN_DAYS_FOR_RATE = 7
 _AREA_KEYS: tuple[str, ...] = (*AREAS, OTHER_AREA)
 
 

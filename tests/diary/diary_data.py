@@ -64,6 +64,7 @@ LABELS: dict[str, str] = {
     "diary.report.item": "{label}: {count}",
     "diary.report.how_often": "How often",
     "diary.report.cramps": "Cramps logged: {count}, about {rate} a week",
+    "diary.report.cramps.short": "Cramps logged: {count}",
     "diary.report.nights": (
         "Nights with cramps: {cramp_nights}. Nights reported cramp-free: {free_nights}"
     ),
