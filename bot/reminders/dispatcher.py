@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -183,35 +184,26 @@ class ReminderDispatcher:
 
     # -- claiming ----------------------------------------------------------------------------
     async def _claim(self, now: datetime, report: TickReport) -> tuple[list[ReminderJob], int]:
-        """One transaction: claim due nights, due snoozes and abandoned records."""
+        """One transaction: claim due nights, snoozes, morning check-ins and abandoned records."""
         jobs: list[ReminderJob] = []
+        looked_at = 0
         async with self.sessions() as session:
-            due = await store.select_due(session, now, limit=self.batch, scope=self.scope)
-            for reminder in due:
-                job = await self._claim_night(session, reminder, now, report)
-                if job is not None:
-                    jobs.append(job)
-            snoozes = await store.select_due_snoozes(
-                session, now, limit=self.batch, scope=self.scope
+            # Each kind: what is due, and how one of it is claimed (None: not ours to send).
+            kinds: tuple[tuple[Any, Any], ...] = (
+                (store.select_due, self._claim_night),
+                (store.select_due_snoozes, self._claim_snooze),
+                (store.select_due_mornings, self._claim_morning),
+                (store.select_stale_sends, self._take_over),
             )
-            for snooze in snoozes:
-                job = await self._claim_snooze(session, snooze, now, report)
-                if job is not None:
-                    jobs.append(job)
-            mornings = await store.select_due_mornings(
-                session, now, limit=self.batch, scope=self.scope
-            )
-            for morning in mornings:
-                job = await self._claim_morning(session, morning, now, report)
-                if job is not None:
-                    jobs.append(job)
-            stale = await store.select_stale_sends(session, now, limit=self.batch, scope=self.scope)
-            for record in stale:
-                job = await self._take_over(session, record, now, report)
-                if job is not None:
-                    jobs.append(job)
+            for select, claim in kinds:
+                rows = await select(session, now, limit=self.batch, scope=self.scope)
+                looked_at = max(looked_at, len(rows))
+                for row in rows:
+                    job = await claim(session, row, now, report)
+                    if job is not None:
+                        jobs.append(job)
             await session.commit()
-        return jobs, max(len(due), len(snoozes), len(mornings), len(stale))
+        return jobs, looked_at
 
     async def _claim_night(
         self, session: AsyncSession, due: store.DueReminder, now: datetime, report: TickReport

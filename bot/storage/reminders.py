@@ -311,17 +311,7 @@ async def select_due_mornings(
     result = await session.execute(
         _locked(session, stmt.where(Reminder.morning_time.is_not(None)), Reminder)
     )
-    return [
-        DueMorning(
-            user_id=row.user_id,
-            chat_id=row.chat_id,
-            timezone=row.timezone,
-            morning_time=row.morning_time,
-            morning_next_at=row.morning_next_at,
-            language=row.language,
-        )
-        for row in result
-    ]
+    return [DueMorning(**row._mapping) for row in result]
 
 
 async def advance_morning(
@@ -403,18 +393,8 @@ async def select_due(
 
 
 def _due(row: Row[Any]) -> DueReminder:
-    return DueReminder(
-        user_id=row.user_id,
-        chat_id=row.chat_id,
-        timezone=row.timezone,
-        local_time=row.local_time,
-        days=row.days,
-        next_fire_at=row.next_fire_at,
-        next_local_date=row.next_local_date,
-        started_on=row.started_on,
-        helping_asked=row.helping_asked,
-        language=row.language,
-    )
+    # The selected columns are named exactly like the dataclass fields.
+    return DueReminder(**row._mapping)
 
 
 async def advance_reminder(
@@ -492,16 +472,7 @@ async def select_due_snoozes(
     result = await session.execute(
         _locked(session, stmt.where(Reminder.snooze_date.is_not(None)), Reminder)
     )
-    return [
-        DueSnooze(
-            user_id=row.user_id,
-            chat_id=row.chat_id,
-            snooze_until=row.snooze_until,
-            snooze_date=row.snooze_date,
-            language=row.language,
-        )
-        for row in result
-    ]
+    return [DueSnooze(**row._mapping) for row in result]
 
 
 async def take_snooze(session: AsyncSession, due: DueSnooze, now: datetime) -> bool:
@@ -576,21 +547,7 @@ async def select_stale_sends(
 
 
 def _record(row: Row[Any]) -> SendRecord:
-    return SendRecord(
-        id=row.id,
-        user_id=row.user_id,
-        chat_id=row.chat_id,
-        local_date=row.local_date,
-        due_at=row.due_at,
-        lease_until=row.lease_until,
-        attempts=row.attempts,
-        snoozed=row.snoozed,
-        ask_helping=row.ask_helping,
-        language=row.language,
-        timezone=row.timezone,
-        local_time=row.local_time,
-        days=row.days,
-    )
+    return SendRecord(**row._mapping)
 
 
 async def take_over_send(
