@@ -1,5 +1,5 @@
 """Runs the real python-telegram-bot `Application` (built and served exactly as `crampcoach run`
-does) against the local Bot API stand-in, on a real SQLite file."""
+does) against the local Bot API stand-in, on a real SQLite file and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.coach import Coach
 from bot.content import Content, load_content
 from bot.service import ChatService
-from bot.storage import make_engine, make_sessionmaker, upgrade_database
+from bot.storage import make_engine, make_sessionmaker
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.app import build_application, serve
 from tests.auxil.clock import ShiftedClock
@@ -99,15 +99,14 @@ class RunningBot:
 
 
 @pytest.fixture
-async def database_file(tmp_path: Path) -> str:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'e2e.sqlite3'}"
-    await asyncio.to_thread(upgrade_database, url)
-    return url
+def e2e_database(migrated_url: str) -> str:
+    """Every end-to-end test runs on a SQLite file and on PostgreSQL (where it is available)."""
+    return migrated_url
 
 
 @pytest.fixture
-async def bot(api: FakeBotApi, content: Content, database_file: str) -> AsyncIterator[RunningBot]:
-    running = RunningBot(api=api, content=content, database_url=database_file)
+async def bot(api: FakeBotApi, content: Content, e2e_database: str) -> AsyncIterator[RunningBot]:
+    running = RunningBot(api=api, content=content, database_url=e2e_database)
     await running.start()
     try:
         yield running

@@ -204,10 +204,10 @@ async def test_group_chats_are_pointed_to_a_private_chat(api: FakeBotApi, bot: R
 
 
 async def test_restart_in_the_middle_of_a_routine(
-    api: FakeBotApi, content: Content, database_file: str
+    api: FakeBotApi, content: Content, e2e_database: str
 ) -> None:
     # Slower holds, so the follow-up is still pending while the bot is down.
-    first = RunningBot(api=api, content=content, database_url=database_file, time_scale=0.05)
+    first = RunningBot(api=api, content=content, database_url=e2e_database, time_scale=0.05)
     await first.start()
     try:
         await begin(api, CHAT, "Calf", "In bed")
@@ -217,7 +217,7 @@ async def test_restart_in_the_middle_of_a_routine(
         await first.stop()
     count_when_stopped = len(api.messages(CHAT))
 
-    second = RunningBot(api=api, content=content, database_url=database_file, time_scale=0.05)
+    second = RunningBot(api=api, content=content, database_url=e2e_database, time_scale=0.05)
     await second.start()
     try:
         follow_up = (await api.wait_for_messages(CHAT, count_when_stopped + 1, timeout=8))[-1]
@@ -307,10 +307,10 @@ async def test_an_internal_error_gets_a_kind_reply_not_a_traceback(
 
 
 async def test_pause_resume_skip_and_stop_from_an_old_message(
-    api: FakeBotApi, content: Content, database_file: str
+    api: FakeBotApi, content: Content, e2e_database: str
 ) -> None:
     # Holds of 30 s become 1.5 s: long enough to press buttons in between.
-    running = RunningBot(api=api, content=content, database_url=database_file, time_scale=0.05)
+    running = RunningBot(api=api, content=content, database_url=e2e_database, time_scale=0.05)
     await running.start()
     try:
         await begin(api, CHAT, "Calf", "Sitting")

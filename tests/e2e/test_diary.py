@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from PIL import Image
 
 from tests.e2e.conftest import RunningBot
@@ -13,11 +12,6 @@ from tests.e2e.fake_bot_api import FakeBotApi, UploadedFile
 from tests.e2e.helpers import begin, say, tap, texts
 
 CHAT = 8181
-
-
-@pytest.fixture
-def database_file(migrated_url: str) -> str:
-    return migrated_url
 
 
 def _uploads(api: FakeBotApi, method: str, field: str) -> list[UploadedFile]:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from bot.storage.personal import personal_rows
 from tests.e2e.conftest import RunningBot
 from tests.e2e.fake_bot_api import FakeBotApi, UploadedFile
 from tests.e2e.helpers import begin, say, tap, texts
 
 CHAT = 6161
-
-
-@pytest.fixture
-def database_file(migrated_url: str) -> str:
-    return migrated_url
 
 
 def _no_rejections(api: FakeBotApi) -> None:

@@ -18,12 +18,6 @@ from tests.e2e.helpers import begin, say, tap
 
 
 @pytest.fixture
-def database_file(migrated_url: str) -> str:
-    """On SQLite and PostgreSQL: the file ids are rows."""
-    return migrated_url
-
-
-@pytest.fixture
 def pictured(content: Content, tmp_path: Path) -> Content:
     """Small real images for every exercise: GIF animations for the movements, PNGs else."""
     media = {}
@@ -51,10 +45,10 @@ def _no_rejections(api: FakeBotApi) -> None:
 
 
 async def test_uploaded_once_then_reused_even_after_a_restart(
-    api: FakeBotApi, pictured: Content, database_file: str
+    api: FakeBotApi, pictured: Content, e2e_database: str
 ) -> None:
     clock = ShiftedClock()
-    first = RunningBot(api=api, content=pictured, database_url=database_file, clock=clock)
+    first = RunningBot(api=api, content=pictured, database_url=e2e_database, clock=clock)
     await first.start()
     try:
         await begin(api, 701, "Calf", "Sitting")
@@ -71,7 +65,7 @@ async def test_uploaded_once_then_reused_even_after_a_restart(
     finally:
         await first.stop()
 
-    second = RunningBot(api=api, content=pictured, database_url=database_file, clock=clock)
+    second = RunningBot(api=api, content=pictured, database_url=e2e_database, clock=clock)
     await second.start()
     try:
         await begin(api, 703, "Calf", "Sitting")
@@ -84,9 +78,9 @@ async def test_uploaded_once_then_reused_even_after_a_restart(
 
 
 async def test_movement_exercises_are_animations_and_pictures_can_be_turned_off(
-    api: FakeBotApi, pictured: Content, database_file: str
+    api: FakeBotApi, pictured: Content, e2e_database: str
 ) -> None:
-    bot = RunningBot(api=api, content=pictured, database_url=database_file)
+    bot = RunningBot(api=api, content=pictured, database_url=e2e_database)
     await bot.start()
     try:
         await begin(api, 711, "Ankle", "Sitting")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.content import Content
@@ -25,12 +24,6 @@ from tests.e2e.helpers import next_message, quiet_for, say, settle, tap, texts
 FIRE = datetime(2026, 5, 7, 19, 30, tzinfo=UTC)
 EVENING = FIRE - timedelta(minutes=10)
 REMINDER_BUTTONS = ["Start now ▶", "Snooze 30 min", "Skip tonight", "Stop reminders"]
-
-
-@pytest.fixture
-def database_file(migrated_url: str) -> str:
-    """Reminders end to end on every database: SQLite, and PostgreSQL where it is available."""
-    return migrated_url
 
 
 def _labels(message: BotMessage) -> list[str]:
@@ -158,11 +151,11 @@ async def test_set_up_by_buttons_and_a_shared_location(api: FakeBotApi, bot: Run
 
 
 async def test_a_restart_neither_loses_nor_doubles_the_reminder(
-    api: FakeBotApi, content: Content, database_file: str
+    api: FakeBotApi, content: Content, e2e_database: str
 ) -> None:
     chat = 5104
     clock = ShiftedClock()
-    first = RunningBot(api=api, content=content, database_url=database_file, clock=clock)
+    first = RunningBot(api=api, content=content, database_url=e2e_database, clock=clock)
     await first.start()
     try:
         await _set_berlin_reminder(api, chat, clock)
@@ -170,7 +163,7 @@ async def test_a_restart_neither_loses_nor_doubles_the_reminder(
         await first.stop()
 
     clock.jump_to(FIRE + timedelta(minutes=3))  # the bot was down at 21:30
-    second = RunningBot(api=api, content=content, database_url=database_file, clock=clock)
+    second = RunningBot(api=api, content=content, database_url=e2e_database, clock=clock)
     before = len(api.messages(chat))
     await second.start()  # its first reminder tick may already send during start-up
     try:
@@ -179,7 +172,7 @@ async def test_a_restart_neither_loses_nor_doubles_the_reminder(
     finally:
         await second.stop()
 
-    third = RunningBot(api=api, content=content, database_url=database_file, clock=clock)
+    third = RunningBot(api=api, content=content, database_url=e2e_database, clock=clock)
     await third.start()
     try:
         await quiet_for(api, chat, 0.6)  # a restart does not send that night again
