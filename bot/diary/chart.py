@@ -127,7 +127,7 @@ def _render(summary: DiarySummary, words: Labels) -> bytes:
     figure = Figure(figsize=(width / CHART_DPI, height / CHART_DPI), dpi=CHART_DPI)
     FigureCanvasAgg(figure)
     figure.patch.set_facecolor("white")
-    axes = figure.add_axes((0.085, 0.15, 0.875, 0.64))
+    axes = figure.add_axes((0.085, 0.15, 0.875, 0.615))
 
     _draw_bars(axes, summary)
     axes.set_xlim(-0.5, len(summary.weekly) - 0.5)
