@@ -118,3 +118,25 @@ def test_terminal_chat_runs_without_a_token(tmp_path: Path, data_dir: Path) -> N
     assert "Step 1 of" in out
     assert "<b>" not in out  # HTML is rendered, not shown
     assert result.stderr == ""
+
+
+def test_a_reader_that_goes_away_ends_the_chat_quietly(tmp_path: Path, data_dir: Path) -> None:
+    """`crampcoach chat | head -3`: no traceback when the pipe closes under the chat."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    clean.update({"DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)})
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        cwd=tmp_path,
+        env=clean,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert chat.stdout is not None and chat.stdin is not None and chat.stderr is not None
+    assert "terminal chat" in chat.stdout.readline()
+    chat.stdout.close()  # the reader leaves
+    chat.stdin.write("3\n2\n/quit\n")
+    chat.stdin.close()
+    assert chat.wait(timeout=60) == 1
+    assert "Traceback" not in chat.stderr.read()
