@@ -86,3 +86,27 @@ async def drive_routine(api: FakeBotApi, chat_id: int, feeling: str, limit: int 
         else:
             return text
     raise AssertionError(f"routine did not end within {limit} moves: {texts(api, chat_id)}")
+
+
+async def reply_containing(api: FakeBotApi, chat_id: int, text: str, sent: str) -> Any:
+    """Send `sent`, then wait for the bot's message containing `text`, ignoring any others
+    (a timed follow-up can arrive in between)."""
+    before = len(api.messages(chat_id))
+    api.push_text(chat_id, sent)
+
+    def found() -> Any:
+        return next((m for m in api.messages(chat_id)[before:] if text in (m.content or "")), None)
+
+    return await api.wait_for(found)
+
+
+async def until_said(api: FakeBotApi, chat_id: int, text: str) -> Any:
+    """Wait until the bot has sent a message containing `text` (timed follow-ups may come too),
+    then until it has gone quiet, so the next reply counted is the next one."""
+
+    def found() -> Any:
+        return next((m for m in api.messages(chat_id) if text in (m.content or "")), None)
+
+    message = await api.wait_for(found)
+    await settle(api, chat_id)
+    return message

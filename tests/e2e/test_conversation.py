@@ -9,7 +9,17 @@ from bot.content import Content
 from bot.storage import episodes_for, is_blocked
 from tests.e2e.conftest import RunningBot
 from tests.e2e.fake_bot_api import FakeBotApi
-from tests.e2e.helpers import begin, drive_routine, next_message, quiet_for, say, settle, tap, texts
+from tests.e2e.helpers import (
+    begin,
+    drive_routine,
+    next_message,
+    quiet_for,
+    reply_containing,
+    say,
+    settle,
+    tap,
+    texts,
+)
 
 CHAT = 424242
 
@@ -119,8 +129,9 @@ async def test_routine_command_runs_the_bedtime_stretch(api: FakeBotApi, bot: Ru
 
     # After a relief routine, /routine offers it again with one tap.
     await begin(api, CHAT, "Ankle", "Sitting")
-    await say(api, CHAT, "/cancel")
-    (menu,) = await say(api, CHAT, "/routine")
+    # A timed follow-up may land around the /cancel: wait for the replies by what they say.
+    await reply_containing(api, CHAT, "Cancelled", "/cancel")
+    menu = await reply_containing(api, CHAT, "Which routine would you like?", "/routine")
     assert "Again: Ankle" in [label for label, _ in menu.buttons]
     await tap(api, CHAT, "Again: Ankle", expect=2)
     header, step = texts(api, CHAT)[-2:]

@@ -9,7 +9,7 @@ from PIL import Image
 
 from tests.e2e.conftest import RunningBot
 from tests.e2e.fake_bot_api import FakeBotApi, UploadedFile
-from tests.e2e.helpers import begin, say, tap, texts
+from tests.e2e.helpers import begin, say, tap, texts, until_said
 
 CHAT = 8181
 
@@ -22,7 +22,8 @@ def _uploads(api: FakeBotApi, method: str, field: str) -> list[UploadedFile]:
 async def test_diary_chart_log_and_report(api: FakeBotApi, bot: RunningBot) -> None:
     await say(api, CHAT, "/timezone Berlin")
     await begin(api, CHAT, "Calf", "Sitting")
-    await tap(api, CHAT, "Stop")
+    await tap(api, CHAT, "Stop", expect=0)
+    await until_said(api, CHAT, "Stopped.")
 
     chart, summary = await say(api, CHAT, "/diary", expect=2)
     assert chart.kind == "photo" and chart.caption == "Cramps per week"

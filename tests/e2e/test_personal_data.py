@@ -7,7 +7,7 @@ import json
 from bot.storage.personal import personal_rows
 from tests.e2e.conftest import RunningBot
 from tests.e2e.fake_bot_api import FakeBotApi, UploadedFile
-from tests.e2e.helpers import begin, say, tap, texts
+from tests.e2e.helpers import begin, reply_containing, say, tap, texts, until_said
 
 CHAT = 6161
 
@@ -29,7 +29,8 @@ async def test_export_sends_every_stored_row_as_a_document(
     await say(api, CHAT, "/timezone Berlin")
     await say(api, CHAT, "/reminder 21:30")
     await begin(api, CHAT, "Calf", "Sitting")
-    await tap(api, CHAT, "Stop")
+    await tap(api, CHAT, "Stop", expect=0)
+    await until_said(api, CHAT, "Stopped.")
 
     intro, document = await say(api, CHAT, "/export", expect=2)
     assert "everything I store about you" in (intro.content or "")
@@ -55,7 +56,8 @@ async def test_forget_asks_first_then_deletes_everything(api: FakeBotApi, bot: R
     await say(api, CHAT, "/reminder 21:30")
     await begin(api, CHAT, "Calf", "Sitting")
 
-    (question,) = await say(api, CHAT, "/forget")
+    # The routine's timed follow-ups may still arrive around the question: wait for it by name.
+    question = await reply_containing(api, CHAT, "Delete everything", "/forget")
     assert "Delete everything I store about you?" in (question.content or "")
     await tap(api, CHAT, "No, keep it")
     assert "kept everything" in texts(api, CHAT)[-1]

@@ -18,7 +18,7 @@ from bot.storage import reminders as store
 from tests.auxil.clock import ShiftedClock
 from tests.e2e.conftest import RunningBot
 from tests.e2e.fake_bot_api import BotMessage, FakeBotApi
-from tests.e2e.helpers import next_message, quiet_for, say, settle, tap, texts
+from tests.e2e.helpers import next_message, quiet_for, say, tap, texts, until_said
 
 # Thursday 7 May 2026: 21:30 in Berlin (CEST) is 19:30 UTC.
 FIRE = datetime(2026, 5, 7, 19, 30, tzinfo=UTC)
@@ -98,8 +98,7 @@ async def test_the_reminder_arrives_at_its_minute_and_every_button_works(
     await tap(api, chat, "Start now ▶")
     assert "Where will you do the stretches?" in texts(api, chat)[-1]
     await tap(api, chat, "In bed", expect=2)
-    first_step = await settle(api, chat)
-    assert "Step 1 of" in (first_step.content or "")
+    await until_said(api, chat, "Step 1 of")
     _no_rejections(api)
 
 
