@@ -400,25 +400,19 @@ def text(turn: Turn, words: str, *, other_meaning: bool) -> bool:
     deals with them (a cramp matters more than the reminder being set up).
     """
     phase = turn.state.phase
-    if phase == Phase.REMINDER_TIME:
+    if phase in (Phase.REMINDER_TIME, Phase.REMINDER_MORNING):
+        # Both questions take a time: bedtime, or the morning check-in's.
+        answer, ask = (
+            (_got_time, ask_time) if phase == Phase.REMINDER_TIME else (_got_morning, ask_morning)
+        )
         at = parse_time(words)
         if at is not None:
-            _got_time(turn, at)
+            answer(turn, at)
             return True
         if other_meaning:
             return False
         turn.say(turn.text("reminder.bad_time"))
-        ask_time(turn, fresh=False)
-        return True
-    if phase == Phase.REMINDER_MORNING:
-        morning = parse_time(words)
-        if morning is not None:
-            _got_morning(turn, morning)
-            return True
-        if other_meaning:
-            return False
-        turn.say(turn.text("reminder.bad_time"))
-        ask_morning(turn, fresh=False)
+        ask(turn, fresh=False)
         return True
     if phase == Phase.REMINDER_ZONE:
         if other_meaning and find_zone(words, turn.now).zone is None:

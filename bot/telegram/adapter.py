@@ -210,27 +210,30 @@ class TelegramAdapter:
             kind=job.kind,
         )
         for index, say in enumerate(messages):
-            first = index == 0
             try:
                 await self._post(app, job.chat_id, say)
-            except Forbidden:
-                log.info("Chat %s blocked the bot; its reminders stop", job.chat_id)
-                self._cancel_all_timers(app, job.chat_id)
-                return Delivery(Outcome.BLOCKED) if first else Delivery(Outcome.SENT)
-            except RetryAfter as error:  # the rate limiter already waited and retried
-                wait = _seconds(error.retry_after)
-                return (
-                    Delivery(Outcome.RETRY, retry_after=wait) if first else Delivery(Outcome.SENT)
-                )
-            except BadRequest as error:
-                log.error("Telegram refused a reminder to chat %s: %s", job.chat_id, error.message)
-                return Delivery(Outcome.FAILED) if first else Delivery(Outcome.SENT)
-            except TimedOut:
-                return Delivery(Outcome.UNCERTAIN) if first else Delivery(Outcome.SENT)
-            except NetworkError as error:
-                log.warning("Reminder to chat %s not sent: %s", job.chat_id, error.message)
-                return Delivery(Outcome.RETRY) if first else Delivery(Outcome.SENT)
+            except TelegramError as error:
+                failed = self._reminder_failure(app, job.chat_id, error)
+                return failed if index == 0 else Delivery(Outcome.SENT)
         return Delivery(Outcome.SENT)
+
+    def _reminder_failure(self, app: App, chat_id: int, error: TelegramError) -> Delivery:
+        """What a failed reminder send means for the dispatcher; other errors propagate."""
+        if isinstance(error, Forbidden):
+            log.info("Chat %s blocked the bot; its reminders stop", chat_id)
+            self._cancel_all_timers(app, chat_id)
+            return Delivery(Outcome.BLOCKED)
+        if isinstance(error, RetryAfter):  # the rate limiter already waited and retried
+            return Delivery(Outcome.RETRY, retry_after=_seconds(error.retry_after))
+        if isinstance(error, BadRequest):
+            log.error("Telegram refused a reminder to chat %s: %s", chat_id, error.message)
+            return Delivery(Outcome.FAILED)
+        if isinstance(error, TimedOut):  # it may have arrived: never risk a second one
+            return Delivery(Outcome.UNCERTAIN)
+        if isinstance(error, NetworkError):
+            log.warning("Reminder to chat %s not sent: %s", chat_id, error.message)
+            return Delivery(Outcome.RETRY)
+        raise error
 
     # -- incoming ----------------------------------------------------------------------------
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
