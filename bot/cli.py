@@ -112,7 +112,12 @@ async def _run_bot(settings: Settings, content: Content, token: str) -> None:
             reminder_tick=settings.reminder_tick_seconds,
             reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
         )
-        app = build_application(token, adapter, base_url=settings.telegram_base_url)
+        app = build_application(
+            token,
+            adapter,
+            base_url=settings.telegram_base_url,
+            rate_limit=settings.telegram_rate_limit,
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

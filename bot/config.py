@@ -16,6 +16,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_CONTENT_DIR = PROJECT_ROOT / "content"
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+# Telegram allows about 30 messages a second in all; one less leaves room for network jitter,
+# so that evenly spaced sends never land 31 in one second at Telegram's end.
+DEFAULT_RATE_LIMIT = 29.0
 
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -39,6 +42,7 @@ class Settings(BaseSettings):
     checkin_minutes: float = Field(default=15.0)
     reminder_tick_seconds: float = Field(default=20.0)
     reminder_grace_minutes: float = Field(default=30.0)
+    telegram_rate_limit: float = Field(default=DEFAULT_RATE_LIMIT)
     log_level: str = Field(default="INFO")
 
     @field_validator("telegram_bot_token")
@@ -84,6 +88,13 @@ class Settings(BaseSettings):
     def _grace_sane(cls, value: float) -> float:
         if not 0 <= value <= 720:
             raise ValueError("must be a number of minutes between 0 and 720")
+        return value
+
+    @field_validator("telegram_rate_limit")
+    @classmethod
+    def _rate_sane(cls, value: float) -> float:
+        if not 0 <= value <= 1000:  # also refuses NaN
+            raise ValueError("must be messages per second between 0 (no limit) and 1000")
         return value
 
     @field_validator("log_level")

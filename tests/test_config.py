@@ -25,6 +25,7 @@ VARIABLES = (
     "CHECKIN_MINUTES",
     "REMINDER_TICK_SECONDS",
     "REMINDER_GRACE_MINUTES",
+    "TELEGRAM_RATE_LIMIT",
     "LOG_LEVEL",
 )
 
@@ -55,6 +56,7 @@ def test_defaults() -> None:
     assert settings.checkin_minutes == 15.0
     assert settings.reminder_tick_seconds == 20.0
     assert settings.reminder_grace_minutes == 30.0
+    assert settings.telegram_rate_limit == 29.0
     assert settings.log_level == "INFO"
 
 
@@ -149,6 +151,10 @@ def test_checkin_minutes_must_be_positive(monkeypatch: pytest.MonkeyPatch, value
         ("REMINDER_TICK_SECONDS", "soon"),
         ("REMINDER_GRACE_MINUTES", "-1"),
         ("REMINDER_GRACE_MINUTES", "721"),
+        ("TELEGRAM_RATE_LIMIT", "-1"),
+        ("TELEGRAM_RATE_LIMIT", "1001"),
+        ("TELEGRAM_RATE_LIMIT", "nan"),
+        ("TELEGRAM_RATE_LIMIT", "fast"),
     ],
 )
 def test_reminder_timing_must_be_sane(
@@ -161,6 +167,11 @@ def test_reminder_grace_may_be_zero(monkeypatch: pytest.MonkeyPatch) -> None:
     """Zero means: only on time, never late (someone who would rather miss one than be woken)."""
     monkeypatch.setenv("REMINDER_GRACE_MINUTES", "0")
     assert Settings().reminder_grace_minutes == 0
+
+
+def test_the_rate_limit_may_be_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_RATE_LIMIT", "0")
+    assert Settings().telegram_rate_limit == 0
 
 
 def test_every_setting_is_documented_in_env_example() -> None:

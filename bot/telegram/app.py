@@ -13,9 +13,22 @@ import logging
 from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
+from bot.config import DEFAULT_RATE_LIMIT
 from bot.telegram.adapter import App, TelegramAdapter
 
 log = logging.getLogger(__name__)
+
+
+def rate_limiter(per_second: float) -> AIORateLimiter:
+    """PTB's limiter, spacing messages evenly at `per_second` (0: no spacing at all).
+
+    PTB's default lets a burst of 30 through and then 30 a second, which can put nearly 60 in
+    one second; one message every 1/`per_second` s never does. Either way a 429 that still
+    comes is waited out and the request retried, up to three times.
+    """
+    if per_second <= 0:
+        return AIORateLimiter(overall_max_rate=0, max_retries=3)
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / per_second, max_retries=3)
 
 
 def build_application(
@@ -23,9 +36,13 @@ def build_application(
     adapter: TelegramAdapter,
     *,
     base_url: str,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limit: float = DEFAULT_RATE_LIMIT,
 ) -> App:
-    """An Application that talks to `{base_url}{token}/{method}` (Telegram, or a local Bot API)."""
+    """An Application that talks to `{base_url}{token}/{method}` (Telegram, or a local Bot API).
+
+    `rate_limit` is messages per second over all chats; 0 turns the spacing off (a local Bot
+    API server, or benchmarks measuring the bot rather than Telegram's cap).
+    """
     file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
     app = (
         ApplicationBuilder()
@@ -33,7 +50,7 @@ def build_application(
         .base_url(base_url)
         .base_file_url(file_url)
         # Retry a 429 after Telegram's retry_after instead of losing the message.
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter(rate_limit))
         # Chats are independent; one chat's events are serialised by ChatService's lock.
         .concurrent_updates(True)
         .build()

@@ -151,6 +151,8 @@ _METHOD_NAMES: Final = (
 _METHODS_BY_LOWER: Final = {name.lower(): name for name in _METHOD_NAMES}
 
 # Parameters whose values are JSON-serialised objects when they arrive as form/multipart fields.
+# What Telegram's flood control counts: messages sent, not button answers or edits.
+_SENDING_METHODS: Final = frozenset({"sendMessage", "sendPhoto", "sendAnimation", "sendDocument"})
 _JSON_PARAMS: Final = frozenset(
     {
         "reply_markup",
@@ -1524,13 +1526,23 @@ class FakeBotApi:
         first_name: str = "crampcoach",
         strict_html: bool = True,
         callback_query_timeout: float | None = None,
+        flood_limit: int | None = None,
     ) -> None:
+        """``flood_limit``: at most this many messages in any one second over all chats; the
+        next gets a 429 with ``retry_after`` 1, as Telegram's flood control does. None: no limit.
+        """
         self.token = token
         self.bot_id = bot_id
         self.username = username
         self.first_name = first_name
         self.strict_html = strict_html
         self.callback_query_timeout = callback_query_timeout
+        self.flood_limit = flood_limit
+        # Messages refused by the flood limit (also recorded in `requests`, with status 429).
+        self.flood_refusals = 0
+        # Called with every request once it is answered (benchmarks time replies with this).
+        self.listeners: list[Callable[[RecordedRequest], None]] = []
+        self._recent_sends: deque[float] = deque()
 
         self.requests: list[RecordedRequest] = []
         self.rejected: list[RecordedRequest] = []
@@ -2232,6 +2244,8 @@ class FakeBotApi:
             if canonical is None:
                 raise _ApiError(404, NOT_FOUND)
             self._raise_injected(canonical)
+            if canonical in _SENDING_METHODS:
+                self._check_flood()
             if canonical == "getUpdates":
                 result = await self._get_updates(params)
             else:
@@ -2259,6 +2273,8 @@ class FakeBotApi:
         self.requests.append(record)
         if error is not None and error.rejection and 400 <= status < 500 and status != 429:
             self.rejected.append(record)
+        for listener in self.listeners:
+            listener(record)
         self._notify()
         return web.json_response(body, status=status)
 
@@ -2292,6 +2308,23 @@ class FakeBotApi:
             rejection=False,
             injected=True,
         )
+
+    def _check_flood(self) -> None:
+        if self.flood_limit is None:
+            return
+        now = time.monotonic()
+        recent = self._recent_sends
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= self.flood_limit:
+            self.flood_refusals += 1
+            raise _ApiError(
+                429,
+                "Too Many Requests: retry after 1",
+                parameters={"retry_after": 1},
+                rejection=False,
+            )
+        recent.append(now)
 
     # ------------------------------------------------------------------ shared validation
 

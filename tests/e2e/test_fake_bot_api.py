@@ -850,3 +850,35 @@ async def test_waiting_helpers_wake_on_events_and_explain_timeouts(
     assert 'start tag "b"' in dump  # the rejected request that explains the missing message
     with pytest.raises(TimeoutError, match="was not answered"):
         await stand_in.wait_for_callback_answer("nope", timeout=0.05)
+
+
+# --------------------------------------------------------------------------- flood control
+
+
+async def test_flood_limit_refuses_the_message_over_the_cap(
+    stand_in: FakeBotApi, ptb: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the cap within one second: a 429 with retry_after, nothing delivered; answers to
+    button presses are not messages and do not count."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    stand_in.flood_limit = 3
+    seen: list[str] = []
+    stand_in.listeners.append(lambda record: seen.append(f"{record.method}:{record.status}"))
+    for number in range(3):
+        await ptb.send_message(CHAT, f"message {number}")
+    with pytest.raises(RetryAfter) as raised:
+        await ptb.send_message(CHAT, "one too many")
+    assert raised.value.retry_after == timedelta(seconds=1)
+    assert [m.text for m in stand_in.messages(CHAT)] == ["message 0", "message 1", "message 2"]
+    assert stand_in.flood_refusals == 1
+    assert seen == ["sendMessage:200"] * 3 + ["sendMessage:429"]
+    assert stand_in.rejected == []  # a flood refusal is Telegram's limit, not the bot's mistake
+
+
+async def test_flood_limit_is_a_rolling_second(stand_in: FakeBotApi, ptb: Bot) -> None:
+    stand_in.flood_limit = 2
+    await ptb.send_message(CHAT, "a")
+    await ptb.send_message(CHAT, "b")
+    await asyncio.sleep(1.05)
+    await ptb.send_message(CHAT, "c")
+    assert stand_in.flood_refusals == 0
