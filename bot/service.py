@@ -98,11 +98,12 @@ class ChatService:
             for _ in range(MAX_ATTEMPTS):
                 now = self._clock()
                 async with self.sessions() as session:
+                    seen = None
                     if user_id is not None and from_user:
-                        await repo.touch_user(session, user_id, language, now)
+                        seen = await repo.touch_user(session, user_id, language, now)
                     stored = await repo.load_state(session, chat_id)
                     state = from_dict(stored.state) if stored else ChatState()
-                    profile = await _profile(session, user_id, with_diary=needs_diary(event))
+                    profile = await _profile(session, user_id, seen, with_diary=needs_diary(event))
                     result = self.coach.handle(
                         state, event, now, language=language, profile=profile
                     )
@@ -183,10 +184,17 @@ async def _personal_data(
     return Result(state=result.state, actions=tuple(actions))
 
 
-async def _profile(session: AsyncSession, user_id: int | None, *, with_diary: bool) -> Profile:
+async def _profile(
+    session: AsyncSession, user_id: int | None, seen: repo.SeenUser | None, *, with_diary: bool
+) -> Profile:
+    """The read-only facts the coach decides with; the user row comes from `touch_user` when
+    this update recorded a visit (timers do not), saving a query."""
     if user_id is None:
         return NO_PROFILE
-    zone, pictures = await media.preferences(session, user_id)
+    if seen is not None:
+        zone, pictures = seen.timezone, seen.pictures
+    else:
+        zone, pictures = await media.preferences(session, user_id)
     diary = await repo.diary_for(session, user_id) if with_diary else ()
     row = await reminder_store.load_reminder(session, user_id)
     if row is None:

@@ -27,6 +27,7 @@ from bot.storage.models import (
 )
 from bot.storage.repo import (
     EpisodeRecord,
+    SeenUser,
     StoredState,
     episodes_for,
     is_blocked,
@@ -48,6 +49,7 @@ __all__ = [
     "EpisodeRecord",
     "Reminder",
     "ReminderSend",
+    "SeenUser",
     "StoredState",
     "UTCDateTime",
     "User",

@@ -92,15 +92,24 @@ def _sqlite_pragmas(wal: bool) -> Callable[[Any, ConnectionPoolEntry], None]:
 def make_engine(url: str | URL) -> AsyncEngine:
     """Create the async engine for ``url`` with the per-backend settings the bot relies on.
 
-    SQLite connections get WAL (file databases only), ``foreign_keys=ON``, ``busy_timeout=5000``
-    and ``synchronous=NORMAL`` on every new connection. PostgreSQL gets ``pool_pre_ping`` so a
+    SQLite gets a single pooled connection with WAL (file databases only), ``foreign_keys=ON``,
+    ``busy_timeout=5000`` and ``synchronous=NORMAL``. PostgreSQL gets ``pool_pre_ping`` so a
     connection dropped by a restart or a proxy is replaced instead of failing the next update.
     """
     parsed = normalize_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        engine = create_async_engine(parsed)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(not _is_memory_sqlite(parsed)))
+        # SQLite has one writer at a time. With a pool of connections, concurrent updates meet
+        # the file lock and wait in SQLite's busy handler, which sleeps in steps of up to 100 ms
+        # and, under load, ends in "database is locked". One connection makes them queue in
+        # the pool instead, woken the moment it is free. (A second process still gets
+        # busy_timeout.)
+        memory = _is_memory_sqlite(parsed)  # a memory database has one connection anyway
+        pool: dict[str, Any] = (
+            {} if memory else {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60}
+        )
+        engine = create_async_engine(parsed, **pool)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(not memory))
         return engine
     if backend == "postgresql":
         return create_async_engine(parsed, pool_pre_ping=True)

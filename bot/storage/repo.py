@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +26,7 @@ from bot.storage.models import Base, ChatState, Episode, User
 
 __all__ = [
     "EpisodeRecord",
+    "SeenUser",
     "StoredState",
     "diary_for",
     "episodes_for",
@@ -97,34 +98,49 @@ async def _insert_ignoring_conflict(
     return result.scalar_one_or_none()
 
 
+@dataclass(frozen=True, slots=True)
+class SeenUser:
+    """What every update needs of the person's row, read back by the same statement that
+    records the visit."""
+
+    timezone: str | None
+    pictures: bool
+
+
 async def touch_user(
     session: AsyncSession, user_id: int, language: str | None, now: datetime
-) -> bool:
-    """Record that ``user_id`` was seen at ``now``; True when this created the user.
+) -> SeenUser:
+    """Record that ``user_id`` was seen at ``now``, in one upsert that also returns their
+    settings (one round trip per update instead of three).
 
     A ``language`` of None keeps the stored one (Telegram omits ``language_code`` on some updates).
-    ``blocked`` is left alone: only :func:`set_blocked` changes it.
+    ``blocked`` is left alone: only :func:`set_blocked` changes it; an existing row keeps its
+    ``first_seen``.
     """
-    inserted = await _insert_ignoring_conflict(
-        session,
-        User,
-        {
-            "id": user_id,
-            "language": language,
-            "first_seen": now,
-            "last_seen": now,
-            "blocked": False,
-        },
-        key="id",
-        returning=User.id,
+    row = (
+        await session.execute(_TOUCH_USER, {"id": user_id, "language": language, "now": now})
+    ).one()
+    return SeenUser(timezone=row.timezone, pictures=bool(row.pictures))
+
+
+# Hand-written because SQLAlchemy never caches a dialect INSERT … ON CONFLICT (its dialect
+# Insert classes opt out of the statement cache), and this runs on every update: compiling it
+# each time cost more than the query. SQLite (3.35+) and PostgreSQL read it alike.
+_TOUCH_USER = (
+    text(
+        "INSERT INTO users (id, language, first_seen, last_seen, blocked, pictures)"
+        " VALUES (:id, :language, :now, :now, false, true)"
+        " ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen,"
+        " language = COALESCE(excluded.language, users.language)"
+        " RETURNING timezone, pictures"
     )
-    if inserted is not None:
-        return True
-    changes: dict[str, Any] = {"last_seen": now}
-    if language is not None:
-        changes["language"] = language
-    await session.execute(update(User).where(User.id == user_id).values(changes))
-    return False
+    .bindparams(
+        bindparam("id", type_=User.__table__.c.id.type),
+        bindparam("language", type_=User.__table__.c.language.type),
+        bindparam("now", type_=User.__table__.c.first_seen.type),
+    )
+    .columns(timezone=User.__table__.c.timezone.type, pictures=User.__table__.c.pictures.type)
+)
 
 
 async def set_blocked(session: AsyncSession, user_id: int, blocked: bool, now: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -14,12 +15,15 @@ from bot.storage import (
     ChatState,
     Episode,
     EpisodeRecord,
+    SeenUser,
     StoredState,
     User,
     episodes_for,
     is_blocked,
     load_state,
     log_episode,
+    make_engine,
+    make_sessionmaker,
     pending_timers,
     save_state,
     set_blocked,
@@ -27,6 +31,21 @@ from bot.storage import (
 )
 
 Factory = async_sessionmaker[AsyncSession]
+
+
+@pytest.fixture
+async def other_process(migrated_url: str) -> AsyncIterator[Factory]:
+    """Sessions of a second bot process on the same database: its own engine and connection.
+
+    (Within one process, SQLite's single pooled connection already puts transactions in a
+    queue; races between writers are between processes.)
+    """
+    engine = make_engine(migrated_url)
+    try:
+        yield make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
 
 NOW = datetime(2026, 5, 1, 21, 30, tzinfo=UTC)
 # Long enough for the other session to reach the database and block on the lock.
@@ -44,10 +63,10 @@ async def _user_row(factory: Factory, user_id: int) -> User | None:
 async def test_touch_user_new_then_returning(session_factory: Factory) -> None:
     later = NOW + timedelta(days=1)
     async with session_factory() as session:
-        assert await touch_user(session, 1001, "en", NOW) is True
+        assert await touch_user(session, 1001, "en", NOW) == SeenUser(timezone=None, pictures=True)
         await session.commit()
     async with session_factory() as session:
-        assert await touch_user(session, 1001, "de", later) is False
+        await touch_user(session, 1001, "de", later)
         await session.commit()
 
     user = await _user_row(session_factory, 1001)
@@ -70,7 +89,7 @@ async def test_touch_user_without_language_keeps_the_stored_one(session_factory:
 async def test_telegram_sized_ids(session_factory: Factory) -> None:
     big = 8_000_000_000  # beyond 32 bits, as new Telegram user ids are
     async with session_factory() as session:
-        assert await touch_user(session, big, None, NOW) is True
+        await touch_user(session, big, None, NOW)
         assert await save_state(
             session,
             -1_001_234_567_890,
@@ -85,17 +104,19 @@ async def test_telegram_sized_ids(session_factory: Factory) -> None:
     assert await _user_row(session_factory, big) is not None
 
 
-async def test_concurrent_touch_user_does_not_fail(session_factory: Factory) -> None:
+async def test_concurrent_touch_user_does_not_fail(
+    session_factory: Factory, other_process: Factory
+) -> None:
     """The second insert of the same id waits for the first and becomes an update."""
-    async with session_factory() as first, session_factory() as second:
-        assert await touch_user(first, 1003, "en", NOW) is True  # holds the row/write lock
+    async with session_factory() as first, other_process() as second:
+        await touch_user(first, 1003, "en", NOW)  # holds the row/write lock
 
         racer = asyncio.create_task(touch_user(second, 1003, "fr", NOW + timedelta(seconds=1)))
         await asyncio.sleep(BLOCK_WAIT)
         assert not racer.done(), "the second insert should wait for the first transaction"
 
         await first.commit()
-        assert await racer is False
+        await racer
         await second.commit()
 
     user = await _user_row(session_factory, 1003)
@@ -105,14 +126,19 @@ async def test_concurrent_touch_user_does_not_fail(session_factory: Factory) -> 
 
 
 async def test_touch_user_gathered(session_factory: Factory) -> None:
-    async def visit(language: str) -> bool:
-        async with session_factory() as session:
-            created = await touch_user(session, 1004, language, NOW)
-            await session.commit()
-            return created
+    """Four first visits at once: one row, none of them failing."""
 
-    results = await asyncio.gather(*(visit(lang) for lang in ("en", "de", "es", "it")))
-    assert sorted(results) == [False, False, False, True]
+    async def visit(language: str, seconds: int) -> None:
+        async with session_factory() as session:
+            await touch_user(session, 1004, language, NOW + timedelta(seconds=seconds))
+            await session.commit()
+
+    languages = ("en", "de", "es", "it")
+    await asyncio.gather(*(visit(lang, n) for n, lang in enumerate(languages)))
+    user = await _user_row(session_factory, 1004)
+    assert user is not None
+    assert user.first_seen in {NOW + timedelta(seconds=n) for n in range(4)}
+    assert user.language in languages
 
 
 async def test_blocked_flag(session_factory: Factory) -> None:
@@ -123,7 +149,7 @@ async def test_blocked_flag(session_factory: Factory) -> None:
     async with session_factory() as session:
         assert await is_blocked(session, 1005) is True
         # Being seen again does not silently unblock; only set_blocked does.
-        assert await touch_user(session, 1005, "en", NOW) is False
+        await touch_user(session, 1005, "en", NOW)
         assert await is_blocked(session, 1005) is True
         await set_blocked(session, 1005, False, NOW)
         assert await is_blocked(session, 1005) is False
@@ -189,7 +215,9 @@ async def test_save_state_insert_then_update(session_factory: Factory) -> None:
     assert row.updated_at == NOW + timedelta(minutes=1)
 
 
-async def test_save_state_version_conflict_keeps_the_winner(session_factory: Factory) -> None:
+async def test_save_state_version_conflict_keeps_the_winner(
+    session_factory: Factory, other_process: Factory
+) -> None:
     async with session_factory() as session:
         await save_state(
             session,
@@ -202,7 +230,7 @@ async def test_save_state_version_conflict_keeps_the_winner(session_factory: Fac
         )
         await session.commit()
 
-    async with session_factory() as winner, session_factory() as loser:
+    async with session_factory() as winner, other_process() as loser:
         seen_by_winner = await load_state(winner, 2002)
         seen_by_loser = await load_state(loser, 2002)
         assert seen_by_winner is not None and seen_by_loser is not None
@@ -240,7 +268,9 @@ async def test_save_state_version_conflict_keeps_the_winner(session_factory: Fac
         assert await load_state(session, 2002) == StoredState(2002, {"who": "winner"}, 2, "w", NOW)
 
 
-async def test_save_state_overlapping_updates(session_factory: Factory) -> None:
+async def test_save_state_overlapping_updates(
+    session_factory: Factory, other_process: Factory
+) -> None:
     """An update blocked behind a concurrent one re-checks the version once it may proceed."""
     async with session_factory() as session:
         await save_state(
@@ -254,7 +284,7 @@ async def test_save_state_overlapping_updates(session_factory: Factory) -> None:
         )
         await session.commit()
 
-    async with session_factory() as first, session_factory() as second:
+    async with session_factory() as first, other_process() as second:
         assert (await load_state(second, 2003)) is not None  # the loser read before writing
         assert (
             await save_state(
@@ -290,9 +320,9 @@ async def test_save_state_overlapping_updates(session_factory: Factory) -> None:
     assert stored is not None and stored.state == {"n": 1} and stored.version == 2
 
 
-async def test_save_state_insert_race(session_factory: Factory) -> None:
+async def test_save_state_insert_race(session_factory: Factory, other_process: Factory) -> None:
     kwargs = {"expected_version": 0, "timer_token": None, "timer_due_at": None, "now": NOW}
-    async with session_factory() as first, session_factory() as second:
+    async with session_factory() as first, other_process() as second:
         assert await save_state(first, 2004, state={"by": "first"}, **kwargs) == 1
         racer = asyncio.create_task(save_state(second, 2004, state={"by": "second"}, **kwargs))
         await asyncio.sleep(BLOCK_WAIT)
