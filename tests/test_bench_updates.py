@@ -1,0 +1,57 @@
+"""Smoke test of bench/updates.py: the benchmark still runs end to end and its figures mean
+what they say. Speed is never asserted here; the figures live in docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(tmp_path: Path, *extra: str) -> dict:
+    out = tmp_path / "updates.json"
+    env = {**os.environ, "BENCH_POSTGRES_URL": _bench_postgres()} if _bench_postgres() else None
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.updates", "--quick", "--json", str(out), *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| crampcoach-sqlite |" in done.stdout  # the table is printed
+    return json.loads(out.read_text())
+
+
+def _bench_postgres() -> str | None:
+    """The benchmarks' own database on the test server, never the tests' database itself."""
+    url = os.environ.get("TEST_POSTGRES_URL")
+    return None if not url else url.rsplit("/", 1)[0] + "/crampcoach_bench"
+
+
+def test_updates_benchmark_runs_and_reports_sane_figures(tmp_path: Path) -> None:
+    databases = "sqlite,postgres" if _bench_postgres() else "sqlite"
+    figures = _run(tmp_path, "--databases", databases)
+    results = figures["results"]
+    assert set(results) == {"echo"} | {f"crampcoach-{name}" for name in databases.split(",")}
+    for name, result in results.items():
+        saturation, steady = result["saturation"], result["steady"]
+        # Every update offered at saturation was answered (the run stops only then).
+        assert saturation["updates"] >= figures["settings"]["updates"], name
+        assert saturation["updates_per_s"] > 0, name
+        assert 0 < saturation["bot_cpu_ms_per_update"] < math.inf, name
+        # The steady phase offered what it meant to, and every update got its reply.
+        offered = figures["settings"]["rate"] * figures["settings"]["seconds"]
+        assert steady["updates"] + steady["not_offered"] == pytest.approx(offered, abs=1), name
+        assert steady["not_offered"] == 0, name
+        assert 0 < steady["p50_ms"] <= steady["p95_ms"] <= steady["p99_ms"], name
+        assert result["peak_rss_mb"] > 10, name
