@@ -45,6 +45,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     ContextTypes,
+    Job,
     MessageHandler,
     filters,
 )
@@ -105,6 +106,7 @@ class TelegramAdapter:
         "_reminder_tick",
         "_retry_delay",
         "_send_attempts",
+        "_timers",
         "content",
         "dispatcher",
         "pictures",
@@ -130,6 +132,7 @@ class TelegramAdapter:
         self._reminder_grace = reminder_grace
         self._reminder_retry = reminder_retry
         self.dispatcher: ReminderDispatcher | None = None
+        self._timers: dict[int, Job[Any]] = {}
         self.pictures = PictureSender(service.sessions, content.directory)
 
     def install(self, app: App) -> None:
@@ -385,32 +388,31 @@ class TelegramAdapter:
         job_queue = app.job_queue
         if job_queue is None:
             raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
-        name = f"{TIMER_JOB_PREFIX}{chat_id}"
-        for job in job_queue.get_jobs_by_name(name):
-            job.schedule_removal()
+        self._cancel_all_timers(app, chat_id)  # a chat has at most one follow-up armed
         delay = max(0.0, (due_at - now).total_seconds())
-        job_queue.run_once(
+        self._timers[chat_id] = job_queue.run_once(
             self._timer_job,
             when=delay,
             data=(chat_id, token),
-            name=name,
+            name=f"{TIMER_JOB_PREFIX}{chat_id}",
             chat_id=chat_id,
             # APScheduler drops a job that is more than 1 s late by default; a late
             # follow-up is still wanted, so there is no grace limit.
             job_kwargs={"misfire_grace_time": None},
         )
 
+    # Each chat's armed job is kept here rather than found by name: the JobQueue's lookup by
+    # name builds every job in the queue, which with a thousand routines running cost
+    # milliseconds on every step of every one of them.
     def _cancel_timer(self, app: App, chat_id: int, token: str) -> None:
-        if app.job_queue is None:
-            return
-        for job in app.job_queue.get_jobs_by_name(f"{TIMER_JOB_PREFIX}{chat_id}"):
-            if isinstance(job.data, tuple) and job.data[1] == token:
-                job.schedule_removal()
+        job = self._timers.get(chat_id)
+        if job is not None and isinstance(job.data, tuple) and job.data[1] == token:
+            del self._timers[chat_id]
+            job.schedule_removal()
 
     def _cancel_all_timers(self, app: App, chat_id: int) -> None:
-        if app.job_queue is None:
-            return
-        for job in app.job_queue.get_jobs_by_name(f"{TIMER_JOB_PREFIX}{chat_id}"):
+        job = self._timers.pop(chat_id, None)
+        if job is not None:
             job.schedule_removal()
 
     async def _timer_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -418,6 +420,8 @@ class TelegramAdapter:
         if job is None or not isinstance(job.data, tuple):
             return
         chat_id, token = job.data
+        if self._timers.get(chat_id) is job:
+            del self._timers[chat_id]
         await self.service.handle(
             chat_id,
             TimerFired(token),
