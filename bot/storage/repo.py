@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, bindparam, select, text, update
+from sqlalchemy import Row, Table, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -192,9 +192,36 @@ def _stored(row: Row[Any]) -> StoredState:
     )
 
 
+# The two statements of every update, built once: a statement object remembers its cache key,
+# so SQLAlchemy finds the compiled SQL without rebuilding and hashing the expression each time.
+# Core (the table, not the ORM class) because there are no ORM objects to keep in step.
+_states = cast(Table, ChatState.__table__)
+_LOAD_STATE = select(
+    _states.c.chat_id,
+    _states.c.state,
+    _states.c.version,
+    _states.c.timer_token,
+    _states.c.timer_due_at,
+).where(_states.c.chat_id == bindparam("chat"))
+_SAVE_STATE = (
+    update(_states)
+    .where(_states.c.chat_id == bindparam("chat"), _states.c.version == bindparam("expected"))
+    .values(
+        state=bindparam("new_state"),
+        version=bindparam("new_version"),
+        timer_token=bindparam("token"),
+        timer_due_at=bindparam("due_at"),
+        updated_at=bindparam("now"),
+        # A user_id of None keeps the stored owner.
+        user_id=func.coalesce(bindparam("owner", type_=_states.c.user_id.type), _states.c.user_id),
+    )
+    .returning(_states.c.version)
+)
+
+
 async def load_state(session: AsyncSession, chat_id: int) -> StoredState | None:
     """The chat's stored state, or None if the chat has never been saved."""
-    result = await session.execute(select(*_STATE_COLUMNS).where(ChatState.chat_id == chat_id))
+    result = await session.execute(_LOAD_STATE, {"chat": chat_id})
     row = result.one_or_none()
     return None if row is None else _stored(row)
 
@@ -236,21 +263,18 @@ async def save_state(
             key="chat_id",
             returning=ChatState.version,
         )
-    new_version = expected_version + 1
-    changes: dict[str, Any] = {
-        "state": state,
-        "version": new_version,
-        "timer_token": timer_token,
-        "timer_due_at": timer_due_at,
-        "updated_at": now,
-    }
-    if user_id is not None:
-        changes["user_id"] = user_id
     result = await session.execute(
-        update(ChatState)
-        .where(ChatState.chat_id == chat_id, ChatState.version == expected_version)
-        .values(changes)
-        .returning(ChatState.version)
+        _SAVE_STATE,
+        {
+            "chat": chat_id,
+            "expected": expected_version,
+            "new_state": state,
+            "new_version": expected_version + 1,
+            "token": timer_token,
+            "due_at": timer_due_at,
+            "now": now,
+            "owner": user_id,
+        },
     )
     return result.scalar_one_or_none()
 
