@@ -6,7 +6,7 @@ the same way (long polling, concurrent updates, same HTTP stack), with no databa
 limiter: whatever crampcoach costs above this is crampcoach's own.
 
 Run by the benchmarks as ``python -m bench.echo_bot`` with ``TELEGRAM_BOT_TOKEN`` and
-``TELEGRAM_BASE_URL`` set.
+``TELEGRAM_BASE_URL`` set (and optionally ``ECHO_CONNECTIONS``).
 """
 
 from __future__ import annotations
@@ -34,13 +34,17 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def main() -> None:
     base_url = os.environ.get("TELEGRAM_BASE_URL", "https://api.telegram.org/bot")
-    app = (
+    builder = (
         Application.builder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
         .base_url(base_url)
         .concurrent_updates(True)
-        .build()
     )
+    # ECHO_CONNECTIONS: the HTTP pool size, to compare with crampcoach's at equal pool sizes
+    # (unset: PTB's default, the true floor of a bare bot).
+    if connections := os.environ.get("ECHO_CONNECTIONS"):
+        builder = builder.connection_pool_size(int(connections))
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.add_handler(CallbackQueryHandler(pressed))
     app.run_polling(poll_interval=0.0, timeout=30, allowed_updates=Update.ALL_TYPES)

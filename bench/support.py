@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,8 +176,11 @@ def crampcoach(api: FakeBotApi, database_url: str, **settings: str | float) -> B
     return BotProcess([sys.executable, "-m", "bot", "run"], env)
 
 
-def echo_bot(api: FakeBotApi) -> BotProcess:
+def echo_bot(api: FakeBotApi, connections: int | None = None) -> BotProcess:
+    """The bare PTB echo bot; `connections` sets its HTTP pool (None: PTB's default)."""
     env = {"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_BASE_URL": api.base_url}
+    if connections is not None:
+        env["ECHO_CONNECTIONS"] = str(connections)
     return BotProcess([sys.executable, "-m", "bench.echo_bot"], env)
 
 
@@ -300,3 +303,46 @@ def report(args: argparse.Namespace, name: str, figures: dict[str, Any], text: s
     if args.json:
         payload = {"benchmark": name, "quick": args.quick, "machine": machine(), **figures}
         Path(args.json).write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------- seeding
+
+
+async def insert_rows(
+    url: str, rows_by_table: Sequence[tuple[Any, Sequence[dict[str, Any]]]], chunk: int = 5000
+) -> float:
+    """Bulk-insert rows into the migrated tables of the database at ``url`` with Core
+    ``executemany`` (in ``chunk``-row slices, one transaction); returns the seconds it took.
+
+    ``rows_by_table`` pairs a table (or model) with its rows, in foreign-key order.
+    """
+    from sqlalchemy import insert
+
+    from bot.storage.db import make_engine
+
+    engine = make_engine(url)
+    started = time.monotonic()
+    try:
+        async with engine.begin() as connection:
+            for table, rows in rows_by_table:
+                for start in range(0, len(rows), chunk):
+                    await connection.execute(insert(table), list(rows[start : start + chunk]))
+    finally:
+        await engine.dispose()
+    return time.monotonic() - started
+
+
+# ---------------------------------------------------------------------------------- waiting
+
+
+async def until(condition: Callable[[], bool], bot: BotProcess, within: float, what: str) -> float:
+    """Wait until `condition()` holds; fail at once if the bot died, or after `within` s.
+
+    Returns the seconds waited. `what` names the awaited thing in the TimeoutError."""
+    started = time.monotonic()
+    while not condition():
+        bot.check_alive()
+        if time.monotonic() - started > within:
+            raise TimeoutError(f"{what}: not done after {within:g} s\n{bot.log()}")
+        await asyncio.sleep(0.02)
+    return time.monotonic() - started

@@ -1,7 +1,9 @@
 """Updates: what one update costs crampcoach, against a bare python-telegram-bot echo bot.
 
 Both bots run as their own process against the same local Bot API stand-in (no rate limits),
-driven by the same simulated users (bench/users.py), one after the other in one run:
+driven by the same simulated users (bench/users.py), one after the other in one run. The echo
+bot runs twice: with PTB's defaults ("echo", the floor the issue asks for) and with the same
+HTTP pool as crampcoach ("echo-32"), so the pool's share of the difference shows.
 
 * saturation: every user sends their next update as soon as the reply they need arrives;
   updates handled per second;
@@ -25,6 +27,7 @@ from typing import Any
 
 from bench import support
 from bench.users import Crowd, summary
+from bot.telegram.app import HTTP_CONNECTIONS
 
 # Timed holds scaled up tenfold: the simulated users press Next, so no follow-up should fire
 # mid-measurement (timers have their own benchmark, bench/timers.py).
@@ -115,13 +118,15 @@ async def measure(kind: str, database: str | None, args: Any) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="crampbench-") as folder:
             if kind == "echo":
                 bot = support.echo_bot(api)
+            elif kind == "echo-32":
+                bot = support.echo_bot(api, connections=HTTP_CONNECTIONS)
             else:
                 assert database is not None
                 url = await support.fresh_database(database, Path(folder))
                 bot = support.crampcoach(
                     api, url, routine_time_scale=TIME_SCALE, telegram_rate_limit=0
                 )
-            crowd = Crowd(api, "echo" if kind == "echo" else "crampcoach")
+            crowd = Crowd(api, "echo" if kind.startswith("echo") else "crampcoach")
             crowd.add(args.users)
             async with support.running(bot, api):
                 warm = await saturate(crowd, bot, min(args.users * 2, args.updates))
@@ -165,8 +170,10 @@ async def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.users, args.updates, args.rate, args.seconds = 20, 200, 20.0, 2.0
-    results: dict[str, Any] = {"echo": await measure("echo", None, args)}
-    _progress("echo", results["echo"])
+    results: dict[str, Any] = {}
+    for echo in ("echo", "echo-32"):
+        results[echo] = await measure(echo, None, args)
+        _progress(echo, results[echo])
     for database in [name.strip() for name in args.databases.split(",") if name.strip()]:
         name = f"crampcoach-{database}"
         results[name] = await measure("crampcoach", database, args)
@@ -188,7 +195,7 @@ def _progress(name: str, figures: dict[str, Any]) -> None:
 
 
 def render(results: dict[str, Any], args: Any) -> str:
-    echo = results["echo"]
+    floors = {name: results[name] for name in ("echo", "echo-32")}
     rows = []
     for name, figures in results.items():
         sat, steady = figures["saturation"], figures["steady"]
@@ -196,12 +203,12 @@ def render(results: dict[str, Any], args: Any) -> str:
             [
                 name,
                 sat["updates_per_s"],
-                sat["updates_per_s"] / echo["saturation"]["updates_per_s"],
+                *(sat["updates_per_s"] / f["saturation"]["updates_per_s"] for f in floors.values()),
                 sat["bot_cpu_ms_per_update"],
                 steady["p50_ms"],
                 steady["p95_ms"],
                 steady["p99_ms"],
-                steady["p99_ms"] / echo["steady"]["p99_ms"],
+                *(steady["p99_ms"] / f["steady"]["p99_ms"] for f in floors.values()),
                 figures["peak_rss_mb"],
             ]
         )
@@ -209,11 +216,13 @@ def render(results: dict[str, Any], args: Any) -> str:
         "bot",
         "updates/s (saturation)",
         "× echo",
+        "× echo-32",
         "bot CPU ms/update",
         "p50 ms",
         "p95 ms",
         "p99 ms",
         "p99 × echo",
+        "p99 × echo-32",
         "peak RSS MiB",
     ]
     title = (

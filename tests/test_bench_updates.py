@@ -42,7 +42,8 @@ def test_updates_benchmark_runs_and_reports_sane_figures(tmp_path: Path) -> None
     databases = "sqlite,postgres" if _bench_postgres() else "sqlite"
     figures = _run(tmp_path, "--databases", databases)
     results = figures["results"]
-    assert set(results) == {"echo"} | {f"crampcoach-{name}" for name in databases.split(",")}
+    bots = {"echo", "echo-32"} | {f"crampcoach-{name}" for name in databases.split(",")}
+    assert set(results) == bots
     for name, result in results.items():
         saturation, steady = result["saturation"], result["steady"]
         # Every update offered at saturation was answered (the run stops only then).
