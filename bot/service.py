@@ -35,7 +35,7 @@ from bot.coach.actions import (
 )
 from bot.coach.machine import needs_diary
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
-from bot.diary.render import render
+from bot.content import Content
 from bot.storage import media, personal, repo
 from bot.storage import reminders as reminder_store
 
@@ -145,7 +145,7 @@ class ChatService:
         actions: list[Action] = []
         for action in result.actions:
             if isinstance(action, DiaryPicture):
-                actions.append(await asyncio.to_thread(render, action, self.coach.content))
+                actions.append(await asyncio.to_thread(_render, action, self.coach.content))
             else:
                 actions.append(action)
         return Result(state=result.state, actions=tuple(actions))
@@ -154,16 +154,20 @@ class ChatService:
         """Every chat's armed follow-up, for re-arming after a restart."""
         async with self.sessions() as session:
             rows = await repo.pending_timers(session)
-        return [
-            (row.chat_id, row.timer_token, row.timer_due_at)
-            for row in rows
-            if row.timer_token and row.timer_due_at
-        ]
+        return [(row.chat_id, row.timer_token, row.timer_due_at) for row in rows]
 
     async def set_blocked(self, user_id: int, blocked: bool) -> None:
         async with self.sessions() as session:
             await repo.set_blocked(session, user_id, blocked, self._clock())
             await session.commit()
+
+
+def _render(picture: DiaryPicture, content: Content) -> Action:
+    """Draw a diary picture (in a worker thread). The renderers are imported here, on first use,
+    because matplotlib alone is some 40 MiB that most bot processes never need."""
+    from bot.diary.render import render
+
+    return render(picture, content)
 
 
 async def _personal_data(

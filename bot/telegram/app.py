@@ -20,6 +20,7 @@ from bot.telegram.adapter import App, TelegramAdapter
 log = logging.getLogger(__name__)
 
 HTTP_CONNECTIONS = 32
+CONCURRENT_UPDATES = 16
 
 
 def rate_limiter(per_second: float) -> AIORateLimiter:
@@ -54,8 +55,11 @@ def build_application(
         .base_file_url(file_url)
         # Retry a 429 after Telegram's retry_after instead of losing the message.
         .rate_limiter(rate_limiter(rate_limit))
-        # Chats are independent; one chat's events are serialised by ChatService's lock.
-        .concurrent_updates(True)
+        # Chats are independent (one chat's events are serialised by ChatService's lock), but not
+        # all at once: PTB's default of 256 lets a burst of updates crowd out the timed
+        # follow-ups, which are JobQueue jobs outside this limit, so that a hold ended seconds
+        # late. 16 still cover Telegram's round trips at its ~30 messages a second.
+        .concurrent_updates(CONCURRENT_UPDATES)
         # httpcore walks every pooled connection (some steps every pair) twice per request, so
         # PTB's 256 cost more CPU than they save; 32 keep-alive connections carry far more than
         # Telegram lets a bot send. A request waits up to 10 s for one instead of PTB's 1 s,
