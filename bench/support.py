@@ -346,3 +346,21 @@ async def until(condition: Callable[[], bool], bot: BotProcess, within: float, w
             raise TimeoutError(f"{what}: not done after {within:g} s\n{bot.log()}")
         await asyncio.sleep(0.02)
     return time.monotonic() - started
+
+
+def bot_revision() -> dict[str, str]:
+    """Which bot code was measured: a digest of bot/**/*.py and its newest file's change time
+    (the bot is edited while benchmarks run; without git, this tells runs apart)."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    files = sorted((ROOT / "bot").rglob("*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    newest = max(path.stat().st_mtime for path in files)
+    return {
+        "digest": digest.hexdigest()[:12],
+        "newest_change": datetime.fromtimestamp(newest, UTC).isoformat(timespec="seconds"),
+    }
