@@ -16,11 +16,27 @@ sent. The rules that keep reminders right:
 * **Errors.** A blocked user (403) is marked blocked, which stops their reminders; flood limits
   are left to PTB's ``AIORateLimiter``; network errors are retried a bounded number of times,
   only within the grace window; a timeout may mean the message arrived, so it is not retried.
+
+How a fan-out (thousands due in one minute) stays fast without bending those rules:
+
+* a batch is claimed with a handful of statements, not two per reminder: one SELECT (``FOR
+  UPDATE SKIP LOCKED`` on PostgreSQL), one UPDATE per group of reminders going to the same next
+  night, each row still conditional on the ``next_fire_at`` that was read (all SQLite needs),
+  and one executemany INSERT of the nights' send records (``ON CONFLICT DO NOTHING``);
+* the next batch is claimed while the last groups of the current one are being sent, never
+  earlier, so a claim is about one batch old at most when it goes out (well inside its lease)
+  and a night coming due during a long fan-out is judged against the grace window when claimed;
+* ``pending -> sending`` is one conditional UPDATE for a small group of records (a few per send
+  slot), taken when the previous group has been handed to the sender: a crash mid-fan-out
+  leaves at most that group and the messages in flight ``sending`` with nobody knowing whether
+  they arrived, and those are never sent again (before, it was the messages in flight);
+* outcomes are written a group at a time in the background while the sends go on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -31,7 +47,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.reminders.schedule import EVERY_DAY, next_fire
+from bot.reminders.schedule import EVERY_DAY, Fire, next_fire
 from bot.storage import reminders as store
 from bot.storage import repo
 
@@ -39,6 +55,9 @@ log = logging.getLogger(__name__)
 
 # The clinical trial asked after six weeks of nightly stretching (see CLINICAL.md).
 ASK_HELPING_AFTER = timedelta(weeks=6)
+# Records go ``pending -> sending`` this many per send slot at a time: one statement and commit
+# for a group, and what a crash mid-fan-out can leave ``sending`` without a message stays small.
+GROUP_PER_SLOT = 4
 
 
 def utcnow() -> datetime:
@@ -145,8 +164,8 @@ class ReminderDispatcher:
         *,
         grace: timedelta = timedelta(minutes=30),
         lease: timedelta = timedelta(seconds=60),
-        batch: int = 100,
-        concurrency: int = 16,
+        batch: int = 500,
+        concurrency: int = 8,
         max_attempts: int = 4,
         retry_delay: timedelta = timedelta(seconds=30),
         scope: store.Scope = "telegram",
@@ -167,30 +186,53 @@ class ReminderDispatcher:
         self._running = False
 
     async def tick(self) -> TickReport:
-        """Send everything due now, batch by batch; a tick still running makes the next a no-op."""
+        """Send everything due now, batch by batch; a tick still running makes the next a no-op.
+
+        The next batch is claimed while the last groups of the current one are being sent: the
+        database work overlaps the sending, and a claim is never more than about one batch old
+        when its messages go out.
+        """
         report = TickReport()
         if self._running:
             return report
         self._running = True
+        ahead: asyncio.Task[tuple[list[ReminderJob], int]] | None = None
+
+        def claim_ahead() -> None:
+            nonlocal ahead
+            if ahead is None:
+                ahead = asyncio.create_task(self._claim(self._clock(), report))
+
         try:
+            jobs, looked_at = await self._claim(self._clock(), report)
             while True:
-                jobs, looked_at = await self._claim(self._clock(), report)
+                more = looked_at >= self.batch  # a full batch: there may be more behind it
                 if jobs:
-                    await self._send_all(jobs, report)
-                if looked_at < self.batch:
+                    await self._send_all(jobs, report, nearly_done=claim_ahead if more else None)
+                if not more:
                     return report
+                claim_ahead()  # if sending did not (nothing of this batch was ours to send)
+                assert ahead is not None
+                claimed, ahead = ahead, None
+                jobs, looked_at = await claimed
         finally:
+            if ahead is not None:
+                # Sending failed or was cancelled: claim nothing more (a claim cut short rolls
+                # back; one that committed is sent by a later tick once its lease runs out).
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await ahead
             self._running = False
 
     # -- claiming ----------------------------------------------------------------------------
     async def _claim(self, now: datetime, report: TickReport) -> tuple[list[ReminderJob], int]:
         """One transaction: claim due nights, snoozes, morning check-ins and abandoned records."""
-        jobs: list[ReminderJob] = []
-        looked_at = 0
         async with self.sessions() as session:
-            # Each kind: what is due, and how one of it is claimed (None: not ours to send).
+            due = await store.select_due(session, now, limit=self.batch, scope=self.scope)
+            looked_at = len(due)
+            jobs = await self._claim_nights(session, due, now, report)
+            # Each other kind: what is due, and how one of it is claimed (None: not ours).
             kinds: tuple[tuple[Any, Any], ...] = (
-                (store.select_due, self._claim_night),
                 (store.select_due_snoozes, self._claim_snooze),
                 (store.select_due_mornings, self._claim_morning),
                 (store.select_stale_sends, self._take_over),
@@ -205,65 +247,94 @@ class ReminderDispatcher:
             await session.commit()
         return jobs, looked_at
 
-    async def _claim_night(
-        self, session: AsyncSession, due: store.DueReminder, now: datetime, report: TickReport
-    ) -> ReminderJob | None:
-        try:
-            zone = ZoneInfo(due.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            # Only reachable if tzdata lost a zone; stopping beats failing every tick forever.
-            log.error("Reminder of user %s has an unknown zone %r", due.user_id, due.timezone)
-            await store.disable_reminder(session, due.user_id, now)
-            report.failed += 1
-            return None
-        late = now - due.next_fire_at
-        missed = late > self.grace
-        following = next_fire(
-            due.local_time,
-            zone,
-            due.days,
-            after=max(now, due.next_fire_at),
-            last_sent=due.next_local_date,
-        )
-        ask = (
-            not missed
-            and not due.helping_asked
-            and due.started_on is not None
-            and due.next_local_date - due.started_on >= ASK_HELPING_AFTER
-        )
-        moved = await store.advance_reminder(
-            session,
-            due,
-            next_fire_at=following.at,
-            next_local_date=following.local_date,
-            sent_date=None if missed else due.next_local_date,
-            ask_helping=ask,
-            now=now,
-        )
-        if not moved:  # another dispatcher claimed it first
-            report.skipped += 1
-            return None
-        send_id = await store.open_send(
-            session,
-            user_id=due.user_id,
-            chat_id=due.chat_id,
-            local_date=due.next_local_date,
-            due_at=due.next_fire_at,
-            status="missed" if missed else "pending",
-            lease_until=None if missed else now + self.lease,
-            ask_helping=ask,
-        )
-        if missed:
-            log.info(
-                "Reminder of user %s for %s is %s late; skipping to %s",
-                due.user_id,
-                due.next_local_date,
-                late,
-                following.local_date,
+    async def _claim_nights(
+        self,
+        session: AsyncSession,
+        rows: list[store.DueReminder],
+        now: datetime,
+        report: TickReport,
+    ) -> list[ReminderJob]:
+        """Claim a batch of due nights: move every reminder on (each only if nobody else did),
+        then open the nights' send records; the jobs for the nights that are ours to send."""
+        plans: list[tuple[store.DueReminder, store.ReminderMove, bool]] = []
+        # A fan-out is thousands of people with the same zone, time and night: compute each
+        # following night once per batch.
+        following_nights: dict[tuple[Any, ...], Fire] = {}
+        for due in rows:
+            try:
+                zone = ZoneInfo(due.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                # Only reachable if tzdata lost a zone; stopping beats failing every tick forever.
+                log.error("Reminder of user %s has an unknown zone %r", due.user_id, due.timezone)
+                await store.disable_reminder(session, due.user_id, now)
+                report.failed += 1
+                continue
+            after = max(now, due.next_fire_at)
+            key = (due.local_time, due.timezone, due.days, after, due.next_local_date)
+            following = following_nights.get(key)
+            if following is None:
+                following = next_fire(
+                    due.local_time, zone, due.days, after=after, last_sent=due.next_local_date
+                )
+                following_nights[key] = following
+            missed = now - due.next_fire_at > self.grace
+            ask = (
+                not missed
+                and not due.helping_asked
+                and due.started_on is not None
+                and due.next_local_date - due.started_on >= ASK_HELPING_AFTER
             )
-            report.missed += 1
-            return None
-        return _job(send_id, due, due.next_local_date, due.next_fire_at, report, ask_helping=ask)
+            move = store.ReminderMove(
+                user_id=due.user_id,
+                read_fire_at=due.next_fire_at,
+                next_fire_at=following.at,
+                next_local_date=following.local_date,
+                sent_date=None if missed else due.next_local_date,
+                ask_helping=ask,
+            )
+            plans.append((due, move, missed))
+        if not plans:
+            return []
+        moved = await store.advance_reminders(session, [move for _, move, _ in plans], now)
+        claims = [
+            store.NightClaim(
+                user_id=due.user_id,
+                chat_id=due.chat_id,
+                local_date=due.next_local_date,
+                due_at=due.next_fire_at,
+                status="missed" if missed else "pending",
+                lease_until=None if missed else now + self.lease,
+                ask_helping=move.ask_helping,
+            )
+            for due, move, missed in plans
+            if due.user_id in moved
+        ]
+        opened = await store.open_sends(session, claims)
+        jobs: list[ReminderJob] = []
+        for due, move, missed in plans:
+            if due.user_id not in moved:  # another dispatcher claimed it first
+                report.skipped += 1
+            elif missed:
+                log.info(
+                    "Reminder of user %s for %s is %s late; skipping to %s",
+                    due.user_id,
+                    due.next_local_date,
+                    now - due.next_fire_at,
+                    move.next_local_date,
+                )
+                report.missed += 1
+            else:
+                job = _job(
+                    opened.get(due.user_id),
+                    due,
+                    due.next_local_date,
+                    due.next_fire_at,
+                    report,
+                    ask_helping=move.ask_helping,
+                )
+                if job is not None:
+                    jobs.append(job)
+        return jobs
 
     async def _claim_snooze(
         self, session: AsyncSession, due: store.DueSnooze, now: datetime, report: TickReport
@@ -340,27 +411,76 @@ class ReminderDispatcher:
         )
 
     # -- sending -----------------------------------------------------------------------------
-    async def _send_all(self, jobs: list[ReminderJob], report: TickReport) -> None:
-        gate = asyncio.Semaphore(self.concurrency)
+    async def _send_all(
+        self,
+        jobs: list[ReminderJob],
+        report: TickReport,
+        *,
+        nearly_done: Callable[[], None] | None = None,
+    ) -> None:
+        """Send a claimed batch, at most ``concurrency`` messages at a time.
+
+        The records go ``pending -> sending`` a group (``GROUP_PER_SLOT * concurrency``) at a
+        time, in one conditional statement, when the previous group has been handed to the
+        sender; outcomes are written a group at a time, in the background, and the rest at the
+        end. ``nearly_done`` is called once, as the last two groups begin.
+        """
+        slots = asyncio.Semaphore(self.concurrency)
         results: list[tuple[ReminderJob, Delivery]] = []
+        sending: set[asyncio.Task[None]] = set()
+        writing: asyncio.Task[None] | None = None
 
         async def one(job: ReminderJob) -> None:
-            async with gate:
-                delivery = await self._send_one(job, report)
-                if delivery is not None:
-                    results.append((job, delivery))
+            try:
+                results.append((job, await self._deliver(job, report)))
+            finally:
+                slots.release()
 
-        await asyncio.gather(*(one(job) for job in jobs))
-        await self._record(results, report)
+        try:
+            group = GROUP_PER_SLOT * self.concurrency
+            for start in range(0, len(jobs), group):
+                if nearly_done is not None and len(jobs) - start <= 2 * group:
+                    nearly_done()
+                    nearly_done = None
+                for job in await self._begin(jobs[start : start + group], report):
+                    await slots.acquire()
+                    task = asyncio.create_task(one(job))
+                    sending.add(task)
+                    task.add_done_callback(sending.discard)
+                if len(results) >= group and (writing is None or writing.done()):
+                    if writing is not None:
+                        await writing  # done already; raises what it raised
+                    done = results[:]
+                    results.clear()
+                    writing = asyncio.create_task(self._record(done, report))
+        finally:
+            # Whatever happened, the messages already on their way are seen through and written.
+            if sending:
+                await asyncio.gather(*sending, return_exceptions=True)
+            if writing is not None:
+                await writing
+            await self._record(results, report)
 
-    async def _send_one(self, job: ReminderJob, report: TickReport) -> Delivery | None:
-        if job.send_id is not None:
+    async def _begin(self, group: list[ReminderJob], report: TickReport) -> list[ReminderJob]:
+        """``pending -> sending`` for a group in one statement; the jobs this dispatcher won."""
+        ids = [job.send_id for job in group if job.send_id is not None]
+        won: set[int] = set()
+        if ids:
             async with self.sessions() as session:
-                mine = await store.begin_sending(session, job.send_id, self._clock())
+                won = await store.begin_sends(session, ids, self._clock())
                 await session.commit()
-            if not mine:
+        ready: list[ReminderJob] = []
+        for job in group:
+            if job.send_id is None:  # a morning check-in: claimed by moving it, nothing to win
+                ready.append(job)
+            elif job.send_id in won:
+                won.discard(job.send_id)  # the same record twice in a group goes out once
+                ready.append(job)
+            else:
                 report.skipped += 1
-                return None
+        return ready
+
+    async def _deliver(self, job: ReminderJob, report: TickReport) -> Delivery:
         try:
             return await self.sender(job)
         except Exception as error:  # a bug in the sender must not stop the other reminders
@@ -371,6 +491,8 @@ class ReminderDispatcher:
     async def _record(
         self, results: list[tuple[ReminderJob, Delivery]], report: TickReport
     ) -> None:
+        if not results:
+            return
         now = self._clock()
         final: list[tuple[int, str]] = []
         async with self.sessions() as session:

@@ -12,16 +12,21 @@ write it makes that could race with another dispatcher is a single conditional s
   ``(user_id, local_date)``, so a night can be claimed once, whatever the dispatchers do;
 * a send record moves ``pending -> sending`` with a conditional UPDATE right before the message
   goes out, so of two dispatchers that both think they own a record, exactly one sends.
+
+A bedtime fan-out claims thousands of nights in a minute, so each of these steps also exists for
+a whole batch (``advance_reminders``, ``open_sends``, ``begin_sends``): a few statements for
+hundreds of rows instead of one (and a commit) per row, with exactly the same per-row
+conditions; the rows each statement reports back (``RETURNING``) are the ones this caller won.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Row, Select, and_, select, update
+from sqlalchemy import ColumnElement, Row, Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
@@ -32,17 +37,22 @@ __all__ = [
     "DueMorning",
     "DueReminder",
     "DueSnooze",
+    "NightClaim",
+    "ReminderMove",
     "ReminderRow",
     "Scope",
     "SendRecord",
     "advance_morning",
     "advance_reminder",
+    "advance_reminders",
     "begin_sending",
+    "begin_sends",
     "clear_snooze",
     "disable_reminder",
     "finish_sends",
     "load_reminder",
     "open_send",
+    "open_sends",
     "record_helping_answer",
     "reopen_for_snooze",
     "retry_send_later",
@@ -61,6 +71,10 @@ __all__ = [
 
 # The terminal chat (chat id 0) and Telegram share a database but never each other's reminders.
 Scope = Literal["telegram", "terminal"]
+# At most this many ids in one statement's IN list (SQLite allows 32,766 bind parameters,
+# asyncpg 32,767). The batch functions run Core statements on the session's connection: the
+# ORM has no objects of these tables loaded in the dispatcher's sessions, nothing to sync.
+CHUNK = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +153,38 @@ class SendRecord:
     days: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderMove:
+    """Where one due reminder goes next, for :func:`advance_reminders`."""
+
+    user_id: int
+    read_fire_at: datetime  # the ``next_fire_at`` the dispatcher read: the move's condition
+    next_fire_at: datetime
+    next_local_date: date
+    sent_date: date | None  # the night being sent; None when it was missed and is skipped
+    ask_helping: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NightClaim:
+    """One night's new send record, for :func:`open_sends`."""
+
+    user_id: int
+    chat_id: int
+    local_date: date
+    due_at: datetime
+    status: str
+    lease_until: datetime | None
+    ask_helping: bool = False
+
+
 def _scope(scope: Scope, column: Mapped[int]) -> ColumnElement[bool]:
     return column == 0 if scope == "terminal" else column != 0
+
+
+def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 def _insert(session: AsyncSession, model: type[Any]) -> Any:
@@ -431,6 +475,49 @@ async def advance_reminder(
     return result.scalar_one_or_none() is not None
 
 
+async def advance_reminders(
+    session: AsyncSession, moves: Sequence[ReminderMove], now: datetime
+) -> set[int]:
+    """:func:`advance_reminder` for many reminders; the user ids of those this caller moved.
+
+    Each row moves only if its ``next_fire_at`` is still the one that was read. Reminders going
+    to the same place (a fan-out: the same zone, time and night) move in one statement, up to
+    :data:`CHUNK` at a time; the statements are cached, only their ``IN`` lists differ.
+    """
+    groups: dict[tuple[datetime, datetime, date, date | None, bool], list[int]] = {}
+    for move in moves:
+        key = (
+            move.read_fire_at,
+            move.next_fire_at,
+            move.next_local_date,
+            move.sent_date,
+            move.ask_helping,
+        )
+        groups.setdefault(key, []).append(move.user_id)
+    connection = await session.connection()
+    moved: set[int] = set()
+    for (read_fire_at, next_fire_at, next_local_date, sent_date, ask), user_ids in groups.items():
+        changes: dict[str, Any] = {
+            "next_fire_at": next_fire_at,
+            "next_local_date": next_local_date,
+            "updated_at": now,
+        }
+        if sent_date is not None:
+            changes["last_sent_date"] = sent_date
+            changes["started_on"] = func.coalesce(Reminder.started_on, sent_date)
+        if ask:
+            changes["helping_asked"] = True
+        for chunk in _chunks(user_ids):
+            result = await connection.execute(
+                update(Reminder)
+                .where(Reminder.user_id.in_(chunk), Reminder.next_fire_at == read_fire_at)
+                .values(changes)
+                .returning(Reminder.user_id)
+            )
+            moved.update(result.scalars())
+    return moved
+
+
 async def open_send(
     session: AsyncSession,
     *,
@@ -462,6 +549,39 @@ async def open_send(
     result = await session.execute(stmt)
     send_id: int | None = result.scalar_one_or_none()
     return send_id
+
+
+async def open_sends(session: AsyncSession, claims: Sequence[NightClaim]) -> dict[int, int]:
+    """:func:`open_send` for many nights: user id -> the new record's id, for each night that
+    had no record yet (the others are left out).
+
+    One statement executed for all rows at once: SQLAlchemy compiles it once and sends the rows
+    as multi-row INSERTs.
+    """
+    if not claims:
+        return {}
+    stmt = (
+        _insert(session, ReminderSend)
+        .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
+        .returning(ReminderSend.user_id, ReminderSend.id)
+    )
+    rows = [
+        {
+            "user_id": claim.user_id,
+            "chat_id": claim.chat_id,
+            "local_date": claim.local_date,
+            "due_at": claim.due_at,
+            "status": claim.status,
+            "lease_until": claim.lease_until,
+            "attempts": 0,
+            "snoozed": False,
+            "ask_helping": claim.ask_helping,
+        }
+        for claim in claims
+    ]
+    connection = await session.connection()
+    result = await connection.execute(stmt, rows)
+    return {user_id: send_id for user_id, send_id in result.tuples()}
 
 
 async def select_due_snoozes(
@@ -573,13 +693,22 @@ async def begin_sending(session: AsyncSession, send_id: int, now: datetime) -> b
     After this, the record is never sent again by anyone: if the process dies mid-send, the
     night counts as (possibly) sent rather than risking a second message.
     """
-    result = await session.execute(
-        update(ReminderSend)
-        .where(ReminderSend.id == send_id, ReminderSend.status == "pending")
-        .values(status="sending", attempts=ReminderSend.attempts + 1, sent_at=now)
-        .returning(ReminderSend.id)
-    )
-    return result.scalar_one_or_none() is not None
+    return send_id in await begin_sends(session, [send_id], now)
+
+
+async def begin_sends(session: AsyncSession, send_ids: Sequence[int], now: datetime) -> set[int]:
+    """:func:`begin_sending` for several records in one statement; the ids this caller won."""
+    connection = await session.connection()
+    won: set[int] = set()
+    for chunk in _chunks(send_ids):
+        result = await connection.execute(
+            update(ReminderSend)
+            .where(ReminderSend.id.in_(chunk), ReminderSend.status == "pending")
+            .values(status="sending", attempts=ReminderSend.attempts + 1, sent_at=now)
+            .returning(ReminderSend.id)
+        )
+        won.update(result.scalars())
+    return won
 
 
 async def retry_send_later(session: AsyncSession, send_id: int, retry_at: datetime) -> None:
@@ -598,12 +727,14 @@ async def finish_sends(
     by_status: dict[str, list[int]] = {}
     for send_id, status in outcomes:
         by_status.setdefault(status, []).append(send_id)
+    connection = await session.connection()
     for status, ids in by_status.items():
-        values: dict[str, Any] = {"status": status, "lease_until": None}
+        changes: dict[str, Any] = {"status": status, "lease_until": None}
         if status in ("failed", "blocked", "missed"):
-            values["sent_at"] = None
-        await session.execute(
-            update(ReminderSend)
-            .where(and_(ReminderSend.id.in_(ids), ReminderSend.status.in_(("sending", "pending"))))
-            .values(values)
-        )
+            changes["sent_at"] = None
+        for chunk in _chunks(ids):
+            await connection.execute(
+                update(ReminderSend)
+                .where(ReminderSend.id.in_(chunk), ReminderSend.status.in_(("sending", "pending")))
+                .values(changes)
+            )
