@@ -441,16 +441,13 @@ async def main() -> None:
     parser.add_argument(
         "--settle", type=float, default=2.0, help="seconds to wait for duplicates after the last"
     )
-    parser.add_argument(
-        "--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres"
-    )
     args = parser.parse_args()
     if args.quick:
         args.users, args.due, args.window, args.settle = 2_000, 200, 5.0, 0.5
     if not 0 < args.due <= args.users:
         parser.error("--due must be between 1 and --users")
     results: dict[str, Any] = {}
-    for database in [name.strip() for name in args.databases.split(",") if name.strip()]:
+    for database in support.database_names(args):
         results[database] = await measure(database, args)
     support.report(
         args, "fanout", {"settings": vars(args), "results": results}, render(results, args)

@@ -291,7 +291,7 @@ def _log(bot: support.BotProcess) -> str:
 
 
 async def main() -> None:
-    parser = support.parser(__doc__.splitlines()[0])
+    parser = support.parser(__doc__.splitlines()[0], databases="sqlite")
     parser.add_argument("--users", type=int, default=100_000, help="users, each with a reminder")
     parser.add_argument(
         "--conversations", type=int, default=10_000, help="users brought to a first step"
@@ -299,7 +299,6 @@ async def main() -> None:
     parser.add_argument(
         "--window", type=int, default=100, help="updates unanswered at most while walking"
     )
-    parser.add_argument("--databases", default="sqlite", help="comma-separated: sqlite, postgres")
     parser.add_argument(
         "--keep", metavar="FOLDER", help="copy the loaded SQLite database there afterwards"
     )
@@ -310,7 +309,7 @@ async def main() -> None:
     if args.conversations > args.users // 10:
         parser.error("--conversations can be at most a tenth of --users (the never-blocked ones)")
     results: dict[str, Any] = {}
-    for database in [name.strip() for name in args.databases.split(",") if name.strip()]:
+    for database in support.database_names(args):
         results[database] = await measure(database, args)
     support.report(
         args,

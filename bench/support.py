@@ -40,14 +40,20 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # ---------------------------------------------------------------------------------- arguments
 
 
-def parser(description: str) -> argparse.ArgumentParser:
-    """The options every script has: --quick for the CI smoke test, --json for machines."""
+def parser(description: str, databases: str = "sqlite,postgres") -> argparse.ArgumentParser:
+    """The options every script has: --quick for the CI smoke test, --json for machines, and
+    --databases (default `databases`; read it back with :func:`database_names`)."""
     args = argparse.ArgumentParser(description=description)
     args.add_argument(
         "--quick", action="store_true", help="a few seconds, small numbers (the CI smoke test)"
     )
     args.add_argument("--json", metavar="FILE", help="also write the figures to FILE as JSON")
+    args.add_argument("--databases", default=databases, help="comma-separated: sqlite, postgres")
     return args
+
+
+def database_names(args: argparse.Namespace) -> list[str]:
+    return [name.strip() for name in args.databases.split(",") if name.strip()]
 
 
 def postgres_url() -> str:

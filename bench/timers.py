@@ -499,14 +499,11 @@ async def main() -> None:
         default=100,
         help="updates unanswered at most while starting (0: all at once)",
     )
-    parser.add_argument(
-        "--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres"
-    )
     args = parser.parse_args()
     if args.quick:
         args.routines, args.rounds, args.scale = 50, 1, 0.05
     results: dict[str, Any] = {}
-    for database in [name.strip() for name in args.databases.split(",") if name.strip()]:
+    for database in support.database_names(args):
         results[database] = await measure(database, args)
     support.report(
         args,

@@ -162,9 +162,6 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="offered updates/s, steady")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the steady phase")
     parser.add_argument(
-        "--databases", default="sqlite,postgres", help="comma-separated: sqlite, postgres"
-    )
-    parser.add_argument(
         "--profile", metavar="DIR", help="py-spy profiles of each bot at saturation into DIR"
     )
     args = parser.parse_args()
@@ -174,7 +171,7 @@ async def main() -> None:
     for echo in ("echo", "echo-32"):
         results[echo] = await measure(echo, None, args)
         _progress(echo, results[echo])
-    for database in [name.strip() for name in args.databases.split(",") if name.strip()]:
+    for database in support.database_names(args):
         name = f"crampcoach-{database}"
         results[name] = await measure("crampcoach", database, args)
         _progress(name, results[name])
