@@ -14,6 +14,7 @@ import logging
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import assert_never
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,19 +23,32 @@ from bot.coach.actions import (
     Action,
     AnswerHelping,
     Attach,
+    CancelTimer,
     DiaryPicture,
     ExportData,
     ForgetUser,
+    Notify,
     SaveMorning,
     SaveReminder,
+    SaveSafety,
     SaveSettings,
     SaveZone,
+    Say,
     SkipReminder,
     SnoozeReminder,
+    StartTimer,
     StopReminder,
 )
 from bot.coach.machine import needs_diary
-from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
+from bot.coach.profile import (
+    ANSWERS,
+    NO_ANSWERS,
+    NO_PROFILE,
+    Answer,
+    Profile,
+    ReminderInfo,
+    SafetyAnswers,
+)
 from bot.content import Content
 from bot.storage import media, personal, repo
 from bot.storage import reminders as reminder_store
@@ -191,22 +205,22 @@ async def _personal_data(
 async def _profile(
     session: AsyncSession, user_id: int | None, seen: repo.SeenUser | None, *, with_diary: bool
 ) -> Profile:
-    """The read-only facts the coach decides with; the user row comes from `touch_user` when
-    this update recorded a visit (timers do not), saving a query."""
+    """The read-only facts the coach decides with; the user row (settings and safety answers)
+    comes from `touch_user` when this update recorded a visit (timers do not), saving a query."""
     if user_id is None:
         return NO_PROFILE
-    if seen is not None:
-        zone, pictures = seen.timezone, seen.pictures
-    else:
-        zone, pictures = await media.preferences(session, user_id)
+    if seen is None:
+        seen = await media.preferences(session, user_id)
+    zone, pictures, safety = seen.timezone, seen.pictures, _safety(seen.safety)
     diary = await repo.diary_for(session, user_id) if with_diary else ()
     row = await reminder_store.load_reminder(session, user_id)
     if row is None:
-        return Profile(zone=zone, pictures=pictures, diary=diary)
+        return Profile(zone=zone, pictures=pictures, diary=diary, safety=safety)
     return Profile(
         zone=zone,
         pictures=pictures,
         diary=diary,
+        safety=safety,
         reminder_started=row.started_on,
         reminder=ReminderInfo(
             zone=row.timezone,
@@ -223,11 +237,38 @@ async def _profile(
     )
 
 
+def _safety(stored: tuple[str | None, ...]) -> SafetyAnswers:
+    """The stored answers (in the storage's question order) as the coach's type; most people
+    never answer, so their events share one empty profile."""
+    if stored == repo.NO_SAFETY_ANSWERS:
+        return NO_ANSWERS
+    return SafetyAnswers(
+        **{
+            question: _answer(value)
+            for question, value in zip(repo.SAFETY_QUESTIONS, stored, strict=True)
+        }
+    )
+
+
+def _answer(value: str | None) -> Answer | None:
+    """Narrow a stored answer to the coach's type; the CHECK constraints make anything else a
+    bug, which had better fail loudly than be read as some other answer."""
+    if value is None:
+        return None
+    for answer in ANSWERS:
+        if value == answer:
+            return answer
+    raise ValueError(f"unknown safety answer {value!r} in the users table")
+
+
 async def _apply_profile_action(
-    session: AsyncSession, user_id: int, chat_id: int, action: object, now: datetime
+    session: AsyncSession, user_id: int, chat_id: int, action: Action, now: datetime
 ) -> None:
-    """Carry out what the coach decided about the reminder or the settings, in the event's own
-    transaction."""
+    """Carry out what the coach decided about the reminder, the settings or the safety
+    profile, in the event's own transaction.
+
+    The match names every action, so mypy rejects a new one until it is either applied here
+    or listed among those handled elsewhere."""
     match action:
         case SaveZone(zone=zone):
             await reminder_store.set_user_timezone(session, user_id, zone)
@@ -259,6 +300,23 @@ async def _apply_profile_action(
             await reminder_store.set_morning(session, user_id, at, next_at, now)
         case SaveSettings(pictures=pictures):
             await media.set_pictures(session, user_id, pictures)
+        case SaveSafety(answers=answers):
+            stored = tuple(getattr(answers, question) for question in repo.SAFETY_QUESTIONS)
+            await repo.save_safety(session, user_id, stored, now)
+        case (
+            Say()
+            | Notify()
+            | StartTimer()
+            | CancelTimer()
+            | LogEpisode()
+            | Attach()
+            | ExportData()
+            | ForgetUser()
+            | DiaryPicture()
+        ):
+            pass  # sent by the adapter, logged above, or done by `_personal_data`
+        case _:
+            assert_never(action)
 
 
 def _episode(chat_id: int, user_id: int | None, action: LogEpisode) -> repo.EpisodeRecord:

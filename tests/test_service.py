@@ -3,22 +3,32 @@ in the same transaction as the chat state, and the rows come back to the coach a
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.coach import Attach, Coach, Command, Result, Say
-from bot.coach.actions import SaveReminder
-from bot.coach.events import ButtonPress, Location
+from bot.coach import Attach, ChatState, Coach, Command, Event, Result, Say
+from bot.coach.actions import SaveReminder, SaveSafety
+from bot.coach.events import ButtonPress, Location, TimerFired
+from bot.coach.profile import (
+    ANSWERS,
+    NO_ANSWERS,
+    NO_PROFILE,
+    SAFETY_QUESTIONS,
+    Profile,
+    SafetyAnswers,
+)
 from bot.coach.reminders import night_arg
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
-from bot.storage import Episode, ReminderSend, User
+from bot.storage import Episode, ReminderSend, User, repo
 from bot.storage import reminders as store
+from bot.storage.models import SAFETY_ANSWERS
 from tests.auxil.clock import ShiftedClock
 
 Factory = async_sessionmaker[AsyncSession]
@@ -168,3 +178,105 @@ async def test_a_logged_cramp_and_the_diary_picture(
     async with session_factory() as session:
         rows = (await session.execute(select(Episode.kind, Episode.severity))).all()
     assert [tuple(row) for row in rows] == [("manual", 8)]
+
+
+# --- the safety profile ----------------------------------------------------------------------
+
+ANSWERED = SafetyAnswers(balance="yes", joint="no", pregnancy="unsaid", clot="no", numb_feet=None)
+SAVE_SAFETY = Command("test_save_safety")
+
+
+class SafetyCoach(Coach):
+    """The real coach, with the end of /safety stood in for (asking is the coach's business):
+    `SAVE_SAFETY` makes it save `ANSWERED`. Keeps every profile the service hands it."""
+
+    __slots__ = ("profiles",)
+
+    def __init__(self, content: Content) -> None:
+        super().__init__(content)
+        self.profiles: list[Profile] = []
+
+    def handle(
+        self,
+        state: ChatState,
+        event: Event,
+        now: datetime,
+        *,
+        language: str | None = None,
+        profile: Profile = NO_PROFILE,
+    ) -> Result:
+        self.profiles.append(profile)
+        if event == SAVE_SAFETY:
+            return Result(state=state, actions=(SaveSafety(ANSWERED),))
+        return super().handle(state, event, now, language=language, profile=profile)
+
+
+@pytest.fixture
+def safety_coach(content: Content) -> SafetyCoach:
+    return SafetyCoach(content)
+
+
+@pytest.fixture
+def safety_service(
+    safety_coach: SafetyCoach, session_factory: Factory, clock: ShiftedClock
+) -> ChatService:
+    return ChatService(safety_coach, session_factory, clock=clock)
+
+
+def test_storage_and_coach_agree_on_the_questions_and_answers() -> None:
+    assert repo.SAFETY_QUESTIONS == SAFETY_QUESTIONS
+    assert SAFETY_ANSWERS == ANSWERS
+
+
+async def test_safety_answers_reach_the_next_events_profile(
+    safety_service: ChatService,
+    safety_coach: SafetyCoach,
+    session_factory: Factory,
+    clock: ShiftedClock,
+) -> None:
+    await _send(safety_service, Command("help"))
+    assert safety_coach.profiles[-1].safety == NO_ANSWERS  # never answered: all None
+    assert all(getattr(NO_ANSWERS, question) is None for question in SAFETY_QUESTIONS)
+
+    await _send(safety_service, SAVE_SAFETY)
+    async with session_factory() as session:
+        user = await session.get(User, USER)
+    assert user is not None
+    assert (user.safety_balance, user.safety_pregnancy, user.safety_numb_feet) == (
+        "yes",
+        "unsaid",
+        None,
+    )
+    assert user.safety_updated_at is not None
+    assert EVENING <= user.safety_updated_at <= clock()
+
+    await _send(safety_service, Command("help"))  # loaded by touch_user
+    assert safety_coach.profiles[-1].safety == ANSWERED
+    # A timer is not the person writing: the answers come from media.preferences instead.
+    await safety_service.handle(USER, TimerFired("stale"), user_id=USER, from_user=False)
+    assert safety_coach.profiles[-1].safety == ANSWERED
+
+
+async def test_safety_answers_are_exported_and_forgotten(
+    safety_service: ChatService, safety_coach: SafetyCoach, session_factory: Factory
+) -> None:
+    await _send(safety_service, SAVE_SAFETY)
+    export = await _send(safety_service, Command("export"))
+    [document] = [a for a in export.actions if isinstance(a, Attach)]
+    [user] = json.loads(document.data)["tables"]["users"]
+    assert {key: user[f"safety_{key}"] for key in SAFETY_QUESTIONS} == {
+        "balance": "yes",
+        "joint": "no",
+        "pregnancy": "unsaid",
+        "clot": "no",
+        "numb_feet": None,
+    }
+    assert user["safety_updated_at"] is not None
+
+    question = await _send(safety_service, Command("forget"))
+    await _send(safety_service, ButtonPress(f"{question.state.screen}.fg.yes"))
+    async with session_factory() as session:
+        assert await session.get(User, USER) is None
+
+    await _send(safety_service, Command("help"))  # writing again starts afresh
+    assert safety_coach.profiles[-1].safety == NO_ANSWERS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from bot.coach.profile import SafetyAnswers
 from bot.diary.entries import DiaryEntry
 
 
@@ -68,6 +69,13 @@ class LogEpisode:
     outcome: str
     exercises: tuple[tuple[str, str | None], ...]
     severity: int | None = None  # 0-10, for a cramp the person logged themselves
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSafety:
+    """Store the person's safety-profile answers (all five, as they now stand)."""
+
+    answers: SafetyAnswers
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +198,7 @@ Action = (
     | Attach
     | ExportData
     | ForgetUser
+    | SaveSafety
     | SaveSettings
     | DiaryPicture
 )

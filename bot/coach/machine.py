@@ -11,7 +11,7 @@ import math
 from datetime import datetime, timedelta
 from typing import cast
 
-from bot.coach import callbacks, diary, reminders, routine
+from bot.coach import callbacks, diary, reminders, routine, safety_profile, warnings
 from bot.coach.actions import ExportData, ForgetUser, SaveSettings
 from bot.coach.events import (
     ButtonPress,
@@ -44,6 +44,7 @@ COMMANDS = (
     "privacy",
     "export",
     "forget",
+    "safety",
 )
 # /privacy describes these tables, in this order; a test keeps the list equal to the models.
 PRIVACY_TABLES = ("users", "chat_states", "episodes", "reminders", "reminder_sends")
@@ -59,16 +60,6 @@ AREA_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
 POSITION_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
     (("pos_bed", "p", "bed"), ("pos_sitting", "p", "sitting"), ("pos_standing", "p", "standing")),
 )
-# Safety words that end the routine at once: stretching or rubbing could do harm.
-STOP_FLAGS = {"flag.dvt": "dvt", "flag.emergency": "dvt", "flag.injury": "injury"}
-# Safety words that deserve an answer but need not interrupt.
-INFO_FLAGS = {
-    "flag.numbness": "numbness",
-    "flag.medicine": "medicine",
-    "flag.frequent": "frequent",
-    "flag.pregnancy": "pregnancy",
-    "flag.lookalike": "lookalike",
-}
 # Which button verbs make sense in which phase; anything else is a stale press.
 VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
     Phase.ASK_AREA: frozenset({"a"}),
@@ -77,6 +68,8 @@ VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
     Phase.STEP: frozenset({"n", "pa", "sk", "x"}),
     Phase.PAUSED: frozenset({"r", "x"}),
     Phase.ASK_FEELING: frozenset({"f", "x"}),
+    Phase.ASK_STAND: frozenset({"sd", "x"}),
+    Phase.SAFETY: frozenset({"sq"}),
     Phase.CHECKIN: frozenset({"ci"}),
     Phase.IDLE: frozenset({"nc"}),
     Phase.REMINDER_TIME: frozenset({"rt"}),
@@ -90,10 +83,12 @@ VERBS_BY_PHASE: dict[Phase, frozenset[str]] = {
 }
 
 
-# Verbs that work from any message, whatever the chat is doing: "Why this?", Stop, and the
-# reminder's buttons (a reminder arrives in the middle of anything).
+# Verbs that work from any message, whatever the chat is doing: "Why this?", the warning signs,
+# Stop, the safety questions' offer, and the reminder's buttons (a reminder arrives in the middle
+# of anything).
 ANYWHERE_VERBS = (
-    frozenset({"w", "x", "bs", "rem", "rc", "ro", "st", "dl", "dr"}) | reminders.NIGHT_VERBS
+    frozenset({"w", "ws", "x", "bs", "rem", "rc", "ro", "st", "dl", "dr", "sa", "sl"})
+    | reminders.NIGHT_VERBS
 )
 
 
@@ -178,7 +173,7 @@ class Coach:
         exercises = self.content.exercises
         known = all(
             isinstance(exercise_id, str) and exercise_id in exercises
-            for exercise_id in (*progress.plan, *progress.spare)
+            for exercise_id in (*progress.plan, *progress.spare, *progress.options)
         )
         if known and progress.step < len(exercises[progress.exercise_id].steps):
             return state
@@ -196,7 +191,13 @@ def _command(turn: Turn, name: str, args: str = "") -> None:
     elif name == "timezone":
         reminders.command_timezone(turn, args)
     elif name == "help":
-        turn.say(turn.text("help"), turn.safety("red_flags_summary"), turn.text("help_footer"))
+        turn.say(turn.text("help"))
+        warnings.warning_signs(turn)
+        turn.say(turn.text("help_footer"))
+    elif name == "safety":
+        routine.abandon(turn, "abandoned")
+        turn.update(choice_mode=None, choice_area=None)
+        safety_profile.command(turn)
     elif name == "privacy":
         turn.say(
             turn.text("privacy.intro"),
@@ -254,7 +255,12 @@ def _cancel(turn: Turn) -> None:
     busy = turn.state.phase != Phase.IDLE or turn.state.timer is not None
     routine.stop(turn, "cancelled")
     turn.update(
-        choice_mode=None, choice_area=None, draft_purpose=None, draft_time=None, draft_days=None
+        choice_mode=None,
+        choice_area=None,
+        draft_purpose=None,
+        draft_time=None,
+        draft_days=None,
+        safety_question=None,
     )
     if setting_up:
         turn.say(turn.text("reminder.setup_cancelled"), remove_keyboard=True)
@@ -299,6 +305,10 @@ def _button(turn: Turn, data: str) -> None:
     if press.verb == "w":  # "Why this?" stays true on any message, old or new
         _why(turn, press.arg)
         return
+    if press.verb == "ws":  # so do the warning signs; reading them changes nothing else
+        turn.notify(turn.text("warning_signs_note"))
+        warnings.warning_signs(turn)
+        return
     if _reminder_button(turn, press.verb, press.arg):
         return
     in_routine = turn.state.progress is not None
@@ -333,6 +343,10 @@ def _button(turn: Turn, data: str) -> None:
         routine.no_checkin(turn)
     elif verb == "fg":
         _forget(turn, arg == "yes")
+    elif verb == "sd" and arg in ("yes", "no") and turn.state.progress is not None:
+        routine.stand_answer(turn, arg == "yes")
+    elif verb == "sq" and safety_profile.answer(turn, arg):
+        pass
     elif not (reminders.screen_button(turn, verb, arg) or diary.screen_button(turn, verb, arg)):
         turn.notify(turn.text("stale_button"))
 
@@ -352,12 +366,16 @@ def _reminder_button(turn: Turn, verb: str, arg: str) -> bool:
         _choose_area(turn, "prevent")
     elif verb in reminders.NIGHT_VERBS:
         reminders.night_button(turn, verb, arg)
-    elif verb in {"rem", "rc", "dl"} and turn.state.progress is not None:
+    elif verb in {"rem", "rc", "dl", "sa"} and turn.state.progress is not None:
         turn.notify(turn.text("reminder.after_routine"))  # an old offer must not end a routine
     elif verb == "rem":
         reminders.offer(turn)
     elif verb == "dl":
         diary.start_log(turn)
+    elif verb == "sa":
+        safety_profile.begin(turn)
+    elif verb == "sl":
+        safety_profile.later(turn)
     elif verb == "dr":
         diary.report(turn)
     elif verb == "rc" and arg in {"time", "days", "zone", "morning"}:
@@ -403,12 +421,23 @@ def _why(turn: Turn, exercise_id: str) -> None:
     if exercise is None:  # renamed since the button was sent
         turn.notify(turn.text("stale_button"))
         return
+    sources = turn.content.sources
+    lines = [
+        turn.text("why.source", organisation=s.organisation, title=s.title, url=s.url)
+        for s in (sources[key] for key in exercise.sources if key != exercise.adapted_from)
+    ]
+    if exercise.adapted_from is not None:
+        s = sources[exercise.adapted_from]
+        lines.insert(
+            0, turn.text("why.adapted", organisation=s.organisation, title=s.title, url=s.url)
+        )
     turn.say(
         turn.text(
             "why_this",
             name=exercise.name,
-            summary=exercise.summary,
-            sources=", ".join(exercise.sources),
+            why=exercise.why,
+            evidence=turn.text(f"evidence.{exercise.evidence}"),
+            sources="\n".join(lines),
         )
     )
 
@@ -464,7 +493,12 @@ def _reprompt(turn: Turn) -> bool:
     if phase == Phase.CONFIRM_FORGET:
         turn.say(turn.text("forget.confirm"), buttons=turn.keyboard(FORGET_BUTTONS, fresh=False))
         return True
-    return routine.reprompt(turn) or reminders.reprompt(turn) or diary.reprompt(turn)
+    return (
+        routine.reprompt(turn)
+        or reminders.reprompt(turn)
+        or diary.reprompt(turn)
+        or safety_profile.reprompt(turn)
+    )
 
 
 def _text(turn: Turn, text: str) -> None:
@@ -474,16 +508,9 @@ def _text(turn: Turn, text: str) -> None:
         _command(turn, name if name in COMMANDS else "", args.strip())
         return
     intents = find_intents(text, turn.catalog.intents)
-    stop_flags = [STOP_FLAGS[i] for i in intents if i in STOP_FLAGS]
-    if stop_flags:
-        # Ends a routine, and a pending check-in too: the next step is a doctor, not a stretch.
-        routine.stop(turn, "red_flag")
-        turn.update(phase=Phase.IDLE, choice_mode=None, choice_area=None)
-        turn.say(*(turn.safety(key) for key in dict.fromkeys(stop_flags)))
-        return
-    info = [INFO_FLAGS[i] for i in intents if i in INFO_FLAGS]
-    if info:
-        turn.say(*(turn.safety(key) for key in dict.fromkeys(info)))
+    info = warnings.flags_in(turn, intents)
+    if info and warnings.answer_flags(turn, info):
+        return  # an urgent sign ended the routine and any check-in: a doctor is next
     if _act_on(turn, intents, text):
         return
     if info:  # the safety answer was the reply; show where we are without scolding

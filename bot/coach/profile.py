@@ -7,8 +7,9 @@ for changes with reminder actions, which the service applies in the same transac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time
+from typing import Literal
 
 from bot.diary.entries import DiaryEntry
 
@@ -29,6 +30,38 @@ class ReminderInfo:
     morning_at: time | None = None
 
 
+# "unsaid" is "prefer not to say"; None means the question was never answered.
+Answer = Literal["yes", "no", "unsaid"]
+ANSWERS: tuple[Answer, ...] = ("yes", "no", "unsaid")
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyAnswers:
+    """The safety profile's five answers, in the order the bot asks them.
+
+    Each is None until answered. The coach treats anything but "no" as the cautious case (see
+    `cautious`), so a person who never answered gets exactly what someone who said "yes" gets.
+    """
+
+    balance: Answer | None = None  # unsteady, a walking aid, or a fall in the last year
+    joint: Answer | None = None  # a hip or knee replacement
+    pregnancy: Answer | None = None
+    clot: Answer | None = None  # a blood thinner, or a blood clot in the past
+    numb_feet: Answer | None = None  # diabetes, poor circulation or numb feet
+
+    def cautious(self, question: str) -> bool:
+        """True unless the person said "no": the unanswered case is the careful one."""
+        return bool(getattr(self, question) != "no")
+
+    @property
+    def answered(self) -> bool:
+        return all(getattr(self, name) is not None for name in SAFETY_QUESTIONS)
+
+
+SAFETY_QUESTIONS: tuple[str, ...] = tuple(f.name for f in fields(SafetyAnswers))
+NO_ANSWERS = SafetyAnswers()
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     zone: str | None = None
@@ -38,6 +71,7 @@ class Profile:
     reminder_started: date | None = None
     # The person's diary, newest last; loaded only for events that need it (see needs_diary).
     diary: tuple[DiaryEntry, ...] = ()
+    safety: SafetyAnswers = NO_ANSWERS
 
     @property
     def active_reminder(self) -> ReminderInfo | None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.coach import callbacks, routine
+from bot.coach import callbacks, routine, safety_profile
 from bot.coach.actions import (
     AnswerHelping,
     Button,
@@ -522,6 +522,7 @@ def _finish(turn: Turn, zone: str | None) -> None:
         turn.text("reminder.saved_hint"),
         remove_keyboard=True,
     )
+    safety_profile.offer(turn)
 
 
 def _clear_draft(turn: Turn) -> None:

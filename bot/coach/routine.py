@@ -1,10 +1,12 @@
-"""The routine itself: exercises announced, one step per message, timed follow-ups, feelings.
+"""The routine itself: one step per message, timed follow-ups, "how is it now?", and adapting.
 
-Every function takes the `Turn` of the current event and changes it; none
-does I/O. The rules that matter clinically live here: calf and foot cramps
-never get a pointed-toe exercise (the content loader enforces that), a
-"worse" stops everything with the warning signs, and a cramp that has not
-eased after about ten minutes gets a plain "time to get medical advice".
+Every function takes the `Turn` of the current event and changes it; none does I/O. The rules
+that matter clinically live here and in content/: the first thing a person reads after their
+last tap is the exercise's name, one line of warning signs and the instruction (explanations
+wait behind "Why this?"); the safety profile, or its careful default, decides which exercises
+are offered; standing up is only ever a question, never a step the bot starts by itself; a
+"worse" stops everything with the warning signs; and a cramp that has not eased after about
+ten minutes gets a plain "time to get medical advice".
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from bot.coach import safety_profile
 from bot.coach.state import Phase, Progress
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import Area, Mode, Position
@@ -24,6 +27,9 @@ FEELINGS = ("gone", "better", "same", "worse")
 STEP_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
     (("next", "n", ""), ("pause", "pa", "")),
     (("skip", "sk", ""), ("stop", "x", "")),
+)
+STAND_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
+    (("stand_yes", "sd", "yes"), ("stand_no", "sd", "no")),
 )
 PAUSED_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = ((("resume", "r", ""), ("stop", "x", "")),)
 FEELING_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
@@ -40,14 +46,15 @@ REMIND_ROW: tuple[ButtonSpec, ...] = (("remind_me", "rem", ""),)
 def start(turn: Turn, mode: Mode, area: Area | None, position: Position) -> None:
     """Begin a routine; the first instruction goes out in this same turn (no questions first)."""
     abandon(turn, "abandoned")
-    routine = turn.content.routine_for(mode, area, position)
+    routine = turn.content.routine_for(mode, area, position, steady=safety_profile.steady(turn))
     progress = Progress(
         mode=mode,
         area=area,
         position=position,
         started_at=turn.now,
-        plan=routine.exercises,
-        spare=routine.alternates,
+        plan=safety_profile.allowed(turn, routine.exercises),
+        spare=safety_profile.allowed(turn, routine.alternates),
+        options=safety_profile.allowed(turn, routine.options),
     )
     changes: dict[str, object] = {"choice_mode": None, "choice_area": None}
     if mode == "relief":
@@ -55,40 +62,37 @@ def start(turn: Turn, mode: Mode, area: Area | None, position: Position) -> None
     turn.set_progress(progress, **changes)
     if mode == "prevention":
         turn.say(turn.text("prevention_intro"))
-    announce_exercise(turn)
-
-
-def announce_exercise(turn: Turn) -> None:
-    progress = turn.progress
-    exercise = turn.content.exercise(progress.exercise_id)
-    notes: list[str] = []
-    if progress.position == "standing":
-        notes.append(turn.text("note.hold_on"))
-    if progress.position == "bed" and progress.exercise == 0 and progress.mode == "relief":
-        notes.append(turn.safety("night_safety"))
-    if exercise.kneeling and exercise.alternative:
-        notes.append(turn.text("note.kneeling"))
-    cautions = "\n".join(f"<i>{caution}</i>" for caution in exercise.cautions)
-    turn.say(
-        turn.text(
-            "exercise_header",
-            number=progress.exercise + 1,
-            total=len(progress.plan),
-            name=exercise.name,
-            summary=exercise.summary,
-        ),
-        *notes,
-        cautions,
-        buttons=turn.keyboard(((("why", "w", exercise.id),),)),
-    )
     show_step(turn, fresh=True)
 
 
-def step_message(turn: Turn, *, wait_seconds: float | None) -> str:
+def step_buttons(turn: Turn) -> tuple[tuple[ButtonSpec, ...], ...]:
+    """Next, Pause, Skip, Stop, and on every step the warning signs and "Why this?"."""
+    extra: tuple[ButtonSpec, ...] = (
+        ("warning_signs", "ws", ""),
+        ("why", "w", turn.progress.exercise_id),
+    )
+    return (*STEP_BUTTONS, extra)
+
+
+def step_message(turn: Turn, *, wait_seconds: float | None, first: bool = False) -> str:
+    """The step as one message.
+
+    The first step of an exercise carries the exercise's name above the instruction (and,
+    before a routine's first stretch, the one line of warning signs), and its cautions below
+    the instruction, where they cannot delay it.
+    """
     progress = turn.progress
     exercise = turn.content.exercise(progress.exercise_id)
     step = exercise.steps[progress.step]
-    parts = [
+    parts: list[str] = []
+    if first:
+        header = "exercise_header_optional" if exercise.optional else "exercise_header"
+        number, total = progress.exercise + 1, len(progress.plan)
+        parts.append(turn.text(header, number=number, total=total, name=exercise.name))
+        if progress.mode == "relief" and progress.exercise == 0:
+            parts.append(turn.safety("warning_line"))
+        parts.append("")
+    parts += [
         turn.text("step_header", number=progress.step + 1, total=len(exercise.steps)),
         step.text,
     ]
@@ -99,6 +103,12 @@ def step_message(turn: Turn, *, wait_seconds: float | None) -> str:
         parts.append(turn.text(key, seconds=max(1, round(wait_seconds))))
     else:
         parts.append(turn.text("hint.manual"))
+    if first:
+        after = [*exercise.cautions, *safety_profile.cautions(turn, exercise)]
+        if progress.exercise == 0:
+            after += safety_profile.notes(turn)
+        if after:
+            parts += ["", *(f"<i>{line}</i>" for line in after)]
     return "\n".join(parts)
 
 
@@ -115,8 +125,12 @@ def show_step(turn: Turn, *, fresh: bool, remaining: float | None = None) -> Non
         else:
             turn.cancel_timer()
     turn.update(phase=Phase.STEP)
-    text = step_message(turn, wait_seconds=wait)
-    turn.say(text, buttons=turn.keyboard(STEP_BUTTONS, fresh=fresh), picture=_picture(turn, text))
+    text = step_message(turn, wait_seconds=wait, first=fresh and progress.step == 0)
+    turn.say(
+        text,
+        buttons=turn.keyboard(step_buttons(turn), fresh=fresh),
+        picture=_picture(turn, text),
+    )
 
 
 # Telegram's caption limit; the HTML tags in our text only make this check stricter.
@@ -145,9 +159,12 @@ def advance(turn: Turn) -> None:
 
 
 def exercise_finished(turn: Turn) -> None:
-    """Relief asks how the cramp is; the bedtime routine simply flows on to the next stretch."""
+    """Relief asks how the cramp is; the bedtime routine simply flows on to the next stretch.
+
+    Sitting down first is a move, not a stretch: there is nothing to ask about yet.
+    """
     progress = turn.progress
-    if progress.mode == "relief":
+    if progress.mode == "relief" and not turn.content.exercise(progress.exercise_id).is_transition:
         ask_feeling(turn)
         return
     progress = _record(progress, "done")
@@ -191,14 +208,42 @@ def _same(turn: Turn, progress: Progress) -> None:
         turn.set_progress(None, phase=Phase.IDLE)
         turn.say(turn.safety("ten_minutes"), turn.text("after_advice"))
         return
+    if progress.options:  # standing up: offered as a question, never started unasked
+        turn.update(phase=Phase.ASK_STAND)
+        turn.say(
+            turn.text("stand.ask"),
+            turn.safety("getting_up"),
+            buttons=turn.keyboard(STAND_BUTTONS),
+        )
+        return
+    _try_another(turn, progress)
+
+
+def stand_answer(turn: Turn, yes: bool) -> None:
+    """The answer to "try it standing?": the option is used or dropped, never asked twice."""
+    progress = turn.progress
+    option, rest = progress.options[0], progress.options[1:]
+    if yes:
+        at = progress.exercise + 1
+        plan = (*progress.plan[:at], option, *progress.plan[at:])
+        _next_exercise(turn, _replace(progress, plan=plan, options=rest))
+        return
+    turn.say(turn.text("stand.declined"))
+    _try_another(turn, _replace(progress, options=rest), announce=False)
+
+
+def _try_another(turn: Turn, progress: Progress, *, announce: bool = True) -> None:
+    """An alternate if one is left; else the next exercise, or the main stretch once more."""
     plan = progress.plan
     spare = progress.spare
     if spare:
         plan = (*plan[: progress.exercise + 1], spare[0], *plan[progress.exercise + 1 :])
         spare = spare[1:]
     elif progress.exercise + 1 >= len(plan):
-        plan = (*plan, plan[0])
-    turn.say(turn.text("same_next"))
+        main = next(e for e in plan if not turn.content.exercise(e).is_transition)
+        plan = (*plan, main)
+    if announce:
+        turn.say(turn.text("same_next"))
     _next_exercise(turn, _replace(progress, plan=plan, spare=spare))
 
 
@@ -206,27 +251,13 @@ def _next_exercise(turn: Turn, progress: Progress) -> None:
     turn.set_progress(
         _replace(progress, exercise=progress.exercise + 1, step=0, paused_remaining=None)
     )
-    announce_exercise(turn)
+    show_step(turn, fresh=True)
 
 
 def skip(turn: Turn) -> None:
-    """Skip this exercise; one with an easier alternative (kneeling) swaps to that instead."""
+    """Skip this exercise: on to the next, or to "how is it now?" after the last."""
     turn.cancel_timer()
-    progress = turn.progress
-    exercise = turn.content.exercise(progress.exercise_id)
-    alternative = exercise.alternative
-    used = set(progress.plan[: progress.exercise + 1])
-    if alternative and alternative not in used:
-        plan = (
-            *progress.plan[: progress.exercise + 1],
-            alternative,
-            *progress.plan[progress.exercise + 1 :],
-        )
-        progress = _replace(_record(progress, "skipped"), plan=plan)
-        turn.set_progress(progress)
-        _next_exercise(turn, progress)
-        return
-    progress = _record(progress, "skipped")
+    progress = _record(turn.progress, "skipped")
     turn.set_progress(progress)
     if progress.exercise + 1 < len(progress.plan):
         _next_exercise(turn, progress)
@@ -275,6 +306,8 @@ def wrap_up(turn: Turn, outcome: str) -> None:
     turn.log_episode(progress, outcome)
     turn.set_progress(None, phase=Phase.IDLE)
     parts = [turn.text(f"wrapup.{outcome}"), turn.text("tip.after")]
+    if safety_profile.warmth_allowed(turn):
+        parts.append(turn.text("tip.warmth"))
     rows = list(WRAPUP_BUTTONS)
     if progress.position == "bed":  # a night cramp: the bedtime stretch may spare the next one
         if turn.profile.active_reminder is None:
@@ -286,6 +319,7 @@ def wrap_up(turn: Turn, outcome: str) -> None:
     parts.append(turn.text("checkin_promise", minutes=max(1, round(minutes))))
     turn.start_timer(turn.scaled(turn.checkin_after.total_seconds()), "checkin")
     turn.say(*parts, buttons=turn.keyboard(rows))
+    safety_profile.offer(turn)
 
 
 def prevention_done(turn: Turn) -> None:
@@ -299,6 +333,7 @@ def prevention_done(turn: Turn) -> None:
         turn.say(*parts, buttons=turn.keyboard((REMIND_ROW,)))
     else:
         turn.say(*parts)
+    safety_profile.offer(turn)
 
 
 def checkin_due(turn: Turn) -> None:
@@ -331,8 +366,11 @@ def reprompt(turn: Turn) -> bool:
         )
         turn.say(
             step_message(turn, wait_seconds=remaining),
-            buttons=turn.keyboard(STEP_BUTTONS, fresh=False),
+            buttons=turn.keyboard(step_buttons(turn), fresh=False),
         )
+    elif phase == Phase.ASK_STAND:
+        buttons = turn.keyboard(STAND_BUTTONS, fresh=False)
+        turn.say(turn.text("stand.ask"), turn.safety("getting_up"), buttons=buttons)
     elif phase == Phase.PAUSED:
         turn.say(turn.text("paused"), buttons=turn.keyboard(PAUSED_BUTTONS, fresh=False))
     elif phase == Phase.ASK_FEELING:

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from bot.content import AREAS, POSITIONS, Area, Mode, Position
+from bot.content import AREAS, POSITIONS, SAFETY_QUESTIONS, Area, Mode, Position
 
 SCHEMA = 1
 log = logging.getLogger(__name__)
@@ -39,6 +39,10 @@ class Phase(StrEnum):
     DIARY_AREA = "diary_area"
     DIARY_WHEN = "diary_when"
     DIARY_SEVERITY = "diary_severity"
+    # "Would you like to try it standing?" during a routine (the only way to be asked to stand).
+    ASK_STAND = "ask_stand"
+    # One of the safety profile's five questions is on screen (which one: `safety_question`).
+    SAFETY = "safety"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,8 @@ class Progress:
     step: int = 0
     outcomes: tuple[tuple[str, str | None], ...] = ()
     paused_remaining: float | None = None
+    # Offered as a question when the cramp stays the same (standing up), not yet asked.
+    options: tuple[str, ...] = ()
 
     @property
     def exercise_id(self) -> str:
@@ -90,6 +96,8 @@ class ChatState:
     draft_days: int | None = None
     # Logging a cramp: "evening" | "night" | "morning" | "now" (the area is in choice_area).
     diary_when: str | None = None
+    # The safety question on screen, while the phase is SAFETY.
+    safety_question: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> ChatState:
@@ -153,7 +161,7 @@ def _draft_days(value: Any) -> int | None:
 
 
 # Phases that only make sense while a routine is in progress.
-_ROUTINE_PHASES = frozenset({Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING})
+_ROUTINE_PHASES = frozenset({Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING, Phase.ASK_STAND})
 
 
 def to_dict(state: ChatState) -> dict[str, Any]:
@@ -183,6 +191,7 @@ def to_dict(state: ChatState) -> dict[str, Any]:
             "step": progress.step,
             "outcomes": [list(item) for item in progress.outcomes],
             "paused_remaining": progress.paused_remaining,
+            "options": list(progress.options),
         },
         "timer": None
         if timer is None
@@ -191,6 +200,7 @@ def to_dict(state: ChatState) -> dict[str, Any]:
         "draft_time": state.draft_time,
         "draft_days": state.draft_days,
         "diary_when": state.diary_when,
+        "safety_question": state.safety_question,
         "extra": dict(state.extra),
     }
 
@@ -217,6 +227,7 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
                 step=int(raw_progress.get("step", 0)),
                 outcomes=tuple((str(a), b) for a, b in raw_progress.get("outcomes", ())),
                 paused_remaining=_remaining(raw_progress.get("paused_remaining")),
+                options=tuple(raw_progress.get("options", ())),
             )
             if progress.position is None or progress.mode not in ("relief", "prevention"):
                 raise ValueError("progress without a valid position or mode")
@@ -250,6 +261,7 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
             draft_time=_draft_time(data.get("draft_time")),
             draft_days=_draft_days(data.get("draft_days")),
             diary_when=_choice(data.get("diary_when"), ("evening", "night", "morning", "now")),
+            safety_question=_choice(data.get("safety_question"), SAFETY_QUESTIONS),
             extra=dict(data.get("extra") or {}),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:

@@ -9,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import MediaFile, User
+from bot.storage.repo import SEEN_USER_COLUMNS, SeenUser, seen_user
 
 __all__ = ["load_file_ids", "preferences", "remember_file_id", "set_pictures"]
 
@@ -47,13 +48,15 @@ async def remember_file_id(
     await session.execute(insert(MediaFile).values(values).on_conflict_do_nothing())
 
 
-async def preferences(session: AsyncSession, user_id: int) -> tuple[str | None, bool]:
-    """The person's time zone and pictures setting (pictures on for people not seen yet)."""
-    result = await session.execute(select(User.timezone, User.pictures).where(User.id == user_id))
+async def preferences(session: AsyncSession, user_id: int) -> SeenUser:
+    """The person's time zone, pictures setting and safety answers, as `touch_user` returns
+    them, for events that are not the person writing (timers); pictures on and nothing
+    answered for people not seen yet."""
+    result = await session.execute(select(*SEEN_USER_COLUMNS).where(User.id == user_id))
     row = result.one_or_none()
     if row is None:
-        return None, True
-    return row.timezone, bool(row.pictures)
+        return SeenUser(timezone=None, pictures=True)
+    return seen_user(row)
 
 
 async def set_pictures(session: AsyncSession, user_id: int, on: bool) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -26,12 +27,13 @@ from sqlalchemy import (
     false,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 from bot.storage.types import UTCDateTime
 
 __all__ = [
     "NAMING_CONVENTION",
+    "SAFETY_ANSWERS",
     "Base",
     "ChatState",
     "Episode",
@@ -56,6 +58,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# The values a safety answer may take; "unsaid" is "prefer not to say" (see bot.coach.profile).
+SAFETY_ANSWERS = ("yes", "no", "unsaid")
+
+
+def _safety_answer(column: str) -> MappedColumn[str | None]:
+    """A nullable answer column whose CHECK (named ``ck_users_<column>``) allows only the three
+    answers, so a bug can never store something the coach would misread as "no"."""
+    allowed = ", ".join(f"'{answer}'" for answer in SAFETY_ANSWERS)
+    return mapped_column(
+        String(8), CheckConstraint(f"{column} IN ({allowed})", name=column), nullable=True
+    )
+
+
 class User(Base):
     """One Telegram user; the id is Telegram's, so it is never generated here."""
 
@@ -75,6 +90,15 @@ class User(Base):
     pictures: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=True, server_default=true()
     )
+    # The /safety profile: health data, kept because the answers change which exercises are
+    # offered. NULL until the person answers (nothing is stored for someone who never does),
+    # written all five at once with safety_updated_at, and deleted with this row by /forget.
+    safety_balance: Mapped[str | None] = _safety_answer("safety_balance")
+    safety_joint: Mapped[str | None] = _safety_answer("safety_joint")
+    safety_pregnancy: Mapped[str | None] = _safety_answer("safety_pregnancy")
+    safety_clot: Mapped[str | None] = _safety_answer("safety_clot")
+    safety_numb_feet: Mapped[str | None] = _safety_answer("safety_numb_feet")
+    safety_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     def __repr__(self) -> str:
         return f"User(id={self.id!r}, language={self.language!r}, blocked={self.blocked!r})"

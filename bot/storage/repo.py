@@ -35,6 +35,7 @@ __all__ = [
     "load_state",
     "log_episode",
     "pending_timers",
+    "save_safety",
     "save_state",
     "set_blocked",
     "touch_user",
@@ -99,6 +100,14 @@ async def _insert_ignoring_conflict(
     return result.scalar_one_or_none()
 
 
+# The safety profile's questions, in the order of ``bot.coach.profile.SAFETY_QUESTIONS`` (a test
+# keeps the two equal; storage does not import the coach), and each one's column on the user row.
+SAFETY_QUESTIONS = ("balance", "joint", "pregnancy", "clot", "numb_feet")
+_users = cast(Table, User.__table__)
+SAFETY_COLUMNS = tuple(_users.c[f"safety_{question}"] for question in SAFETY_QUESTIONS)
+NO_SAFETY_ANSWERS: tuple[str | None, ...] = (None,) * len(SAFETY_QUESTIONS)
+
+
 @dataclass(frozen=True, slots=True)
 class SeenUser:
     """What every update needs of the person's row, read back by the same statement that
@@ -106,13 +115,29 @@ class SeenUser:
 
     timezone: str | None
     pictures: bool
+    # In SAFETY_QUESTIONS order: "yes", "no", "unsaid", or None where never answered.
+    safety: tuple[str | None, ...] = NO_SAFETY_ANSWERS
+
+
+# The user-row columns a `SeenUser` is made of, for `touch_user` and `media.preferences` alike.
+SEEN_USER_COLUMNS = (_users.c.timezone, _users.c.pictures, *SAFETY_COLUMNS)
+
+
+def seen_user(row: Row[Any]) -> SeenUser:
+    """A `SeenUser` from a row of the `SEEN_USER_COLUMNS`."""
+    values = row._mapping
+    return SeenUser(
+        timezone=values["timezone"],
+        pictures=bool(values["pictures"]),
+        safety=tuple(values[column.name] for column in SAFETY_COLUMNS),
+    )
 
 
 async def touch_user(
     session: AsyncSession, user_id: int, language: str | None, now: datetime
 ) -> SeenUser:
     """Record that ``user_id`` was seen at ``now``, in one upsert that also returns their
-    settings (one round trip per update instead of three).
+    settings and safety answers (one round trip per update instead of three).
 
     A ``language`` of None keeps the stored one (Telegram omits ``language_code`` on some updates).
     ``blocked`` is left alone: only :func:`set_blocked` changes it; an existing row keeps its
@@ -121,7 +146,7 @@ async def touch_user(
     row = (
         await session.execute(_TOUCH_USER, {"id": user_id, "language": language, "now": now})
     ).one()
-    return SeenUser(timezone=row.timezone, pictures=bool(row.pictures))
+    return seen_user(row)
 
 
 # Hand-written because SQLAlchemy never caches a dialect INSERT … ON CONFLICT (its dialect
@@ -133,15 +158,29 @@ _TOUCH_USER = (
         " VALUES (:id, :language, :now, :now, false, true)"
         " ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen,"
         " language = COALESCE(excluded.language, users.language)"
-        " RETURNING timezone, pictures"
+        f" RETURNING {', '.join(column.name for column in SEEN_USER_COLUMNS)}"
     )
     .bindparams(
-        bindparam("id", type_=User.__table__.c.id.type),
-        bindparam("language", type_=User.__table__.c.language.type),
-        bindparam("now", type_=User.__table__.c.first_seen.type),
+        bindparam("id", type_=_users.c.id.type),
+        bindparam("language", type_=_users.c.language.type),
+        bindparam("now", type_=_users.c.first_seen.type),
     )
-    .columns(timezone=User.__table__.c.timezone.type, pictures=User.__table__.c.pictures.type)
+    .columns(*SEEN_USER_COLUMNS)
 )
+
+
+async def save_safety(
+    session: AsyncSession, user_id: int, answers: tuple[str | None, ...], now: datetime
+) -> None:
+    """Store all five answers (in SAFETY_QUESTIONS order) as they now stand, and when.
+
+    The user row exists: answers come in the person's own update, after `touch_user`. A value
+    other than "yes", "no", "unsaid" or None fails the columns' CHECK constraints.
+    """
+    values = {column.name: answer for column, answer in zip(SAFETY_COLUMNS, answers, strict=True)}
+    await session.execute(
+        update(_users).where(_users.c.id == user_id).values(safety_updated_at=now, **values)
+    )
 
 
 async def set_blocked(session: AsyncSession, user_id: int, blocked: bool, now: datetime) -> None:

@@ -37,6 +37,7 @@ from bot.coach import (
 )
 from bot.coach.actions import (
     SaveReminder,
+    SaveSafety,
     SaveSettings,
     SaveZone,
     SkipReminder,
@@ -202,6 +203,8 @@ class CoachDriver:
                     reply = self.tap("n")
             elif phase == Phase.ASK_FEELING:
                 reply = self.tap("f", feeling)
+            elif phase == Phase.ASK_STAND:  # stay where we are, as the careful answer
+                reply = self.tap("sd", "no")
             else:
                 return walk
             walk.replies.append(reply)
@@ -249,6 +252,8 @@ def apply_to_profile(profile: Profile, action: Action) -> Profile:
             return replace(profile, reminder=replace(reminder, snooze_until=None))
         case SaveSettings(pictures=pictures):
             return replace(profile, pictures=pictures)
+        case SaveSafety(answers=answers):
+            return replace(profile, safety=answers)
     return profile
 
 

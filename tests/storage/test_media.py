@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage import touch_user
+from bot.storage import SeenUser, touch_user
 from bot.storage.media import load_file_ids, preferences, remember_file_id, set_pictures
 
 Factory = async_sessionmaker[AsyncSession]
@@ -45,10 +45,10 @@ async def test_the_first_file_id_is_kept_per_bot_and_content(session_factory: Fa
 
 async def test_pictures_are_on_until_turned_off(session_factory: Factory) -> None:
     async with session_factory() as session:
-        assert await preferences(session, 5) == (None, True)  # not seen yet
+        assert await preferences(session, 5) == SeenUser(None, True)  # not seen yet
         await touch_user(session, 5, "en", NOW)
-        assert await preferences(session, 5) == (None, True)
+        assert await preferences(session, 5) == SeenUser(None, True)
         await set_pictures(session, 5, False)
         await session.commit()
     async with session_factory() as session:
-        assert await preferences(session, 5) == (None, False)
+        assert await preferences(session, 5) == SeenUser(None, False)

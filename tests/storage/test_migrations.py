@@ -25,7 +25,7 @@ from bot.storage import (
 )
 
 TABLES = {"users", "chat_states", "episodes", "reminders", "reminder_sends", "media_files"}
-HEAD = "0003"
+HEAD = "0004"
 
 
 def _diff(connection: Connection) -> list[Any]:
@@ -55,11 +55,12 @@ async def _table_names(url: str) -> set[str]:
         await engine.dispose()
 
 
-def test_single_head_is_0002() -> None:
+def test_single_head_is_0004() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert script.get_heads() == [HEAD]
     assert script.get_revision("0002").down_revision == "0001"
     assert script.get_revision("0003").down_revision == "0002"
+    assert script.get_revision("0004").down_revision == "0003"
     assert script.get_revision("0001").down_revision is None
 
 
@@ -107,6 +108,57 @@ async def test_0002_keeps_existing_users_and_drops_cleanly(database_url: str) ->
         assert not ({"reminders", "reminder_sends"} & await _table_names(database_url))
     finally:
         await engine.dispose()
+
+
+async def test_0004_adds_empty_answers_and_drops_them_without_touching_other_rows(
+    database_url: str,
+) -> None:
+    """Existing people start with no safety answers, and on SQLite neither step copies the
+    users table (a copy's DROP TABLE would cascade into the rows that reference it)."""
+    await asyncio.to_thread(upgrade_database, database_url, "0003")
+    engine = make_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO users (id, language, first_seen, last_seen, blocked, pictures) "
+                    "VALUES (7, 'en', '2026-01-01 00:00:00', '2026-01-01 00:00:00', false, true)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO episodes (chat_id, user_id, kind, started_at, ended_at, outcome,"
+                    " exercises) VALUES (7, 7, 'relief', '2026-01-01 00:00:00',"
+                    " '2026-01-01 00:05:00', 'gone', '[]')"
+                )
+            )
+        await asyncio.to_thread(upgrade_database, database_url, "0004")
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    text(
+                        "SELECT id, safety_balance, safety_joint, safety_pregnancy, safety_clot,"
+                        " safety_numb_feet, safety_updated_at FROM users"
+                    )
+                )
+            ).all()
+            episodes = await connection.scalar(text("SELECT count(*) FROM episodes"))
+        assert [tuple(row) for row in rows] == [(7, None, None, None, None, None, None)]
+        assert episodes == 1
+
+        await asyncio.to_thread(downgrade_database, database_url, "0003")
+        async with engine.connect() as connection:
+            columns = {column["name"] for column in await connection.run_sync(_user_columns)}
+            users = await connection.scalar(text("SELECT count(*) FROM users"))
+            episodes = await connection.scalar(text("SELECT count(*) FROM episodes"))
+        assert not {name for name in columns if name.startswith("safety_")}
+        assert (users, episodes) == (1, 1)
+    finally:
+        await engine.dispose()
+
+
+def _user_columns(connection: Connection) -> list[dict[str, Any]]:
+    return list(inspect(connection).get_columns("users"))
 
 
 async def test_upgrade_is_idempotent_and_callable_inside_a_running_loop(migrated_url: str) -> None:

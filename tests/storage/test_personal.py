@@ -13,6 +13,7 @@ from bot.coach.machine import PRIVACY_TABLES
 from bot.storage import Base, EpisodeRecord, log_episode, save_state, touch_user
 from bot.storage import reminders as store
 from bot.storage.personal import NOT_PERSONAL, export_json, forget, personal_tables
+from bot.storage.repo import NO_SAFETY_ANSWERS, save_safety
 
 Factory = async_sessionmaker[AsyncSession]
 NOW = datetime(2026, 5, 7, 18, 0, tzinfo=UTC)
@@ -21,7 +22,21 @@ ALICE, BOB = 1111, 2222
 # Every column of every table, as /privacy was last checked against them. A new column fails
 # here on purpose: describe it in content/locales/*.yaml (privacy.<table>), then add it below.
 PRIVACY_REVIEWED = {
-    "users": {"id", "language", "first_seen", "last_seen", "blocked", "timezone", "pictures"},
+    "users": {
+        "id",
+        "language",
+        "first_seen",
+        "last_seen",
+        "blocked",
+        "timezone",
+        "pictures",
+        "safety_balance",
+        "safety_joint",
+        "safety_pregnancy",
+        "safety_clot",
+        "safety_numb_feet",
+        "safety_updated_at",
+    },
     "chat_states": {
         "chat_id",
         "user_id",
@@ -91,6 +106,7 @@ def test_privacy_covers_every_personal_table_and_column() -> None:
 async def _everything_about(factory: Factory, user_id: int) -> None:
     async with factory() as session:
         await touch_user(session, user_id, "en", NOW)
+        await save_safety(session, user_id, ("yes", "no", "unsaid", "no", None), NOW)
         await save_state(
             session,
             user_id,
@@ -163,6 +179,15 @@ async def test_export_has_every_row_about_the_person_and_no_one_else(
     }
     assert tables["users"][0]["id"] == ALICE
     assert tables["users"][0]["timezone"] == "Europe/Berlin"
+    safety = {key: value for key, value in tables["users"][0].items() if key.startswith("safety_")}
+    assert safety == {
+        "safety_balance": "yes",
+        "safety_joint": "no",
+        "safety_pregnancy": "unsaid",
+        "safety_clot": "no",
+        "safety_numb_feet": None,
+        "safety_updated_at": NOW.isoformat(),
+    }
     assert tables["reminders"][0]["local_time"] == "21:30:00"
     assert tables["episodes"][0]["exercises"] == [
         {"exercise": "calf_stretch_towel", "feeling": "gone"}
@@ -185,3 +210,21 @@ async def test_forget_leaves_nothing_about_the_person_in_any_table(
     async with session_factory() as session:  # and the export agrees: nothing left
         document = json.loads(await export_json(session, ALICE, ALICE, NOW))
     assert all(rows == [] for rows in document["tables"].values())
+
+
+async def test_forgotten_safety_answers_do_not_come_back(session_factory: Factory) -> None:
+    """Health data: after /forget, writing again starts with no answers, not the old ones."""
+    await _everything_about(session_factory, ALICE)
+    await _everything_about(session_factory, BOB)
+    async with session_factory() as session:
+        await forget(session, ALICE, ALICE)
+        await session.commit()
+    async with session_factory() as session:
+        assert (await touch_user(session, ALICE, "en", NOW)).safety == NO_SAFETY_ANSWERS
+        assert (await touch_user(session, BOB, "en", NOW)).safety == (
+            "yes",
+            "no",
+            "unsaid",
+            "no",
+            None,
+        )

@@ -1,0 +1,93 @@
+"""Warning signs: recognised when typed, one tap away on every step, with a real number to call.
+
+A warning sign's `level` (content/safety.yaml) decides what happens. Emergency and urgent ones
+end the routine and any pending check-in at once: the next step is a doctor, not a stretch (and
+a possibly clotted leg must not be rubbed). Milder ones get their answer and the routine goes on.
+"Call emergency services" helps nobody at 3 a.m., so every urgent answer names the number for
+the country of the person's time zone, or says what works in many countries when we don't know.
+"""
+
+from __future__ import annotations
+
+from bot.coach import routine
+from bot.coach.state import Phase
+from bot.coach.turn import Turn
+from bot.content import STOPPING_LEVELS, Level
+
+
+def flags_in(turn: Turn, intents: list[str]) -> list[str]:
+    """The warning signs named in these intents (safety.yaml keys), most urgent first."""
+    order: dict[Level, int] = {"emergency": 0, "urgent": 1, "soon": 2, "info": 3}
+    keys = [
+        key
+        for intent in intents
+        if intent.startswith("flag.")
+        and (key := intent.removeprefix("flag.")) in turn.content.safety
+        and turn.content.safety[key].level is not None
+    ]
+    return sorted(dict.fromkeys(keys), key=lambda key: order[_level(turn, key)])
+
+
+def _level(turn: Turn, key: str) -> Level:
+    level = turn.content.safety[key].level
+    assert level is not None  # flags_in keeps only texts with a level
+    return level
+
+
+def answer_flags(turn: Turn, flags: list[str]) -> bool:
+    """Answer typed warning signs; True when an urgent one ended whatever was running."""
+    texts = [turn.safety(key) for key in flags]
+    levels = {_level(turn, key) for key in flags}
+    if levels.isdisjoint(STOPPING_LEVELS):
+        turn.say(*texts)
+        return False
+    running = turn.state.progress is not None or turn.state.timer is not None
+    routine.stop(turn, "red_flag")
+    turn.update(phase=Phase.IDLE, choice_mode=None, choice_area=None)
+    worst: Level = "emergency" if "emergency" in levels else "urgent"
+    turn.say(
+        *texts,
+        *call_lines(turn, worst),
+        turn.text("red_flag_stopped") if running else "",
+    )
+    return True
+
+
+def call_lines(turn: Turn, level: Level) -> list[str]:
+    """Who to call, for the person's country: now (emergency) or today (urgent)."""
+    local = turn.content.emergency.for_zone(turn.profile.zone)
+    mobile = turn.content.emergency.mobile_fallback
+    if local is None:
+        key = "call.emergency_unknown" if level == "emergency" else "call.urgent_unknown"
+        return [turn.text(key, mobile=mobile), turn.text("call.set_zone")]
+    if level == "emergency":
+        country = local.name(turn.catalog.language)
+        return [turn.text("call.emergency", number=local.emergency, country=country)]
+    if local.urgent is None:
+        return [turn.text("call.urgent_no_line", emergency=local.emergency)]
+    return [
+        turn.text(
+            "call.urgent",
+            number=local.urgent.number,
+            name=local.urgent.name,
+            emergency=local.emergency,
+        )
+    ]
+
+
+def warning_signs(turn: Turn) -> None:
+    """The full list, with this person's numbers and where the numbers come from.
+
+    It is a new message without buttons, so the step on screen, its buttons and its timer all
+    stay as they are: reading the list never costs someone their place in a routine.
+    """
+    local = turn.content.emergency.for_zone(turn.profile.zone)
+    source = (
+        turn.text("call.source", organisation=local.source.organisation, title=local.source.title)
+        if local is not None
+        else ""
+    )
+    lines = call_lines(turn, "emergency")
+    if local is not None and local.urgent is not None:
+        lines += call_lines(turn, "urgent")
+    turn.say(turn.safety("red_flags_summary"), "\n".join(lines), source)

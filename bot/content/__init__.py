@@ -1,0 +1,53 @@
+"""Everything a person reads, loaded from `content/` into typed, immutable objects at start-up.
+
+`models` holds the shapes, `loader` reads and cross-checks the files, `emergency` finds the
+numbers to call for a time zone, `html` checks the Telegram HTML our texts may use.
+"""
+
+from bot.content.html import html_problem
+from bot.content.loader import load_content
+from bot.content.models import (
+    AREAS,
+    DEFAULT_LANGUAGE,
+    POSITIONS,
+    SAFETY_QUESTIONS,
+    STOPPING_LEVELS,
+    Area,
+    Catalog,
+    Content,
+    ContentError,
+    Exercise,
+    Level,
+    Mode,
+    Position,
+    ProfileRule,
+    Routine,
+    SafetyText,
+    Source,
+    Step,
+    Tag,
+)
+
+__all__ = [
+    "AREAS",
+    "DEFAULT_LANGUAGE",
+    "POSITIONS",
+    "SAFETY_QUESTIONS",
+    "STOPPING_LEVELS",
+    "Area",
+    "Catalog",
+    "Content",
+    "ContentError",
+    "Exercise",
+    "Level",
+    "Mode",
+    "Position",
+    "ProfileRule",
+    "Routine",
+    "SafetyText",
+    "Source",
+    "Step",
+    "Tag",
+    "html_problem",
+    "load_content",
+]

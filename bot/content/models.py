@@ -1,0 +1,259 @@
+"""The shapes of `content/`: what each YAML file may hold, and the loaded, immutable whole.
+
+Validation is strict on purpose: a typo in an exercise file must stop start-up with one line
+naming the file and the field, not surface at 3 a.m. as a KeyError in someone's cramp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.content.emergency import EmergencyNumbers
+
+Area = Literal["ankle", "foot", "calf", "shin"]
+Position = Literal["bed", "sitting", "standing"]
+Mode = Literal["relief", "prevention"]
+
+AREAS: tuple[Area, ...] = ("ankle", "foot", "calf", "shin")
+POSITIONS: tuple[Position, ...] = ("bed", "sitting", "standing")
+DEFAULT_LANGUAGE = "en"
+# The safety profile's questions, in the order they are asked (content/safety_profile.yaml).
+SAFETY_QUESTIONS: tuple[str, ...] = ("balance", "joint", "pregnancy", "clot", "numb_feet")
+
+# Telegram accepts 4,096 characters per message; a step must stay far below that
+# so that a header and a hint still fit, and so that it can be read mid-cramp.
+MAX_STEP_CHARS = 400
+
+
+class ContentError(Exception):
+    """A content file is missing or invalid; the message names file and field."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Step(_Frozen):
+    """One message of an exercise. A hold or a duration makes the bot follow up by itself."""
+
+    text: str = Field(min_length=1, max_length=MAX_STEP_CHARS)
+    hold_seconds: int | None = Field(default=None, ge=1, le=600)
+    duration_seconds: int | None = Field(default=None, ge=1, le=600)
+    reps: int | None = Field(default=None, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _one_timer(self) -> Step:
+        if self.hold_seconds is not None and self.duration_seconds is not None:
+            raise ValueError("a step has either hold_seconds or duration_seconds, not both")
+        return self
+
+    @property
+    def wait_seconds(self) -> int | None:
+        """How long before the bot moves on by itself (unscaled), if at all."""
+        return self.hold_seconds if self.hold_seconds is not None else self.duration_seconds
+
+
+# What an exercise asks of the body (content/exercises.yaml explains each). The safety profile
+# removes exercises and adds cautions by these tags; the content linter checks routines by them.
+Tag = Literal[
+    "lying",
+    "seated",
+    "standing",
+    "gets_up",
+    "sits_down",
+    "walking",
+    "reach_foot",
+    "pull",
+    "massage",
+    "hip_bend",
+    "points_toes",
+    "one_leg",
+    "kneeling",
+]
+# How strong the evidence behind an exercise is; each has a plain-words line in safety.yaml.
+Evidence = Literal["guidance", "trial_mixed", "untested"]
+MAX_STEPS = 14
+
+
+class Exercise(_Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,30}$")
+    name: str = Field(min_length=1, max_length=80)
+    # Why it helps: shown behind "Why this?", never before the first instruction.
+    why: str = Field(min_length=1, max_length=400)
+    areas: frozenset[Area] = Field(min_length=1)
+    # Where the person is when it starts, and where it leaves them when that differs.
+    positions: frozenset[Position] = Field(min_length=1)
+    ends_in: Position | None = None
+    tags: frozenset[Tag] = Field(min_length=1)
+    # A gentle extra after the held stretches, announced as one the person may skip.
+    optional: bool = False
+    evidence: Evidence
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=MAX_STEPS)
+    cautions: tuple[str, ...] = ()
+    sources: tuple[str, ...] = Field(min_length=1)
+    adapted_from: str | None = None
+
+    def has(self, *tags: Tag) -> bool:
+        return not self.tags.isdisjoint(tags)
+
+    @property
+    def is_transition(self) -> bool:
+        """Only sits the person down: nothing to ask "how is it now?" about afterwards."""
+        return self.tags == {"sits_down"}
+
+
+class Routine(_Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,40}$")
+    mode: Mode
+    area: Area | None = None
+    positions: frozenset[Position] = Field(min_length=1)
+    # Only for someone who told the safety profile they are steady on their feet.
+    steady: bool = False
+    exercises: tuple[str, ...] = Field(min_length=1, max_length=6)
+    # Tried, in order, when someone says the cramp is the same.
+    alternates: tuple[str, ...] = ()
+    # Offered as a question when the cramp is the same, never started unasked (standing up).
+    options: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _area_matches_mode(self) -> Routine:
+        if self.mode == "relief" and self.area is None:
+            raise ValueError("a relief routine needs an area")
+        if self.mode == "prevention" and self.area is not None:
+            raise ValueError("a prevention routine has no area")
+        return self
+
+
+class Source(_Frozen):
+    """A page the advice comes from, checked to exist and to say what it is cited for."""
+
+    organisation: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=300)
+    # As stored when it was checked; a few health sites were only kept at their old http address.
+    url: str = Field(pattern=r"^https?://\S+$")
+    kind: Literal["guidance", "trial", "review"]
+    supports: str = Field(min_length=1)
+
+
+# How urgent a warning sign is (content/safety.yaml explains what the bot does for each).
+Level = Literal["emergency", "urgent", "soon", "info"]
+STOPPING_LEVELS: frozenset[Level] = frozenset({"emergency", "urgent"})
+
+
+class SafetyText(_Frozen):
+    text: str = Field(min_length=1, max_length=1500)
+    sources: tuple[str, ...] = Field(min_length=1)
+    # Set for the warning signs people can type (intent `flag.<key>`).
+    level: Level | None = None
+
+
+class ProfileRule(_Frozen):
+    """What one safety-profile question changes while its answer is not "no"."""
+
+    avoid: frozenset[Tag] = frozenset()
+    caution: str | None = None
+    for_tags: frozenset[Tag] = frozenset()
+    note: str | None = None
+    warmth: bool = True
+
+    @model_validator(mode="after")
+    def _caution_has_tags(self) -> ProfileRule:
+        if (self.caution is None) != (not self.for_tags):
+            raise ValueError("a caution needs for_tags, and for_tags need a caution")
+        return self
+
+
+class _ExerciseFile(_Frozen):
+    exercises: tuple[Exercise, ...] = Field(min_length=1)
+
+
+class _RoutineFile(_Frozen):
+    routines: tuple[Routine, ...] = Field(min_length=1)
+
+
+class _SafetyFile(_Frozen):
+    safety: dict[str, SafetyText]
+
+
+class _SourceFile(_Frozen):
+    sources: dict[str, Source] = Field(min_length=1)
+
+
+class _ProfileFile(_Frozen):
+    questions: dict[str, ProfileRule]
+
+
+class _Locale(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    strings: dict[str, str]
+    buttons: dict[str, str]
+    commands: dict[str, str]
+    intents: dict[str, tuple[str, ...]]
+
+    @field_validator("buttons")
+    @classmethod
+    def _short_labels(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, label in value.items():
+            if not label.strip() or len(label) > 64:
+                raise ValueError(f"button {key!r} needs a label of 1 to 64 characters")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """The UI strings of one language, looked up by key; a missing key is a bug, so it raises."""
+
+    language: str
+    strings: Mapping[str, str]
+    buttons: Mapping[str, str]
+    commands: Mapping[str, str]
+    intents: Mapping[str, tuple[str, ...]]
+
+    def text(self, key: str, /, **values: object) -> str:
+        template = self.strings[key]
+        return template.format(**values) if values else template
+
+    def button(self, key: str, /, **values: object) -> str:
+        template = self.buttons[key]
+        return template.format(**values) if values else template
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything under `content/`, validated and cross-checked."""
+
+    exercises: Mapping[str, Exercise]
+    routines: tuple[Routine, ...]
+    safety: Mapping[str, SafetyText]
+    catalogs: Mapping[str, Catalog]
+    sources: Mapping[str, Source]
+    profile_rules: Mapping[str, ProfileRule]
+    emergency: EmergencyNumbers
+    # (mode, area, position, for the steady) -> routine; the careful one is under False.
+    _routine_index: Mapping[tuple[Mode, Area | None, Position, bool], Routine] = field(repr=False)
+    # Exercise id -> its picture: an animation (.gif) where the point is a movement, else .png.
+    media: Mapping[str, Path] = field(default_factory=dict)
+    directory: Path = Path("content")
+
+    def catalog(self, language: str | None) -> Catalog:
+        """The catalog for a Telegram language code ("de-AT" -> "de"), English if we have none."""
+        code = (language or DEFAULT_LANGUAGE).split("-")[0].lower()
+        return self.catalogs.get(code) or self.catalogs[DEFAULT_LANGUAGE]
+
+    def routine_for(
+        self, mode: Mode, area: Area | None, position: Position, *, steady: bool = False
+    ) -> Routine:
+        """The routine for this choice; a `steady` variant only for someone who said so."""
+        index = self._routine_index
+        if steady and (mode, area, position, True) in index:
+            return index[(mode, area, position, True)]
+        return index[(mode, area, position, False)]
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return self.exercises[exercise_id]
