@@ -12,10 +12,12 @@ Angles are in degrees, counter-clockwise from +x (0 = right, 90 = up, -90 = down
 Style. Limbs are solid, thick, round-ended strokes (a pictogram): the near side of the body in
 dark ink, the far side in a lighter grey so two legs never merge into one, and every part ringed by
 a thin gap of card colour so an arm in front of the body still reads as an arm. The muscle being
-stretched or rubbed is painted in an accent colour on the near leg; arrows are blue. In close-ups a
-hand lies on the dark leg, so hands there are drawn in outline instead. Everything is drawn at
-`SUPERSAMPLE`× and shrunk with LANCZOS for smooth edges, then snapped to one fixed palette so that
-the output bytes depend on nothing but this code (and the Pillow version).
+stretched or rubbed is painted in an accent colour on the near leg, where it is (the calf on the
+back of the lower leg, the shin muscle on the front); arrows are blue. A hand lying on the dark
+leg is drawn in outline instead, so it does not melt into it (close-ups, and `Arm.open_hand`).
+Everything is drawn at `SUPERSAMPLE`× and shrunk with LANCZOS for smooth edges, then snapped to
+one fixed palette so that the output bytes depend on nothing but this code (and the Pillow
+version).
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ FOREARM_W = 16.0
 HAND_R = 11.0
 ANKLE_HEIGHT = 18.0  # ankle joint above the floor when the foot is flat
 GAP = 4.0  # the card-coloured ring around each body part, in model units
+OUTLINE = 5.0  # line width of hands drawn in outline, in design pixels
 
 # The foot, in its own frame: u runs heel → toes, v points to the top of the foot.
 # Three round shapes hulled together (ankle, heel, ball) and the toes as a short round stroke.
@@ -376,10 +379,15 @@ class Leg:
 
 @dataclass(frozen=True, slots=True)
 class Arm:
-    """An arm reaching for a hand position; `bend` picks the side the elbow goes."""
+    """An arm reaching for a hand position; `bend` picks the side the elbow goes.
+
+    `open_hand` draws the hand in outline (light inside a line of the arm's colour), for a hand
+    lying on the dark leg, where a solid one would melt into it.
+    """
 
     hand: Point
     bend: int = -1
+    open_hand: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,11 +506,30 @@ def _calf(canvas: Canvas, knee: Point, ankle: Point, colour: Colour, grow: float
     back = angle_of(knee, ankle) - 90
     s = canvas.scale
     canvas.tapered(
-        polar(lerp(knee, ankle, 0.14), back, 3),
-        13 * s + grow,
-        polar(lerp(knee, ankle, 0.6), back, 1),
-        10 * s + grow,
+        polar(lerp(knee, ankle, 0.14), back, 5),
+        12 * s + grow,
+        polar(lerp(knee, ankle, 0.62), back, 2),
+        9 * s + grow,
         colour,
+    )
+
+
+def _calf_accent(canvas: Canvas, knee: Point, ankle: Point) -> None:
+    """The calf highlighted: the back half of the lower leg only, from the axis to the bulge.
+
+    For a figure facing right, whether standing, sitting or lying on its back, the back of the
+    lower leg is its knee→ankle direction turned 90° clockwise (standing: to the left; lying:
+    down, toward the mattress). The accent stays behind the shank's axis, so the front of the
+    lower leg (the shin) stays ink and the calf never reads as the whole lower leg.
+    """
+    back = angle_of(knee, ankle) - 90
+    s = canvas.scale
+    canvas.tapered(
+        polar(lerp(knee, ankle, 0.17), back, 9),
+        8 * s,
+        polar(lerp(knee, ankle, 0.6), back, 5.5),
+        5.5 * s,
+        ACCENT,
     )
 
 
@@ -523,7 +550,9 @@ def _draw_leg(
 
     canvas.tapered(hip, THIGH_W * s / 2, knee, SHANK_W * s / 2 + 2, colour)
     canvas.tapered(knee, SHANK_W * s / 2, ankle, _SHANK_ANKLE_R * s, colour)
-    _calf(canvas, knee, ankle, ACCENT if "calf" in highlight else colour)
+    _calf(canvas, knee, ankle, colour)
+    if "calf" in highlight:
+        _calf_accent(canvas, knee, ankle)
     _foot(canvas, foot, ACCENT if "foot" in highlight else colour)
     if "hamstring" in highlight:
         back = angle_of(hip, knee) - 90
@@ -554,6 +583,8 @@ def _draw_arm(canvas: Canvas, shoulder: Point, arm: Arm, colour: Colour) -> None
         canvas.tapered(shoulder, UPPER_ARM_W * s / 2 + grow, elbow, FOREARM_W * s / 2 + grow, fill)
         canvas.capsule(elbow, arm.hand, FOREARM_W * s + 2 * grow, fill)
         canvas.disc(arm.hand, HAND_R * s + grow, fill)
+    if arm.open_hand:
+        canvas.disc(arm.hand, HAND_R * s - OUTLINE, CARD)
 
 
 def _draw_torso(canvas: Canvas, body: Body, colour: Colour) -> None:
@@ -578,9 +609,6 @@ def draw_body(canvas: Canvas, body: Body) -> None:
         _draw_leg(canvas, body.hip, body.near_leg, INK, body.highlight)
     if body.near_arm is not None:
         _draw_arm(canvas, body.shoulder, body.near_arm, INK)
-
-
-OUTLINE = 5.0  # line width of hands drawn in outline, in design pixels
 
 
 def outline_hand(canvas: Canvas, palm: Point, towards: float, thumb: Point | None = None) -> None:
@@ -624,7 +652,8 @@ CHAIR_BACK = 118.0
 def chair(canvas: Canvas, front: float, seat: float = 112.0) -> Point:
     """A simple chair facing right, in side view; `front` is the seat's front edge.
 
-    Returns the top of its back, which a standing person in front of the back can hold.
+    Only ever sat on: nobody in these pictures holds on to a chair back, which can tip (`wall`,
+    `bed_end` and `table` are the things to hold). Returns the top of its back.
     """
     back = front - CHAIR_DEPTH
     canvas.capsule((front, 0), (front, seat), 8, PROP)
@@ -647,6 +676,32 @@ def bed(
     canvas.capsule((right - 20, top - 40), (right - 20, 0), 10, PROP)
     if headboard:
         canvas.capsule((left - 4, 0), (left - 4, top + 100), 12, PROP)
+
+
+def bed_end(canvas: Canvas, x: float, top: float = 100.0, board: float = 196.0) -> Point:
+    """The foot of a bed, its solid footboard at `x` facing left, the mattress running off the card.
+
+    Returns the top of the footboard, where a standing person in front of it can hold on.
+    """
+    right = canvas.model(WIDTH + 20, 0)[0]
+    canvas.box((x, top), (right, top - 40), 14, PROP_FILL, outline=PROP)
+    canvas.box((x, top + 16), (right, top - 6), 10, CUSHION, outline=PROP)  # the duvet
+    canvas.capsule((x + 40, top - 40), (x + 40, 0), 10, PROP)
+    canvas.box((x - 22, 0), (x + 6, board), 10, PROP_FILL, outline=PROP, width=4)
+    return (x - 8, board)
+
+
+def table(canvas: Canvas, left: float, top: float = 170.0) -> Point:
+    """A heavy table in side view, its near edge at `left`, running off the card to the right.
+
+    A thick top on thick legs: the solid furniture a person may hold on to (never a chair back,
+    which can tip). Returns the near corner of the top.
+    """
+    right = canvas.model(WIDTH + 20, 0)[0]
+    for leg in (left + 12, left + 190):
+        canvas.box((leg, 0), (leg + 30, top - 20), 4, PROP_FILL, outline=PROP, width=4)
+    canvas.box((left, top - 30), (right, top), 6, PROP_FILL, outline=PROP, width=4)
+    return (left, top)
 
 
 def cushion(canvas: Canvas, low: Point, high: Point) -> None:
@@ -683,15 +738,6 @@ def moon(canvas: Canvas) -> None:
     outer = arc(centre, radius, towards + half_outer, towards + 360 - half_outer, 40)
     inner = arc(bite, bite_radius, towards + 180 + half_inner, towards + 180 - half_inner, 24)
     canvas.polygon([*outer, *inner], TOWEL)
-
-
-def motion_lines(canvas: Canvas, at: Point, angle: float, count: int = 3) -> None:
-    """Short parallel strokes beside a moving part: it shakes."""
-    spacing = canvas.units(14)
-    length = canvas.units(20)
-    for i in range(count):
-        start = polar(at, angle + 90, (i - (count - 1) / 2) * spacing)
-        canvas.capsule(start, polar(start, angle, length), 5, ARROW)
 
 
 def trail(canvas: Canvas, points: Iterable[Point]) -> None:

@@ -1,15 +1,21 @@
 """One drawing per exercise: the position its steps describe, as a figure and a few props.
 
 Each pose is a function of a phase t in [0, 1). Still pictures use one fixed phase; the movement
-exercises (ankle circles, toe writing, ankle pumps, toes up) are looped animations over t, so the
-picture and every frame come from the same few numbers. Each function quotes the step it draws,
-so a reviewer can hold the picture against `content/exercises.yaml`.
+exercises (ankle circles, toe writing, ankle pumps) are looped animations over t, so the picture
+and every frame come from the same few numbers. Each function quotes the step it draws, so a
+reviewer can hold the picture against `content/exercises.yaml`. The rules the pictures keep, from
+a clinical review: each shows what its step says and no more; the muscle stretched or rubbed is
+highlighted where it is (the calf on the back of the lower leg, the shin muscle on the front);
+hands are where the text puts them; anything held on to is heavy and fixed (a wall, the end of the
+bed, a heavy table), never a chair back; nobody kicks, and no foot is shown pointed where the text
+says not to point it.
 
-Two framings, on purpose: a whole figure where the posture is the point (standing and holding on,
-kneeling, sitting on a chair or in bed), and a close-up of the lower leg in bed where the foot is
-the point (ankle movements, toes), because on a phone a whole figure's foot is a few pixels. The
-arch massage is the one picture of the sole seen straight on: from the side, a thumb in the arch
-cannot be seen.
+Three framings, on purpose: a whole figure where the posture is the point (standing and holding
+on, sitting down, getting up, sitting on a chair or in bed); a close-up of the lower leg where the
+foot or the hands are the point (ankle movements, toes, the calf and shin massages), because on a
+phone a whole figure's foot or hand is a few pixels; and the sole seen straight on for the arch
+massage, since from the side a thumb in the arch cannot be seen. Getting up from sitting is the
+one picture in two panels: pushing up from the bed, then standing at a heavy table.
 
 Model units: a standing person is about 370 tall, the floor is y = 0, the figure faces right.
 """
@@ -26,12 +32,15 @@ from bot.media.figure import (
     ARROW,
     CARD,
     CUSHION,
+    FRAME,
     GAP,
+    HEIGHT,
     INK,
     PROP,
     PROP_FILL,
     SHANK,
     THIGH,
+    THIGH_W,
     Arm,
     Body,
     Canvas,
@@ -42,6 +51,7 @@ from bot.media.figure import (
     angle_of,
     arc,
     bed,
+    bed_end,
     chair,
     cushion,
     draw_body,
@@ -49,10 +59,10 @@ from bot.media.figure import (
     foot_shape,
     lerp,
     moon,
-    motion_lines,
     outline_hand,
     polar,
     rest_on,
+    table,
     towel,
     trail,
     two_bone,
@@ -116,21 +126,13 @@ def _standing(origin_x: float, scale: float = 1.0, floor_y: float = 442.0) -> Ca
 
 
 # -- standing, holding on ----------------------------------------------------------------------
-def _chair_in_front(canvas: Canvas, back_x: float) -> Point:
-    """A chair in front of a standing person, its back toward them; returns the top of the back."""
-    return chair(canvas, back_x + 96.0)
-
-
-def _holding(top: Point) -> tuple[Arm, Arm]:
-    """Both hands on the top of a chair back."""
-    return Arm(add(top, (0.0, 8.0)), bend=-1), Arm(add(top, (6.0, 10.0)), bend=-1)
-
-
 def _wall_stretch(bedtime: bool) -> Draw:
     def draw(t: float) -> Canvas:
-        # "Hold on to the wall in front of you, both hands flat on it at shoulder height. Step the
-        # cramping leg back. Keep that heel on the floor and the knee straight, and lean gently
-        # toward the wall."
+        # calf_wall_stretch: "Face the wall and put both hands flat on it at shoulder height. Slide
+        # the cramping foot back along the floor, heel down, knee straight, and lean gently toward
+        # the wall." bedtime_calf_wall: "Face the wall, both hands flat on it. Slide your right
+        # foot back, heel down, knee straight." (then "Lean in to a gentle stretch".) Both feet
+        # flat on the floor; the arrow is the lean.
         canvas = _standing(250.0)
         wall(canvas, 172.0)
         hip = (20.0, 180.0)
@@ -155,72 +157,56 @@ def _wall_stretch(bedtime: bool) -> Draw:
 
 
 def _calf_stand_on_leg(t: float) -> Canvas:
-    # "Hold on to something steady, like the bed end, a chair back or the wall. Put your weight on
-    # the cramping leg, heel down, knee slightly bent."
-    canvas = _standing(250.0)
-    near_arm, far_arm = _holding(_chair_in_front(canvas, 84.0))
+    # "Hold on to something heavy and fixed: the wall, the end of the bed or a heavy table. Keep
+    # both feet flat on the floor and shift most of your weight onto the cramping leg, with a soft
+    # bend at the knee." Both hands on the footboard at the end of the bed; the cramping leg under
+    # the hips, the other foot flat a little ahead; the arrow is the weight going down that leg.
+    canvas = _standing(230.0)
+    top = bed_end(canvas, 100.0, top=112.0, board=196.0)
+    hip = (-20.0, STAND_HIP - 14)
+    torso = 70.0
     body = Body(
-        hip=(-4.0, STAND_HIP - 8),
-        torso=84.0,
-        near_leg=_on_floor(8.0),
-        far_leg=_on_floor(-40.0, foot=-32.0),
-        near_arm=near_arm,
-        far_arm=far_arm,
+        hip=hip,
+        torso=torso,
+        near_leg=_on_floor(-16.0),
+        far_leg=_on_floor(24.0),
+        near_arm=Arm(add(top, (-8.0, 10.0)), bend=-1),
+        far_arm=Arm(add(top, (-2.0, 12.0)), bend=-1),
         highlight=_hl("calf"),
     )
     draw_body(canvas, body)
-    # Weight down into that leg.
-    canvas.arrow([(-80.0, 260.0), (-80.0, 130.0)])
+    canvas.arrow([(-80.0, 280.0), (-80.0, 120.0)])
     return canvas
 
 
 def _foot_stand_on(t: float) -> Canvas:
-    # "Hold on to something steady ... Put your weight on the cramping foot, flat on the floor,
-    # toes spread out."
+    # "Hold on to something heavy and fixed. Keep both feet on the floor, set the cramping foot
+    # flat with the toes spread, and shift some weight onto it." Both hands on the wall.
     canvas = _standing(250.0)
     wall(canvas, 124.0)
-    hip = (0.0, STAND_HIP - 4)
+    hip = (0.0, STAND_HIP - 8)
     shoulder = _shoulder(hip, 84.0)
     body = Body(
         hip=hip,
         torso=84.0,
-        near_leg=_on_floor(6.0),
-        far_leg=_on_floor(-40.0, foot=-32.0),
+        near_leg=_on_floor(4.0),
+        far_leg=_on_floor(-44.0),
         near_arm=Arm((112.0, shoulder[1] - 4), bend=-1),
         far_arm=Arm((112.0, shoulder[1] + 4), bend=-1),
         highlight=_hl("foot"),
     )
     draw_body(canvas, body)
-    canvas.arrow([(-80.0, 200.0), (-80.0, 70.0)])
-    return canvas
-
-
-def _shin_stretch_standing(t: float) -> Canvas:
-    # "Hold on to something steady with both hands. Step the cramping foot behind you, rest the
-    # top of the toes on the floor and press it gently down until the shin stretches."
-    canvas = _standing(300.0)
-    near_arm, far_arm = _holding(_chair_in_front(canvas, 74.0))
-    near = rest_on(Leg(ankle=(-96.0, 40.0), foot=240.0, toes=-50.0, bend=1), 0.0)
-    body = Body(
-        hip=(0.0, STAND_HIP - 14),
-        torso=86.0,
-        near_leg=near,
-        far_leg=_on_floor(8.0),
-        near_arm=near_arm,
-        far_arm=far_arm,
-        highlight=_hl("shin"),
-    )
-    draw_body(canvas, body)
-    canvas.arrow([add(near.ankle, (-14.0, 112.0)), add(near.ankle, (-14.0, 44.0))])
+    canvas.arrow([(-90.0, 200.0), (-90.0, 70.0)])
     return canvas
 
 
 def _standing_hamstring(t: float) -> Canvas:
-    # "Hold on to a chair back ... with one hand. Right leg: put the foot a small step forward,
-    # heel down, toes up, knee straight. Bend the other knee a little. Lean forward from the hips,
-    # back straight, until the back of the right thigh feels a gentle pull."
+    # "One hand on the wall or a heavy table. Set your right heel a small step forward, toes up,
+    # knee straight; soften the other knee." (then "Lean forward from the hips, back straight, to
+    # a gentle pull behind the right thigh.") The far hand on a heavy table, the near one resting
+    # on the thigh; the arrow is the lean.
     canvas = _standing(250.0)
-    top = _chair_in_front(canvas, 150.0)
+    top = table(canvas, 128.0, top=172.0)
     near = _on_floor(70.0, foot=24.0)
     hip_x = -22.0
     hip = (hip_x, near.ankle[1] + math.sqrt((THIGH + SHANK - 2) ** 2 - (70.0 - hip_x) ** 2))
@@ -232,7 +218,7 @@ def _standing_hamstring(t: float) -> Canvas:
         near_leg=near,
         far_leg=_on_floor(-30.0),
         near_arm=Arm(polar(lerp(hip, knee, 0.55), angle_of(hip, knee) + 90, 17), bend=-1),
-        far_arm=Arm(add(top, (0.0, 8.0)), bend=-1),
+        far_arm=Arm(add(top, (14.0, 11.0)), bend=-1),
         highlight=_hl("hamstring", "calf"),
     )
     draw_body(canvas, body)
@@ -241,75 +227,7 @@ def _standing_hamstring(t: float) -> Canvas:
     return canvas
 
 
-def _toes_up_standing(t: float) -> Canvas:
-    # "Hold on to something steady with both hands. Keep both heels down and the cramping leg
-    # straight, and lift the toes and front of that foot off the floor." Animated: lift, lower.
-    canvas = _standing(270.0)
-    near_arm, far_arm = _holding(_chair_in_front(canvas, 92.0))
-    near = _on_floor(14.0, foot=34.0 * _wave(t))
-    body = Body(
-        hip=(4.0, STAND_HIP - 4),
-        torso=86.0,
-        near_leg=near,
-        far_leg=_on_floor(-12.0),
-        near_arm=near_arm,
-        far_arm=far_arm,
-        highlight=_hl("calf"),
-    )
-    draw_body(canvas, body)
-    canvas.arc_arrow(near.ankle, 66.0, 4.0, 46.0, width=8.0)
-    return canvas
-
-
-def _circle(t: float) -> tuple[float, float]:
-    """Foot pitch and yaw (degrees) at phase t of an ankle circle."""
-    angle = 2 * math.pi * t
-    return 26.0 * math.sin(angle), 40.0 * math.cos(angle)
-
-
-def _letters(t: float) -> tuple[float, float]:
-    """Foot pitch and yaw for toe writing: a looping, letter-like scribble, never real letters."""
-    angle = 2 * math.pi * t
-    return 18.0 * math.sin(2 * angle) + 9.0 * math.sin(angle), 38.0 * math.sin(3 * angle + 0.6)
-
-
-def _turned(leg: Leg, pitch: float, yaw: float) -> Leg:
-    """`leg` with its foot turned from rest by pitch (in the picture) and yaw (out of it)."""
-    return replace(leg, foot=leg.foot + pitch, yaw=yaw)
-
-
-def _toe_path(canvas: Canvas, rest: Leg, path: Callable[[float], tuple[float, float]]) -> None:
-    """The loop the big toe draws, dashed, with an arrowhead showing which way it goes."""
-    points = [foot_shape(_turned(rest, *path(i / 48))).toe_tip for i in range(49)]
-    canvas.dashed(points, 5.0, ARROW, 9.0, 8.0)
-    canvas.arrow(points[28:35], width=5.0, head=20.0)
-
-
-def _ankle_circles_standing(t: float) -> Canvas:
-    # "Hold on firmly with both hands to something steady, like a wall ... Put your weight on the
-    # other foot and lift the sore foot just off the floor ... slowly draw big circles with your
-    # toes." Animated: one circle.
-    canvas = _standing(220.0)
-    wall(canvas, 166.0)
-    hip = (0.0, STAND_HIP + 2)
-    torso = 70.0
-    shoulder = _shoulder(hip, torso)
-    rest = Leg(ankle=(74.0, 40.0), foot=-4.0, bend=1)
-    body = Body(
-        hip=hip,
-        torso=torso,
-        near_leg=_turned(rest, *_circle(t)),
-        far_leg=_on_floor(-8.0),
-        near_arm=Arm((152.0, shoulder[1] - 6), bend=-1),
-        far_arm=Arm((152.0, shoulder[1] + 2), bend=-1),
-    )
-    draw_body(canvas, body)
-    # On a whole figure the toe's own loop is too small to see: a round arrow says "circles".
-    canvas.arc_arrow(foot_shape(rest).toe_tip, 30.0, 150.0, 150.0 - 300.0, width=7.0)
-    return canvas
-
-
-# -- walking and getting up --------------------------------------------------------------------
+# -- walking, getting up and sitting down ------------------------------------------------------
 def _dresser(canvas: Canvas, left: float, right: float, top: float) -> None:
     """A chest of drawers: something waist-high to keep a hand on."""
     canvas.box((left, 10.0), (right, top), 8, PROP_FILL, outline=PROP)
@@ -320,43 +238,96 @@ def _dresser(canvas: Canvas, left: float, right: float, top: float) -> None:
 
 
 def _walk_it_off(t: float) -> Canvas:
-    # "Walk slowly for about a minute, rolling through the whole foot. Stay close to something you
-    # can grab": mid-stride beside a chest of drawers, a hand on it.
+    # "Put a light on. With one hand on the wall or furniture, take slow steps for about a minute,
+    # letting the whole foot meet the floor." Mid-stride along a chest of drawers, the near hand
+    # resting on its top the whole way.
     canvas = _standing(250.0)
-    _dresser(canvas, -240.0, 120.0, 184.0)
+    top = 200.0
+    _dresser(canvas, -240.0, 150.0, top)
     hip = (0.0, STAND_HIP - 10)
     body = Body(
         hip=hip,
         torso=86.0,
-        near_leg=_on_floor(58.0, foot=16.0),
-        far_leg=_on_floor(-52.0, foot=-36.0),
-        near_arm=Arm((44.0, 196.0), bend=-1),
-        far_arm=Arm((-34.0, 212.0), bend=1),
+        near_leg=_on_floor(54.0, foot=10.0),
+        far_leg=_on_floor(-46.0, foot=-22.0),
+        near_arm=Arm((70.0, top + 7.0), bend=-1),
+        far_arm=Arm((-30.0, 212.0), bend=1),
     )
     draw_body(canvas, body)
     canvas.arrow([(110.0, 290.0), (210.0, 290.0)])
     return canvas
 
 
+PANEL = 0.0  # where the two panels of stand_from_sitting meet, in model x
+
+
 def _stand_from_sitting(t: float) -> Canvas:
-    # "Sit on the edge of the bed ... both feet on the floor ... Hold on to something steady, like
-    # the bed end, a chair back or the wall, and stand up slowly." The moment the hips leave the
-    # bed, hands on a chair back; the arrow is the way up.
-    canvas = _standing(250.0)
-    bed(canvas, -420.0, 6.0, top=112.0, headboard=False)
-    near_arm, far_arm = _holding(_chair_in_front(canvas, 150.0))
-    hip = (6.0, 146.0)
-    body = Body(
+    # Two panels, read left to right. 1: "Sit on the edge of the bed or chair with both feet flat
+    # on the floor, and wait a moment. Then push up with both hands on the bed or the chair's seat
+    # and stand slowly." 2: "Hold on to something heavy and fixed, like the end of the bed or a
+    # heavy table. Shift most of your weight onto the cramping leg, heel down, knee soft."
+    canvas = Canvas(0.8, (320.0, 440.0))
+    floor(canvas)
+    # 1: sitting up on the edge of the bed, both hands pressing into the mattress just behind the
+    # hips, arms straight; the arrow is the way up.
+    seat = 112.0
+    bed(canvas, -520.0, -150.0, top=seat, headboard=False)
+    cushion(canvas, (-400.0, seat - 2), (-320.0, seat + 24))
+    hip = (-196.0, seat + 15)
+    hand_y = seat + 11
+    sitting = Body(
         hip=hip,
-        torso=54.0,
-        near_leg=_on_floor(72.0),
-        far_leg=_on_floor(60.0),
-        near_arm=near_arm,
-        far_arm=far_arm,
+        torso=94.0,
+        near_leg=_on_floor(-100.0),
+        far_leg=_on_floor(-112.0),
+        near_arm=Arm((hip[0] - 36.0, hand_y), bend=1),
+        far_arm=Arm((hip[0] - 30.0, hand_y + 2), bend=1),
+    )
+    draw_body(canvas, sitting)
+    canvas.arrow([(-50.0, 170.0), (-50.0, 330.0)])
+    # 2: standing at a heavy table, both hands on it, weight on the cramping leg.
+    top = table(canvas, 236.0, top=176.0)
+    standing = Body(
+        hip=(176.0, STAND_HIP - 12),
+        torso=74.0,
+        near_leg=_on_floor(172.0),
+        far_leg=_on_floor(196.0),
+        near_arm=Arm(add(top, (4.0, 11.0)), bend=-1),
+        far_arm=Arm(add(top, (10.0, 11.0)), bend=-1),
         highlight=_hl("calf"),
     )
+    draw_body(canvas, standing)
+    canvas.arrow([(124.0, 300.0), (124.0, 150.0)])
+    # The seam between the panels, in the frame colour: two pictures, one after the other.
+    x = canvas.origin[0] + PANEL * canvas.scale
+    low, high = canvas.model(x - 4, HEIGHT), canvas.model(x + 4, 0)
+    canvas.box(low, high, 0, FRAME)
+    return canvas
+
+
+def _sit_down_safely(t: float) -> Canvas:
+    # "Hold on to something heavy and fixed, like the wall or the end of the bed, and lower
+    # yourself slowly onto the bed or a sturdy chair." Halfway down, the hips over the edge of the
+    # bed, the near hand flat on the wall in front (the other is hidden behind the body); the
+    # arrow is the way down onto the bed.
+    canvas = _standing(250.0)
+    seat = 112.0
+    wall_x = 110.0
+    bed(canvas, -460.0, -40.0, top=seat, headboard=False)
+    cushion(canvas, (-250.0, seat - 2), (-170.0, seat + 24))
+    wall(canvas, wall_x)
+    hip = (-56.0, seat + 56)
+    torso = 62.0
+    shoulder = _shoulder(hip, torso)
+    body = Body(
+        hip=hip,
+        torso=torso,
+        near_leg=_on_floor(40.0),
+        far_leg=_on_floor(28.0),
+        near_arm=Arm((wall_x - 12.0, shoulder[1] + 8), bend=-1),
+    )
     draw_body(canvas, body)
-    canvas.arrow(arc((90.0, 140.0), 140.0, 178.0, 124.0))
+    canvas.arrow(arc((-30.0, 150.0), 110.0, 120.0, 176.0))
     return canvas
 
 
@@ -372,53 +343,36 @@ def _calf_point(knee: Point, ankle: Point, along: float, out: float) -> Point:
     return polar(lerp(knee, ankle, along), angle_of(knee, ankle) - 90, out)
 
 
-def _seated_massage(on_bed: bool, front: bool, both_ways: bool) -> Draw:
-    def draw(t: float) -> Canvas:
-        # sit_down_and_massage: "Lower yourself slowly onto a chair or the edge of the bed. Rub the
-        # cramping muscle with both hands, using slow, firm strokes."
-        # calf_massage: "Rub the tight part of your calf with both hands, using slow, firm strokes
-        # up toward the knee." shin_massage: "Rub the muscle just to the outer side of the
-        # shinbone, with slow, firm strokes from ankle to knee." Sitting on the edge of the bed.
-        canvas = Canvas(1.3, (250.0, 452.0))
-        floor(canvas)
-        seat = 118.0 if on_bed else SEAT
-        if on_bed:
-            bed(canvas, -440.0, 12.0, top=seat, headboard=False)
-            cushion(canvas, (-180.0, seat - 2), (-100.0, seat + 26))
-        else:
-            chair(canvas, 40.0, seat=seat)
-        hip = (0.0, seat + 15)
-        near = _on_floor(88.0)
-        knee = two_bone(hip, near.ankle, THIGH, SHANK, near.bend)
-        side = -1.0 if front else 1.0
-        low = 0.0 if on_bed else 0.08
-        body = Body(
-            hip=hip,
-            torso=26.0 if on_bed else 30.0,
-            near_leg=near,
-            far_leg=_on_floor(76.0),
-            near_arm=Arm(_calf_point(knee, near.ankle, 0.16 + low, 15.0 * side), bend=-1),
-            far_arm=Arm(_calf_point(knee, near.ankle, 0.34 + low, 17.0 * side), bend=-1),
-            highlight=_hl("shin" if front else "calf"),
-        )
-        draw_body(canvas, body)
-        away = angle_of(knee, near.ankle) + 90 * (-1 if front else 1)
-        offset = 42.0
-        canvas.arrow(
-            [
-                polar(lerp(knee, near.ankle, 0.85), away, offset),
-                polar(lerp(knee, near.ankle, 0.05), away, offset),
-            ],
-            both=both_ways,
-        )
-        return canvas
-
-    return draw
+def _sit_down_and_massage(t: float) -> Canvas:
+    # Step 2, once sitting: "Rub the cramping muscle with both hands in slow strokes, as firm as
+    # feels good." (Step 1 lowers onto "a sturdy chair or the edge of the bed".) On a chair,
+    # leaning forward, both hands (in outline, so they show on the dark leg) on the back of the
+    # calf; the arrow, behind the leg, is the stroke up and down the calf.
+    canvas = Canvas(1.3, (230.0, 452.0))
+    floor(canvas)
+    chair(canvas, 12.0, seat=SEAT)
+    hip = (0.0, SEAT + 15)
+    near = _on_floor(96.0)
+    knee = two_bone(hip, near.ankle, THIGH, SHANK, near.bend)
+    body = Body(
+        hip=hip,
+        torso=30.0,
+        head=-10.0,
+        near_leg=near,
+        far_leg=_on_floor(80.0),
+        near_arm=Arm(_calf_point(knee, near.ankle, 0.42, 17.0), bend=1, open_hand=True),
+        far_arm=Arm(_calf_point(knee, near.ankle, 0.22, 16.0), bend=1, open_hand=True),
+        highlight=_hl("calf"),
+    )
+    draw_body(canvas, body)
+    canvas.arrow([_calf_point(knee, near.ankle, a, 42.0) for a in (0.9, 0.12)], both=True)
+    return canvas
 
 
 def _chair_towel(t: float) -> Canvas:
-    # bedtime_calf_seated: "Sit on the edge of a chair ... straighten [the leg], heel on the floor,
-    # towel round the ball of the foot. Pull gently."
+    # bedtime_calf_seated: "Sit on the edge of a chair or the bed. Straighten your right leg, heel
+    # on the floor, and loop a towel, belt or scarf round the ball of the foot." (then "Draw the
+    # towel gently toward you".)
     canvas = _seated(190.0)
     hip = (6.0, SEAT + 15)
     torso = 82.0
@@ -441,8 +395,8 @@ def _chair_towel(t: float) -> Canvas:
 
 
 def _chair_hamstring(t: float) -> Canvas:
-    # bedtime_hamstring_seated: "Sit near the front edge of a chair ... stretch it out, heel down,
-    # toes up. Sit tall and lean forward from the hips to a gentle pull."
+    # bedtime_hamstring_seated: "Sit near the front of a chair or the bed. Stretch your right leg
+    # out, heel down, toes up." (then "Sit tall and tip forward from the hips to a gentle pull".)
     canvas = _seated(190.0)
     hip = (6.0, SEAT + 15)
     torso = 48.0
@@ -464,31 +418,6 @@ def _chair_hamstring(t: float) -> Canvas:
     return canvas
 
 
-def _shake_leg(t: float) -> Canvas:
-    # "Slowly bend and straighten the leg a few times, then give it a loose, gentle shake",
-    # sitting on the edge of the bed.
-    canvas = _standing(250.0)
-    top = 118.0
-    bed(canvas, -440.0, 14.0, top=top, headboard=False)
-    cushion(canvas, (-190.0, top - 2), (-110.0, top + 26))
-    hip = (0.0, top + 15)
-    knee = polar(hip, -3.0, THIGH)
-    swing = -50.0
-    near = Leg(ankle=polar(knee, swing, SHANK - 0.5), foot=swing + 72, bend=1)
-    body = Body(
-        hip=hip,
-        torso=92.0,
-        near_leg=near,
-        far_leg=_on_floor(92.0),
-        near_arm=Arm((-26.0, top + 12), bend=1),
-        far_arm=Arm((-16.0, top + 14), bend=1),
-    )
-    draw_body(canvas, body)
-    canvas.arc_arrow(knee, SHANK + 46, -88.0, -22.0, both=True)
-    motion_lines(canvas, polar(foot_shape(near).toes, swing + 72 + 90, 22), swing + 72)
-    return canvas
-
-
 # -- sitting up in bed -------------------------------------------------------------------------
 def _in_bed() -> Canvas:
     """Sitting up in bed, against a pillow; the mattress top is at `MATTRESS`, the hip at x = 0."""
@@ -503,9 +432,10 @@ BED_HIP = (0.0, MATTRESS + 15)
 
 def _bed_towel(bedtime: bool) -> Draw:
     def draw(t: float) -> Canvas:
-        # "Straighten the cramping leg and pull your toes toward your shin, with ... a towel ...
-        # looped round the ball of the foot." (bedtime_calf_bed: "Sit up in bed with your legs out
-        # straight ... loop the towel round the ball of the foot, knee straight. Pull gently.")
+        # calf_stretch_towel: "Keep the cramping leg out straight. Loop a towel, belt or sheet
+        # round the ball of the foot (or use your hand) and draw the toes toward your shin. Hold it
+        # there." bedtime_calf_bed: "Sit up in bed with both legs out straight. Loop a towel, belt
+        # or scarf round the ball of your right foot." (then "Draw the towel gently toward you".)
         canvas = _in_bed()
         torso = 80.0
         near = rest_on(Leg(ankle=(184.0, MATTRESS + 20), foot=104.0), MATTRESS)
@@ -528,9 +458,82 @@ def _bed_towel(bedtime: bool) -> Draw:
     return draw
 
 
+def _shake_leg(t: float) -> Canvas:
+    # "Slowly bend the knee and straighten it again, a few times, heel sliding along the bed or
+    # floor. Then let the leg go loose and jiggle it gently." Sitting up in bed, the knee half
+    # bent, the heel on the mattress: the arrow is the heel sliding in and out along it, and two
+    # small marks beside the calf the loose jiggle. No kick, nothing leaves the bed.
+    canvas = _in_bed()
+    torso = 96.0
+    near = rest_on(Leg(ankle=(150.0, MATTRESS + 20), foot=70.0), MATTRESS)
+    far = rest_on(Leg(ankle=(186.0, MATTRESS + 20), foot=80.0), MATTRESS)
+    shoulder = _shoulder(BED_HIP, torso)
+    body = Body(
+        hip=BED_HIP,
+        torso=torso,
+        near_leg=near,
+        far_leg=far,
+        near_arm=Arm((shoulder[0] + 30.0, MATTRESS + 11), bend=1),
+        far_arm=Arm((shoulder[0] + 22.0, MATTRESS + 13), bend=1),
+    )
+    draw_body(canvas, body)
+    heel = foot_shape(near).heel
+    y = MATTRESS - 20.0
+    canvas.arrow([(heel[0] - 56.0, y), (heel[0] + 56.0, y)], both=True)
+    knee = two_bone(BED_HIP, near.ankle, THIGH, SHANK, near.bend)
+    middle = lerp(knee, near.ankle, 0.45)
+    back = angle_of(knee, near.ankle) - 90
+    for side in (back, back + 180):
+        centre = polar(middle, side, -14.0)
+        canvas.polyline(arc(centre, 40.0, side - 16, side + 16, 8), 5, ARROW)
+    return canvas
+
+
+def _massage_in_bed(front: bool) -> Draw:
+    def draw(t: float) -> Canvas:
+        # calf_massage: "Bend the knee a little so you can reach the back of your lower leg, the
+        # calf." (then "With both hands, rub the tight part of the calf in slow strokes toward the
+        # knee".) Both hands under the knee, on the back of the lower leg; the arrow, behind the
+        # leg, runs up toward the knee.
+        # shin_massage: "Bend the knee so the front of the lower leg is easy to reach. Rub the
+        # muscle just to the outside of the shinbone, slow strokes from ankle to knee." Both hands
+        # on the front of the lower leg, the muscle beside the bone highlighted; the arrow, in
+        # front of the leg, runs from ankle to knee.
+        # Sitting up in bed, knee bent up, for both: only the side of the leg differs, and it is
+        # the whole point. Hands in outline, so they show on the dark leg.
+        canvas = Canvas(1.9, (180.0, 600.0))  # _in_bed, closer: the legs are the point
+        bed(canvas, -80.0, 400.0, top=MATTRESS)
+        cushion(canvas, (-74.0, MATTRESS - 2), (-44.0, MATTRESS + 120))
+        near = rest_on(Leg(ankle=(124.0, MATTRESS + 20), foot=0.0), MATTRESS)
+        knee = two_bone(BED_HIP, near.ankle, THIGH, SHANK, near.bend)
+        side = -1.0 if front else 1.0  # in front of the lower leg, or behind it
+        hands = ((0.34, 14.0), (0.62, 12.0)) if front else ((0.42, 17.0), (0.68, 14.0))
+        (near_at, near_out), (far_at, far_out) = hands
+        body = Body(
+            hip=BED_HIP,
+            torso=66.0,
+            near_leg=near,
+            far_leg=rest_on(Leg(ankle=(186.0, MATTRESS + 20), foot=80.0), MATTRESS),
+            near_arm=Arm(
+                _calf_point(knee, near.ankle, near_at, near_out * side), bend=-1, open_hand=True
+            ),
+            far_arm=Arm(
+                _calf_point(knee, near.ankle, far_at, far_out * side), bend=-1, open_hand=True
+            ),
+            highlight=_hl("shin" if front else "calf"),
+        )
+        draw_body(canvas, body)
+        stroke = (0.88, 0.12) if front else (1.0, 0.4)
+        canvas.arrow([_calf_point(knee, near.ankle, a, 46.0 * side) for a in stroke])
+        return canvas
+
+    return draw
+
+
 def _bed_hamstring(t: float) -> Canvas:
-    # "Lie on your back ... Bend your left knee and put that foot flat. Right leg: towel round the
-    # foot, knee straight. Raise the leg until the back of the thigh feels a gentle pull."
+    # "Lie on your back, left knee bent, that foot flat. Loop the towel round your right foot and
+    # keep the right knee straight." (then "Raise the right leg with the towel until the back of
+    # the thigh gently pulls.")
     canvas = Canvas(1.12, (340.0, 452.0))
     top = 70.0
     bed(canvas, -292.0, 240.0, top=top)
@@ -557,31 +560,11 @@ def _bed_hamstring(t: float) -> Canvas:
     return canvas
 
 
-# -- kneeling ----------------------------------------------------------------------------------
-def _childs_pose(t: float) -> Canvas:
-    # "Kneel, with a cushion or folded blanket under your knees. Big toes together ... Sit back
-    # slowly toward your heels. Fold forward and rest your chest between your thighs, arms by your
-    # sides, palms up."
-    canvas = _standing(250.0, scale=1.9, floor_y=392.0)
-    cushion(canvas, (14.0, -2.0), (96.0, 18.0))
-    near = rest_on(Leg(ankle=(-36.0, 14.0), foot=182.0, bend=1), 0.0)
-    body = Body(
-        hip=(-26.0, 64.0),
-        torso=-10.0,
-        head=-28.0,
-        near_leg=near,
-        far_arm=Arm((-24.0, 12.0), bend=1),
-        highlight=_hl("shin"),
-    )
-    draw_body(canvas, body)
-    return canvas
-
-
 # -- close-ups of the lower leg ----------------------------------------------------------------
 CLOSE_SCALE = 2.2
 
 
-def _closeup(hip: Point, ankle: Point, pillow: bool = False) -> Canvas:
+def _closeup(pillow: bool = False) -> Canvas:
     """A lower leg on the mattress (top at y = 0), up close; the blanket hides the hip."""
     canvas = Canvas(CLOSE_SCALE, (420.0, 374.0))
     canvas.box((-400.0, 0.0), (96.0, -200.0), 24, PROP_FILL, outline=PROP)
@@ -613,55 +596,98 @@ def _leg_only(canvas: Canvas, hip: Point, leg: Leg, highlight: frozenset[Highlig
     _blanket(canvas, hip, leg)
 
 
-def _toes_up(t: float) -> Canvas:
-    # "With the leg out straight, heel resting down, pull your toes and the front of your foot up
-    # toward your shin ... Let the foot relax back to resting, without pointing the toes."
-    hip, ankle = LYING_HIP, LYING_ANKLE
-    canvas = _closeup(hip, ankle)
-    leg = rest_on(Leg(ankle=ankle, foot=84.0 + 28.0 * _wave(t)), 0.0)
-    _leg_only(canvas, hip, leg, _hl("calf"))
-    canvas.arc_arrow(leg.ankle, 70.0, 64.0, 124.0)
-    return canvas
+PUMP_REST = 84.0  # a resting foot, heel down, toes to the ceiling
 
 
 def _ankle_pumps(t: float) -> Canvas:
-    # "Pull your toes up toward you, then point them gently away. That's one."
+    # "Legs out in front of you, heels resting down. Draw both feet up toward you, then let them
+    # relax back to resting." Animated: from resting (toes to the ceiling) up toward the shin and
+    # back to resting, never past it into a point. The still is the foot drawn up.
     hip, ankle = LYING_HIP, LYING_ANKLE
-    canvas = _closeup(hip, ankle)
-    leg = rest_on(Leg(ankle=ankle, foot=80.0 + 34.0 * math.cos(2 * math.pi * t)), 0.0)
+    canvas = _closeup()
+    leg = rest_on(Leg(ankle=ankle, foot=PUMP_REST + 28.0 * _wave(t)), 0.0)
     _leg_only(canvas, hip, leg, _hl())
-    canvas.arc_arrow(leg.ankle, 72.0, 38.0, 124.0, both=True)
+    canvas.arc_arrow(leg.ankle, 72.0, PUMP_REST - 6.0, PUMP_REST + 40.0)
     return canvas
 
 
-def _toes_pointed_down(t: float) -> Canvas:
-    # "Sit or lie with the leg out in front of you and your heel resting down. Point your toes
-    # softly away from you, the way a foot sits in a high-heeled shoe."
-    hip, ankle = LYING_HIP, LYING_ANKLE
-    canvas = _closeup(hip, ankle)
-    leg = rest_on(Leg(ankle=ankle, foot=46.0), 0.0)
-    _leg_only(canvas, hip, leg, _hl("shin"))
-    canvas.arc_arrow(leg.ankle, 72.0, 96.0, 52.0)
+def _shin_rest_foot(t: float) -> Canvas:
+    # "Lie with the leg out and a pillow under the calf so the heel is free. Let the foot hang
+    # loose, toes neither pulled up nor pointed, and breathe slowly." The foot hangs halfway
+    # between drawn up and pointed, the heel clear of the mattress. No arrow and no highlight:
+    # nothing moves and nothing is stretched; the loose foot is the whole instruction.
+    hip, ankle = PILLOW_HIP, PILLOW_ANKLE
+    canvas = _closeup(pillow=True)
+    knee = two_bone(hip, ankle, THIGH, SHANK, 1)
+    # Square to the shin is neutral (toes to the ceiling); a loose foot sags a little below it,
+    # about halfway between drawn up and pointed, as the resting foot of the ankle circles does.
+    leg = Leg(ankle=ankle, foot=angle_of(knee, ankle) + 90.0 - 12.0)
+    _leg_only(canvas, hip, leg, _hl())
     return canvas
+
+
+CIRCLE_CENTRE = (14.0, 76.0)  # a little toward the ankle from the resting toe, for PILLOW_ANKLE
+CIRCLE_RADIUS = 14.0
+
+
+def _turned(leg: Leg, pitch: float, yaw: float) -> Leg:
+    """`leg` with its foot turned from rest by pitch (in the picture) and yaw (out of it)."""
+    return replace(leg, foot=leg.foot + pitch, yaw=yaw)
+
+
+def _circle_turn(rest: Leg, angle: float) -> tuple[float, float]:
+    """Foot pitch and yaw that put the big toe at `angle` degrees round the ankle-circle loop.
+
+    The toe must trace a full, round circle in the picture, so the turn is solved for (a few
+    Newton steps from no turn) rather than guessed: the oblique projection of the foot would bend
+    a circle of pitch and yaw into a lopsided loop.
+    """
+    target = polar(CIRCLE_CENTRE, angle, CIRCLE_RADIUS)
+    pitch, yaw = 0.0, 0.0
+    step = 1e-3
+
+    def toe(p: float, y: float) -> Point:
+        return foot_shape(_turned(rest, p, y)).toe_tip
+
+    for _ in range(12):
+        here = toe(pitch, yaw)
+        ex, ey = here[0] - target[0], here[1] - target[1]
+        dp, dy = toe(pitch + step, yaw), toe(pitch, yaw + step)
+        a, b = (dp[0] - here[0]) / step, (dy[0] - here[0]) / step
+        c, d = (dp[1] - here[1]) / step, (dy[1] - here[1]) / step
+        det = a * d - b * c
+        pitch -= (d * ex - b * ey) / det
+        yaw -= (a * ey - c * ex) / det
+    return pitch, yaw
+
+
+def _letters(t: float) -> tuple[float, float]:
+    """Foot pitch and yaw for toe writing: a looping, letter-like scribble, never real letters."""
+    angle = 2 * math.pi * t
+    return 18.0 * math.sin(2 * angle) + 9.0 * math.sin(angle), 38.0 * math.sin(3 * angle + 0.6)
 
 
 def _ankle_circles(t: float) -> Canvas:
-    # "In bed, a pillow under the calf lifts the heel clear. Turning only at the ankle, slowly
-    # draw big circles with your toes." Animated: one slow circle.
+    # "Let the foot move freely (in bed, a pillow under the calf lifts the heel). Moving only at
+    # the ankle, trace 10 slow, round circles with your big toe." Animated: one slow circle. The
+    # whole circle is drawn, closed, with an arrowhead for the way round; the toe runs along it.
     hip, ankle = PILLOW_HIP, PILLOW_ANKLE
-    canvas = _closeup(hip, ankle, pillow=True)
+    canvas = _closeup(pillow=True)
     rest = Leg(ankle=ankle, foot=78.0)
-    _toe_path(canvas, rest, _circle)
-    _leg_only(canvas, hip, _turned(rest, *_circle(t)), _hl())
+    _leg_only(canvas, hip, _turned(rest, *_circle_turn(rest, 90.0 + 360.0 * t)), _hl())
+    # Drawn over the foot: behind it, the foot's card-coloured rim would cut the loop open.
+    canvas.polyline(arc(CIRCLE_CENTRE, CIRCLE_RADIUS, 0.0, 360.0, 48), 5.0, ARROW)
+    canvas.arrow(arc(CIRCLE_CENTRE, CIRCLE_RADIUS, 150.0, 215.0, 8), width=5.0, head=20.0)
     return canvas
 
 
 def _toe_writing(t: float) -> Canvas:
-    # "Using your big toe as a pen, slowly write the alphabet in the air ... Move at the ankle, not
-    # the knee." The toe runs along a looping scribble: what it has "written" so far is solid, the
-    # rest of the way dashed, so the loop fills in like handwriting.
+    # "Keep the leg still and let the foot move freely. Using your big toe as a pencil, spell out
+    # A, B, C and onward to Z, small and slow, moving at the ankle." The toe runs along a looping
+    # scribble: what it has "written" so far is solid, the rest of the way dashed, so the loop
+    # fills in like handwriting.
     hip, ankle = PILLOW_HIP, PILLOW_ANKLE
-    canvas = _closeup(hip, ankle, pillow=True)
+    canvas = _closeup(pillow=True)
     rest = Leg(ankle=ankle, foot=78.0)
     steps = 60
     done = round(t * steps)
@@ -673,10 +699,10 @@ def _toe_writing(t: float) -> Canvas:
 
 
 def _toe_pull_back(t: float) -> Canvas:
-    # "Bend your knee to reach the cramping foot, hold your toes and gently pull them back toward
-    # your shin until the sole of the foot stretches."
+    # "Take hold of the cramping toes and draw them back toward your shin until the sole
+    # stretches. If the cramp is curling the toes up, press them gently down instead. Hold."
     hip, ankle = BENT_HIP, BENT_ANKLE
-    canvas = _closeup(hip, ankle)
+    canvas = _closeup()
     leg = rest_on(Leg(ankle=ankle, foot=96.0, toes=34.0), 0.0)
     _leg_only(canvas, hip, leg, _hl("sole"))
     foot = foot_shape(leg)
@@ -688,23 +714,35 @@ def _toe_pull_back(t: float) -> Canvas:
 
 
 def _shin_stretch_seated(t: float) -> Canvas:
-    # "Sitting where you can reach the foot, rest a hand on top of it and gently press the foot and
-    # toes down, away from your shin."
-    hip, ankle = BENT_HIP, BENT_ANKLE
-    canvas = _closeup(hip, ankle)
-    leg = rest_on(Leg(ankle=ankle, foot=22.0), 0.0)
-    _leg_only(canvas, hip, leg, _hl("shin"))
+    # "Rest a hand on top of the cramping foot and ease the foot and toes gently downward, away
+    # from your shin. Hold lightly." Sitting (never in bed, says the exercise), seen up close: the
+    # thigh on a chair seat, the knee bent, the heel lifted and the toes eased down toward the
+    # floor by a hand on top of the foot; the shin muscle, on the front, highlighted.
+    canvas = Canvas(2.0, (360.0, 440.0))
+    hip = (-110.0, SEAT + 15)
+    leg = rest_on(Leg(ankle=(4.0, 40.0), foot=-38.0), 4.0)
+    knee = two_bone(hip, leg.ankle, THIGH, SHANK, leg.bend)
+    floor(canvas)
+    seat_front = hip[0] + 40.0
+    canvas.capsule((seat_front - 8.0, SEAT - 12.0), (seat_front - 8.0, 0.0), 8, PROP)
+    canvas.box((seat_front - 200.0, SEAT), (seat_front, SEAT - 12.0), 6, PROP_FILL, outline=PROP)
+    # The rest of the thigh runs off the card, toward the hip of someone sitting to the left.
+    off = polar(hip, angle_of(knee, hip), 120.0)
+    canvas.capsule(hip, off, THIGH_W * canvas.scale + 2 * GAP * canvas.scale, CARD)
+    draw_body(canvas, Body(hip=hip, near_leg=leg, highlight=_hl("shin"), show_torso=False))
+    canvas.capsule(hip, off, THIGH_W * canvas.scale, INK)
     foot = foot_shape(leg)
     along = angle_of(foot.heel, foot.ball)
-    palm = polar(foot.instep, along + 90, 14)
-    outline_hand(canvas, palm, 140.0, polar(palm, 240.0, 28))
-    canvas.arc_arrow(leg.ankle, 78.0, along + 36, along - 14)
+    palm = polar(foot.instep, along + 90, 15)
+    outline_hand(canvas, palm, along + 130, polar(palm, along - 20, 20))
+    canvas.arc_arrow(leg.ankle, 62.0, along + 40, along - 8)
     return canvas
 
 
 def _arch_massage(t: float) -> Canvas:
-    # "Press your thumbs into the arch and rub slowly from the heel toward the toes." The sole seen
-    # straight on, toes up, a hand on each side and both thumbs pressing into the arch.
+    # "Bring the foot where you can reach it without straining your hip or back." (then "With your
+    # thumbs, rub the arch in slow strokes from the heel toward the toes".) The sole seen straight
+    # on, toes up, a hand on each side and both thumbs pressing into the arch.
     canvas = Canvas(1.2, (290.0, 250.0))
     s = canvas.scale
     gap = GAP * s
@@ -732,27 +770,23 @@ def _arch_massage(t: float) -> Canvas:
 
 _POSES: dict[str, Pose] = {
     "calf_stretch_towel": Pose(_bed_towel(bedtime=False)),
-    "calf_massage": Pose(_seated_massage(on_bed=True, front=False, both_ways=False)),
+    "calf_massage": Pose(_massage_in_bed(front=False)),
     "shake_leg_gently": Pose(_shake_leg),
     "calf_stand_on_leg": Pose(_calf_stand_on_leg),
     "calf_wall_stretch": Pose(_wall_stretch(bedtime=False)),
     "walk_it_off": Pose(_walk_it_off),
     "stand_from_sitting": Pose(_stand_from_sitting),
-    "sit_down_and_massage": Pose(_seated_massage(on_bed=False, front=False, both_ways=True)),
+    "sit_down_safely": Pose(_sit_down_safely),
+    "sit_down_and_massage": Pose(_sit_down_and_massage),
     "toe_pull_back": Pose(_toe_pull_back),
     "arch_massage": Pose(_arch_massage),
     "foot_stand_on": Pose(_foot_stand_on),
     "shin_stretch_seated": Pose(_shin_stretch_seated),
-    "shin_stretch_standing": Pose(_shin_stretch_standing),
-    "shin_massage": Pose(_seated_massage(on_bed=True, front=True, both_ways=False)),
-    "toes_pointed_down": Pose(_toes_pointed_down),
-    "childs_pose": Pose(_childs_pose),
-    "toes_up": Pose(_toes_up, frames=16, frame_ms=110, still=0.5),
-    "toes_up_standing": Pose(_toes_up_standing, frames=16, frame_ms=110, still=0.5),
-    "ankle_circles": Pose(_ankle_circles, frames=16, frame_ms=125, still=0.25),
-    "ankle_circles_standing": Pose(_ankle_circles_standing, frames=16, frame_ms=125, still=0.25),
+    "shin_massage": Pose(_massage_in_bed(front=True)),
+    "shin_rest_foot": Pose(_shin_rest_foot),
+    "ankle_circles": Pose(_ankle_circles, frames=16, frame_ms=125, still=0.5),
     "toe_writing": Pose(_toe_writing, frames=20, frame_ms=150, still=0.7),
-    "ankle_pumps": Pose(_ankle_pumps, frames=16, frame_ms=110),
+    "ankle_pumps": Pose(_ankle_pumps, frames=16, frame_ms=110, still=0.5),
     "bedtime_calf_wall": Pose(_wall_stretch(bedtime=True)),
     "bedtime_hamstring_standing": Pose(_standing_hamstring),
     "bedtime_calf_seated": Pose(_chair_towel),
