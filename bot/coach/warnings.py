@@ -82,12 +82,15 @@ def warning_signs(turn: Turn) -> None:
     stay as they are: reading the list never costs someone their place in a routine.
     """
     local = turn.content.emergency.for_zone(turn.profile.zone)
-    source = (
-        turn.text("call.source", organisation=local.source.organisation, title=local.source.title)
-        if local is not None
-        else ""
-    )
-    lines = call_lines(turn, "emergency")
-    if local is not None and local.urgent is not None:
-        lines += call_lines(turn, "urgent")
-    turn.say(turn.safety("red_flags_summary"), "\n".join(lines), source)
+    if local is None:
+        mobile = turn.content.emergency.mobile_fallback
+        lines = [turn.text("numbers.unknown", mobile=mobile), turn.text("call.set_zone")]
+    else:
+        country = local.name(turn.catalog.language)
+        lines = [turn.text("numbers.emergency", number=local.emergency, country=country)]
+        if local.urgent is not None:
+            urgent = local.urgent
+            lines.append(turn.text("numbers.urgent", number=urgent.number, name=urgent.name))
+        source = local.source
+        lines.append(turn.text("call.source", organisation=source.organisation, title=source.title))
+    turn.say(turn.safety("red_flags_summary"), "\n".join(lines))

@@ -92,6 +92,7 @@ REPORT_KEYS: tuple[str, ...] = (
     "diary.report.bedtime.started",
     "diary.report.bedtime.before",
     "diary.report.bedtime.after",
+    "diary.report.bedtime.caveat",
     "diary.report.bedtime.none",
     "diary.report.attention",
     "diary.report.attention.none",

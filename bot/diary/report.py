@@ -288,6 +288,10 @@ def _bedtime(summary: DiarySummary, words: Labels) -> tuple[str, ...]:
                     days=summary.after.days,
                 )
             )
+        if summary.before is not None and summary.after is not None:
+            # A fall after starting is what anyone would read into two numbers side by side;
+            # cramps come and go, and people start when they are at their worst.
+            lines.append(words("diary.report.bedtime.caveat"))
     if summary.bedtime_sessions:
         lines.append(
             words(

@@ -82,6 +82,7 @@ LABELS: dict[str, str] = {
     "diary.report.bedtime.started": "Reminders started {date}",
     "diary.report.bedtime.before": "Cramps a week before: about {rate} (over {days} d)",
     "diary.report.bedtime.after": "Cramps a week since: about {rate} (over {days} d)",
+    "diary.report.bedtime.caveat": "Cramps vary by themselves; this comparison does not show cause",
     "diary.report.bedtime.none": "Not used in this period",
     "diary.report.attention": "During coaching",
     "diary.report.attention.none": "Nothing unusual",

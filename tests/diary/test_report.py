@@ -109,3 +109,18 @@ def test_exercise_names_fall_back_to_the_id() -> None:
 
 def test_report_keys_are_all_in_the_fixture() -> None:
     assert set(REPORT_KEYS) <= set(LABELS)
+
+
+def test_the_bedtime_before_and_after_says_it_shows_no_cause() -> None:
+    """Two rates side by side read as "the stretch worked"; the report says they cannot show it."""
+    from bot.diary.report import _bedtime
+
+    entries = rich_diary()
+    summary = summarize(
+        entries, zone=BERLIN, today=TODAY, days=chart_days(TODAY), reminder_started=REMINDER
+    )
+    assert summary.before is not None and summary.after is not None
+    lines = _bedtime(summary, Labels(LABELS))
+    caveat = LABELS["diary.report.bedtime.caveat"]
+    rates = [i for i, line in enumerate(lines) if line.startswith("Cramps a week")]
+    assert len(rates) == 2 and lines.index(caveat) > max(rates)
