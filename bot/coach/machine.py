@@ -195,7 +195,7 @@ def _command(turn: Turn, name: str, args: str = "") -> None:
         warnings.warning_signs(turn)
         turn.say(turn.text("help_footer"))
     elif name == "safety":
-        routine.abandon(turn, "abandoned")
+        routine.stop(turn, "abandoned")  # stop, not abandon: no step phase without a routine
         turn.update(choice_mode=None, choice_area=None)
         safety_profile.command(turn)
     elif name == "privacy":
@@ -306,7 +306,8 @@ def _button(turn: Turn, data: str) -> None:
         _why(turn, press.arg)
         return
     if press.verb == "ws":  # so do the warning signs; reading them changes nothing else
-        turn.notify(turn.text("warning_signs_note"))
+        if turn.state.progress is not None:
+            turn.notify(turn.text("warning_signs_note"))
         warnings.warning_signs(turn)
         return
     if _reminder_button(turn, press.verb, press.arg):
@@ -345,9 +346,11 @@ def _button(turn: Turn, data: str) -> None:
         _forget(turn, arg == "yes")
     elif verb == "sd" and arg in ("yes", "no") and turn.state.progress is not None:
         routine.stand_answer(turn, arg == "yes")
-    elif verb == "sq" and safety_profile.answer(turn, arg):
-        pass
-    elif not (reminders.screen_button(turn, verb, arg) or diary.screen_button(turn, verb, arg)):
+    elif not (
+        reminders.screen_button(turn, verb, arg)
+        or diary.screen_button(turn, verb, arg)
+        or (verb == "sq" and safety_profile.answer(turn, arg))
+    ):
         turn.notify(turn.text("stale_button"))
 
 
@@ -570,7 +573,7 @@ def _act_on(turn: Turn, intents: list[str], text: str) -> bool:
     if phase == Phase.ASK_POSITION and position is not None:
         _choose_position(turn, cast(Position, position))
         return True
-    if phase in (Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING):
+    if phase in (Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING, Phase.ASK_STAND):
         if has("feeling.worse"):
             routine.feeling(turn, "worse")
             return True

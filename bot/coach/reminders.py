@@ -522,7 +522,11 @@ def _finish(turn: Turn, zone: str | None) -> None:
         turn.text("reminder.saved_hint"),
         remove_keyboard=True,
     )
-    safety_profile.offer(turn)
+    parts: list[str] = []
+    rows: list[tuple[ButtonSpec, ...]] = []
+    safety_profile.offer(turn, parts, rows)
+    if parts:  # its own message: the one above takes the time-zone keyboard away
+        turn.say(*parts, buttons=turn.keyboard(rows))
 
 
 def _clear_draft(turn: Turn) -> None:

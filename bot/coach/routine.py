@@ -317,9 +317,9 @@ def wrap_up(turn: Turn, outcome: str) -> None:
             parts.append(turn.text("offer.bedtime"))
     minutes = turn.scaled(turn.checkin_after.total_seconds()) / 60
     parts.append(turn.text("checkin_promise", minutes=max(1, round(minutes))))
+    safety_profile.offer(turn, parts, rows)
     turn.start_timer(turn.scaled(turn.checkin_after.total_seconds()), "checkin")
     turn.say(*parts, buttons=turn.keyboard(rows))
-    safety_profile.offer(turn)
 
 
 def prevention_done(turn: Turn) -> None:
@@ -328,12 +328,12 @@ def prevention_done(turn: Turn) -> None:
     turn.log_episode(progress, "done")
     turn.set_progress(None, phase=Phase.IDLE)
     parts = [turn.text("prevention_done"), turn.safety("evidence"), turn.text("tip.bedtime")]
+    rows: list[tuple[ButtonSpec, ...]] = []
     if turn.profile.active_reminder is None:
         parts.append(turn.text("offer.reminder"))
-        turn.say(*parts, buttons=turn.keyboard((REMIND_ROW,)))
-    else:
-        turn.say(*parts)
-    safety_profile.offer(turn)
+        rows.append(REMIND_ROW)
+    safety_profile.offer(turn, parts, rows)
+    turn.say(*parts, buttons=turn.keyboard(rows) if rows else ())
 
 
 def checkin_due(turn: Turn) -> None:

@@ -77,10 +77,12 @@ def warmth_allowed(turn: Turn) -> bool:
     )
 
 
-def offer(turn: Turn) -> None:
-    """At a calm moment (a routine over, a reminder set), offer the questions still unanswered."""
+def offer(turn: Turn, parts: list[str], rows: list[tuple[ButtonSpec, ...]]) -> None:
+    """At a calm moment (a routine over, a reminder set), offer the questions still unanswered,
+    as a last paragraph and a row of buttons of the message that closes that moment."""
     if not turn.profile.safety.answered and turn.state.progress is None:
-        turn.say(turn.text("safety.offer"), buttons=turn.keyboard((START_ROW,)))
+        parts.append(turn.text("safety.offer"))
+        rows.append(START_ROW)
 
 
 # -- the questions ---------------------------------------------------------------------------

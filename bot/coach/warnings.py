@@ -43,7 +43,16 @@ def answer_flags(turn: Turn, flags: list[str]) -> bool:
         return False
     running = turn.state.progress is not None or turn.state.timer is not None
     routine.stop(turn, "red_flag")
-    turn.update(phase=Phase.IDLE, choice_mode=None, choice_area=None)
+    # Whatever was half done (a reminder being set up, a question on screen) is dropped too.
+    turn.update(
+        phase=Phase.IDLE,
+        choice_mode=None,
+        choice_area=None,
+        draft_purpose=None,
+        draft_time=None,
+        draft_days=None,
+        safety_question=None,
+    )
     worst: Level = "emergency" if "emergency" in levels else "urgent"
     turn.say(
         *texts,

@@ -56,7 +56,8 @@ def test_diary_summarises_and_asks_for_the_chart(diarist: CoachDriver, en: Catal
     assert en.text("diary.count", count=4, rate="4.0") in text
     assert "Calf 3, Foot 1" in text
     assert en.text("diary.severity", mean="7.0", max=8) in text
-    assert "Calf stretch with" in text  # what helped, by the exercise's name
+    # What helped, by the exercise's name.
+    assert en.text("diary.helped", names="Calf stretch, towel or hand") in text
     assert en.text("diary.bedtime", count=1) in text
     assert en.text("diary.attention", count=1) in text
     assert reply.labels == ["📝 Log a cramp", "📄 Summary for my doctor"]

@@ -10,6 +10,8 @@ from bot.coach import Coach, Phase, TimerFired
 from bot.content import AREAS, POSITIONS, Catalog, Content
 from tests.auxil.coach_driver import CoachDriver, Reply
 
+SAFETY_OFFER = ["🛡 Answer 5 safety questions", "Not now"]
+
 
 def to_feeling_question(driver: CoachDriver) -> Reply:
     """Tap Next through the current exercise; the reply that asks how the cramp is."""
@@ -39,15 +41,23 @@ def test_gone_wraps_up_logs_and_arms_one_quiet_checkin(
     text = reply.text
     assert text.startswith(en.text("wrapup.gone"))
     assert en.text("tip.after") in text
+    # No warmth tip until the person said their feet are not numb (careful default).
+    assert en.text("tip.warmth") not in text
     # A night cramp gets the bedtime stretch offered, with a one-tap reminder.
     assert (en.text("offer.bedtime_reminder") in text) == (position == "bed")
     assert en.text("checkin_promise", minutes=15) in text
+    # The safety questions are still unanswered: offered last, in the same message.
+    assert text.endswith(en.text("safety.offer"))
     expected = ["No need to check in"] + (["⏰ Remind me at bedtime"] if position == "bed" else [])
-    assert reply.labels == expected
+    assert reply.labels == expected + SAFETY_OFFER
     [episode] = reply.episodes
     assert episode.outcome == "gone"
-    first = content.routine_for("relief", "calf", position).exercises[0]  # type: ignore[arg-type]
-    assert episode.exercises == ((first, "gone"),)
+    plan = content.routine_for("relief", "calf", position).exercises  # type: ignore[arg-type]
+    # Standing, the careful routine sits down first (done), then the first stretch.
+    moved = tuple((e, "done") for e in plan if content.exercise(e).is_transition)
+    stretch = next(e for e in plan if not content.exercise(e).is_transition)
+    assert episode.exercises == (*moved, (stretch, "gone"))
+    assert bool(moved) == (position == "standing")
     [timer] = reply.timers
     assert timer.due_at == driver.now + timedelta(minutes=15)
     assert driver.state.phase == Phase.IDLE
@@ -117,11 +127,16 @@ def test_the_checkin_timer_is_scaled(content: Content) -> None:
 
 
 # -- better ---------------------------------------------------------------------------------------
-def test_better_on_the_last_exercise_wraps_up(driver: CoachDriver, en: Catalog) -> None:
+def test_better_on_the_last_exercise_wraps_up(
+    driver: CoachDriver, content: Content, en: Catalog
+) -> None:
+    plan = content.routine_for("relief", "ankle", "standing").exercises
+    stretches = [e for e in plan if not content.exercise(e).is_transition]
+    assert len(stretches) == len(plan) - 1 == 4
     driver.begin("ankle", "standing")
-    for _ in range(2):
+    for _ in range(len(stretches) - 1):
         to_feeling_question(driver)
-        driver.tap("f", "better")
+        assert driver.tap("f", "better").texts[0] == en.text("better_next")
     to_feeling_question(driver)
     reply = driver.tap("f", "better")
     assert reply.text.startswith(en.text("wrapup.better"))
@@ -135,18 +150,34 @@ def test_better_on_the_last_exercise_wraps_up(driver: CoachDriver, en: Catalog) 
 def test_same_tries_an_alternate_for_that_area(
     driver: CoachDriver, content: Content, en: Catalog, area: str, position: str
 ) -> None:
+    """After "same", something else: an alternate if there is one, else the next exercise.
+
+    (The standing option of some routines is only for the steady; see test_stand_option.py.)
+    """
     routine = content.routine_for("relief", area, position)  # type: ignore[arg-type]
-    assert routine.alternates, "every relief routine needs something else to try"
+    stretches = [e for e in routine.exercises if not content.exercise(e).is_transition]
+    assert routine.alternates or len(stretches) > 1, "something else to try"
     driver.begin(area, position)
     to_feeling_question(driver)
-    reply = driver.tap("f", "same")
-    alternate = content.exercise(routine.alternates[0])
-    assert reply.texts[0] == en.text("same_next")
-    total = len(routine.exercises) + 1
-    assert f"Exercise 2 of {total}: {alternate.name}" in reply.texts[1]
     assert driver.state.progress is not None
-    assert driver.state.progress.exercise_id == alternate.id
-    assert driver.state.progress.outcomes == ((routine.exercises[0], "same"),)
+    at = driver.state.progress.exercise
+    assert driver.state.progress.exercise_id == stretches[0]
+    reply = driver.tap("f", "same")
+    if routine.alternates:
+        expected, total = routine.alternates[0], len(routine.exercises) + 1
+    else:
+        expected, total = routine.exercises[at + 1], len(routine.exercises)
+    following = content.exercise(expected)
+    assert reply.texts[0] == en.text("same_next")
+    assert reply.texts[1].startswith(
+        en.text("exercise_header", number=at + 2, total=total, name=following.name)
+    )
+    assert len(reply.texts) == 2
+    assert driver.state.phase == Phase.STEP
+    assert driver.state.progress is not None
+    assert driver.state.progress.exercise_id == expected
+    moved = tuple((e, "done") for e in routine.exercises[:at])
+    assert driver.state.progress.outcomes == (*moved, (stretches[0], "same"))
     assert reply.episodes == []
 
 
@@ -186,10 +217,11 @@ def test_ten_minutes_are_scaled_by_time_scale(content: Content) -> None:
     assert content.safety["ten_minutes"].text in driver.tap("f", "same").text
 
 
+@pytest.mark.parametrize("area", ["calf", "foot"])  # (the careful foot routine has an alternate)
 def test_same_again_and_again_runs_out_of_alternates_but_never_of_help(
-    driver: CoachDriver, content: Content
+    driver: CoachDriver, content: Content, area: str
 ) -> None:
-    driver.begin("calf", "standing")
+    driver.begin(area, "standing")
     seen: list[str] = []
     for _ in range(8):
         to_feeling_question(driver)
@@ -199,7 +231,8 @@ def test_same_again_and_again_runs_out_of_alternates_but_never_of_help(
         seen.append(driver.state.progress.exercise_id)
         driver.advance(30)
     assert content.safety["ten_minutes"].text not in reply.text
-    routine = content.routine_for("relief", "calf", "standing")
+    routine = content.routine_for("relief", area, "standing")  # type: ignore[arg-type]
+    assert bool(routine.alternates) == (area == "foot")
     assert seen[: len(routine.alternates)] == list(routine.alternates)
     assert driver.state.phase == Phase.STEP
 
@@ -223,7 +256,9 @@ def test_worse_stops_with_the_warning_signs(
 
 def test_worse_typed_mid_step_stops_at_once(driver: CoachDriver, content: Content) -> None:
     driver.begin("shin", "standing")
+    driver.tap("n")  # sat down: now the first stretch, with its hold running
     token = driver.state.timer.token if driver.state.timer else ""
+    assert token
     reply = driver.say("it's getting worse")
     assert content.safety["worse"].text in reply.text
     assert [c.token for c in reply.cancels] == [token]

@@ -10,7 +10,7 @@ import pytest
 
 from bot.coach import Coach, Phase
 from bot.coach.actions import SaveSettings
-from bot.coach.profile import Profile
+from bot.coach.profile import Profile, SafetyAnswers
 from bot.coach.routine import MAX_CAPTION, step_message
 from bot.coach.state import ChatState, Progress
 from bot.coach.turn import Turn
@@ -29,14 +29,18 @@ def pictured(content: Content, tmp_path: Path) -> Content:
     return replace(content, media=media)
 
 
-def test_the_first_step_of_each_exercise_carries_its_picture(pictured: Content) -> None:
+def test_the_first_step_of_each_exercise_carries_its_picture(
+    pictured: Content, en: Catalog
+) -> None:
     driver = CoachDriver(Coach(pictured), roundtrip=True)
     first = driver.begin("calf", "sitting")
-    [step] = [say for say in first.says if say.buttons and "Step 1 of" in say.text]
-    exercise = driver.state.progress.exercise_id if driver.state.progress else ""
-    assert step.picture == str(pictured.media[exercise])
-    header = first.says[0]
-    assert header.picture is None  # the picture goes with the instruction, not the title
+    # The name and the first instruction are one message, and the picture goes with it.
+    [step] = first.says
+    exercise_id = driver.state.progress.exercise_id if driver.state.progress else ""
+    name = pictured.exercise(exercise_id).name
+    assert step.text.startswith(en.text("exercise_header", number=1, total=3, name=name))
+    assert "<b>Step 1 of" in step.text and step.buttons
+    assert step.picture == str(pictured.media[exercise_id])
     second = driver.fire() if driver.state.timer else driver.tap("n")
     assert [say.picture for say in second.says] == [None]
 
@@ -68,8 +72,10 @@ def test_settings_do_not_make_a_routine_stale(pictured: Content) -> None:
 
 @pytest.mark.parametrize("language", ["en"])
 def test_every_first_step_fits_in_a_caption(content: Content, language: str) -> None:
-    """Every exercise's first step as the coach words it, with the longest hint it can carry."""
+    """Every exercise's first step as the coach words it, with the longest hint it can carry,
+    its name, the warning line, and every caution and note the safety profile can add."""
     coach = Coach(content)
+    worst = Profile(safety=SafetyAnswers("yes", "yes", "yes", "yes", "yes"))
     for exercise_id in content.exercises:
         progress = Progress(
             mode="relief", area="calf", position="sitting", started_at=T0, plan=(exercise_id,)
@@ -81,6 +87,9 @@ def test_every_first_step_fits_in_a_caption(content: Content, language: str) -> 
             now=T0,
             time_scale=coach.time_scale,
             checkin_after=coach.checkin_after,
+            profile=worst,
         )
-        text = step_message(turn, wait_seconds=99_999)
+        text = step_message(turn, wait_seconds=99_999, first=True)
+        assert content.safety["warning_line"].text in text
+        assert content.safety["pregnancy"].text in text and content.safety["clot_note"].text in text
         assert len(text) <= MAX_CAPTION, (exercise_id, len(text))

@@ -47,6 +47,7 @@ VIEW_LABELS = [
 ]
 POSITION_LABELS = ["In bed", "Sitting", "Standing"]
 REMIND_ME = "⏰ Remind me at bedtime"
+SAFETY_OFFER = ["🛡 Answer 5 safety questions", "Not now"]
 REMINDER_ACTIONS = (SaveZone, SaveReminder, StopReminder, SnoozeReminder, SkipReminder)
 
 # Coordinates -> zone, so location tests need not load the real map data.
@@ -100,6 +101,12 @@ def saved_text(
         next=en.text(f"when.{when}", **values),
     )
     return f"{summary}\n\n{en.text('reminder.saved_hint')}"
+
+
+def confirmed(en: Catalog, **values: Any) -> list[str]:
+    """What a save sends while the safety questions are unanswered: the confirmation, then the
+    offer of the questions in a message of its own (the confirmation takes away the keyboard)."""
+    return [saved_text(en, **values), en.text("safety.offer")]
 
 
 @pytest.fixture
@@ -176,13 +183,16 @@ def test_setup_asks_time_days_zone_then_saves(coach: Coach, en: Catalog) -> None
             next_local_date=TONIGHT,
         ),
     ]
-    [confirmation] = done.says
+    [confirmation, offer] = done.says
     assert confirmation.text == saved_text(
         en, at="22:00", days="days.every", zone=BERLIN, when="today"
     )
     assert "tonight at 22:00" in confirmation.text
     assert confirmation.remove_keyboard
     assert confirmation.buttons == ()
+    assert offer.text == en.text("safety.offer")
+    assert [b.label for row in offer.buttons for b in row] == SAFETY_OFFER
+    assert not offer.remove_keyboard and offer.location_button is None
     state = driver.state
     assert state.phase == Phase.IDLE
     assert (state.draft_purpose, state.draft_time, state.draft_days) == (None, None, None)
@@ -196,7 +206,7 @@ def test_setup_after_tonights_time_confirms_tomorrow(coach: Coach, en: Catalog) 
     done = driver.say("Berlin")
     [_, save] = changes(done)
     assert save == SaveReminder(BERLIN, time(22, 0), EVERY_DAY, utc(2026, 5, 8, 20, 0), TOMORROW)
-    assert done.text == saved_text(en, at="22:00", days="days.every", zone=BERLIN, when="tomorrow")
+    assert done.texts == confirmed(en, at="22:00", days="days.every", zone=BERLIN, when="tomorrow")
 
 
 @pytest.mark.parametrize(
@@ -224,7 +234,7 @@ def test_days_choice_with_zone_known_saves_without_asking_the_zone(
     done = driver.press(label)
     assert changes(done) == [SaveReminder(BERLIN, time(22, 0), days, fire, night)]  # no SaveZone
     weekday = 0 if when == "later" else None
-    assert done.text == saved_text(
+    assert done.texts == confirmed(
         en, at="22:00", days=key, zone=BERLIN, when=when, weekday=weekday
     )
     assert driver.state.phase == Phase.IDLE
@@ -253,7 +263,7 @@ def test_reminder_with_a_time_saves_at_once_every_day(
     reply = home.command("reminder", typed)
     assert changes(reply) == [SaveReminder(BERLIN, at, EVERY_DAY, fire, TONIGHT)]
     clock = f"{at:%H:%M}"
-    assert reply.text == saved_text(en, at=clock, days="days.every", zone=BERLIN, when="today")
+    assert reply.texts == confirmed(en, at=clock, days="days.every", zone=BERLIN, when="today")
     assert home.state.phase == Phase.IDLE
     assert home.state.draft_time is None
 
@@ -273,7 +283,7 @@ def test_reminder_with_a_time_keeps_the_days_of_the_existing_reminder(
     assert changes(reply) == [
         SaveReminder(BERLIN, time(22, 15), WEEKDAYS, utc(2026, 5, 7, 20, 15), TONIGHT)
     ]
-    assert reply.text == saved_text(en, at="22:15", days="days.weekdays", zone=BERLIN, when="today")
+    assert reply.texts == confirmed(en, at="22:15", days="days.weekdays", zone=BERLIN, when="today")
 
 
 def test_reminder_with_a_time_but_no_zone_asks_only_the_zone(coach: Coach, en: Catalog) -> None:
@@ -354,7 +364,7 @@ def test_on_after_off_restores_the_old_settings(coach: Coach, en: Catalog) -> No
     assert changes(reply) == [
         SaveReminder(BERLIN, time(22, 30), WEEKDAYS, utc(2026, 5, 7, 20, 30), TONIGHT)
     ]
-    assert reply.text == saved_text(en, at="22:30", days="days.weekdays", zone=BERLIN, when="today")
+    assert reply.texts == confirmed(en, at="22:30", days="days.weekdays", zone=BERLIN, when="today")
     assert driver.profile.active_reminder is not None
 
 
@@ -446,7 +456,7 @@ def test_change_time_asks_only_the_time_and_keeps_days_and_zone(
     assert changes(done) == [
         SaveReminder(BERLIN, time(23, 0), WEEKDAYS, utc(2026, 5, 7, 21, 0), TONIGHT)
     ]
-    assert done.text == saved_text(en, at="23:00", days="days.weekdays", zone=BERLIN, when="today")
+    assert done.texts == confirmed(en, at="23:00", days="days.weekdays", zone=BERLIN, when="today")
     assert phase_of(has_reminder) == Phase.IDLE
 
 
@@ -460,7 +470,7 @@ def test_change_days_keeps_time_and_zone(has_reminder: CoachDriver, en: Catalog)
     assert changes(done) == [
         SaveReminder(BERLIN, time(21, 30), WEEKENDS, utc(2026, 5, 9, 19, 30), saturday)
     ]
-    assert done.text == saved_text(
+    assert done.texts == confirmed(
         en, at="21:30", days="days.weekends", zone=BERLIN, when="later", weekday=5
     )
 
@@ -480,7 +490,7 @@ def test_change_zone_keeps_time_and_days(has_reminder: CoachDriver, en: Catalog)
         SaveZone(TOKYO),
         SaveReminder(TOKYO, time(21, 30), WEEKDAYS, utc(2026, 5, 8, 12, 30), TOMORROW),
     ]
-    assert done.text == saved_text(en, at="21:30", days="days.weekdays", zone=TOKYO, when="today")
+    assert done.texts == confirmed(en, at="21:30", days="days.weekdays", zone=TOKYO, when="today")
 
 
 def test_stop_from_the_view(has_reminder: CoachDriver, en: Catalog) -> None:
@@ -543,7 +553,7 @@ def test_a_traveller_keeps_their_bedtime_in_the_new_zone(coach: Coach, en: Catal
         # 21:30 in New York (EDT, UTC-4) on Thursday is 01:30Z on Friday.
         SaveReminder(NEW_YORK, time(21, 30), EVERY_DAY, utc(2026, 5, 8, 1, 30), TONIGHT),
     ]
-    assert reply.text == saved_text(en, at="21:30", days="days.every", zone=NEW_YORK, when="today")
+    assert reply.texts == confirmed(en, at="21:30", days="days.every", zone=NEW_YORK, when="today")
     assert driver.profile.reminder is not None
     assert driver.profile.reminder.zone == NEW_YORK
 
@@ -676,8 +686,9 @@ def test_a_location_answers_the_zone_question_in_setup(
         SaveZone(BERLIN),
         SaveReminder(BERLIN, time(22, 0), EVERY_DAY, utc(2026, 5, 7, 20, 0), TONIGHT),
     ]
-    [confirmation] = done.says
+    [confirmation, offer] = done.says
     assert confirmation.remove_keyboard
+    assert offer.text == en.text("safety.offer")
     assert driver.state.phase == Phase.IDLE
 
 
@@ -974,7 +985,8 @@ def test_the_bedtime_routine_ends_with_the_offer(home: CoachDriver, en: Catalog)
     last = walk.replies[-1]
     assert en.text("prevention_done") in last.text
     assert en.text("offer.reminder") in last.text
-    assert last.labels == [REMIND_ME]
+    assert last.text.endswith(en.text("safety.offer"))  # unanswered: offered in the same message
+    assert last.labels == [REMIND_ME, *SAFETY_OFFER]
     ask = home.press(REMIND_ME)
     assert ask.labels == TIME_LABELS
 
@@ -988,7 +1000,8 @@ def test_the_bedtime_routine_offers_nothing_with_a_reminder(
     last = has_reminder.finish().replies[-1]
     assert en.text("prevention_done") in last.text
     assert en.text("offer.reminder") not in last.text
-    assert last.labels == []
+    assert last.text.endswith(en.text("safety.offer"))  # only the unanswered safety questions
+    assert last.labels == SAFETY_OFFER
 
 
 def test_the_offer_keeps_the_promised_checkin(home: CoachDriver) -> None:
@@ -1058,7 +1071,16 @@ def test_a_red_flag_during_setup_gets_the_safety_text(home: CoachDriver, content
     home.command("reminder")
     home.press("22:00")
     reply = home.say("my calf is swollen and red")
-    assert reply.texts == [content.safety["dvt"].text]
+    germany = content.emergency.by_country["DE"]
+    assert germany.urgent is not None
+    urgent = content.catalog("en").text(
+        "call.urgent",
+        number=germany.urgent.number,
+        name=germany.urgent.name,
+        emergency=germany.emergency,
+    )
+    assert reply.texts == [f"{content.safety['dvt'].text}\n\n{urgent}"]  # the number for Berlin
+    assert "116117" in reply.text and "<b>112</b>" in reply.text
     assert changes(reply) == []
     assert home.state.phase == Phase.IDLE
 
@@ -1092,7 +1114,7 @@ def test_a_time_in_the_spring_forward_gap_moves_to_the_first_valid_minute(
     assert changes(reply) == [
         SaveReminder(BERLIN, time(2, 30), EVERY_DAY, utc(2026, 3, 29, 1, 0), date(2026, 3, 29))
     ]
-    assert reply.text == saved_text(
+    assert reply.texts == confirmed(
         en, at="02:30", days="days.every", zone=BERLIN, when="tomorrow", fires="03:00"
     )
     assert "02:30, every day" in reply.text  # the time they chose is what is kept

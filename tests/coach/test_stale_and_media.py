@@ -256,17 +256,60 @@ def test_media_on_the_checkin(driver: CoachDriver, en: Catalog) -> None:
     assert reply.keyboard == checkin.keyboard
 
 
-def test_why_this_shows_the_sources_even_from_an_old_message(driver: CoachDriver) -> None:
+def test_why_this_shows_the_sources_even_from_an_old_message(
+    driver: CoachDriver, content: Content, en: Catalog
+) -> None:
     reply = driver.begin("calf", "bed")
-    header = reply.says[0]
-    [[why]] = header.buttons
-    assert why.label == "Why this?"
+    step = reply.says[0]
+    [why] = [button for button in step.buttons[-1] if button.label == "Why this?"]
+    exercise = content.exercise(content.routine_for("relief", "calf", "bed").exercises[0])
+    assert why.data.endswith(f".w.{exercise.id}")
+    assert exercise.why not in step.text  # the explanation waits behind the button
     driver.finish("gone")
     state_before = driver.state
     answer = driver.press_data(why.data)
-    assert "Where this advice comes from:" in answer.text
-    assert "NHS" in answer.text or "Mayo Clinic" in answer.text
-    assert driver.state == state_before  # informational: nothing else changes
+    sources = [content.sources[key] for key in exercise.sources]
+    assert exercise.adapted_from is None
+    assert answer.texts == [
+        en.text(
+            "why_this",
+            name=exercise.name,
+            why=exercise.why,
+            evidence=en.text(f"evidence.{exercise.evidence}"),
+            sources="\n".join(
+                en.text("why.source", organisation=s.organisation, title=s.title, url=s.url)
+                for s in sources
+            ),
+        )
+    ]
+    assert "Where this comes from:" in answer.text
+    for source in sources:  # each by its title and address, not a bare name
+        assert source.title in answer.text and source.url in answer.text
+    assert answer.actions == tuple(answer.says)  # informational: no timer, no record
+    assert driver.state == state_before  # nothing else changes
+
+
+def test_why_this_names_the_trial_an_exercise_is_adapted_from_first(
+    driver: CoachDriver, content: Content, en: Catalog
+) -> None:
+    driver.command("routine")
+    driver.tap("a", "prevent")
+    driver.tap("p", "bed")
+    driver.tap("n")  # ankle pumps, step 1 of 2
+    driver.tap("n")
+    assert driver.state.progress is not None
+    exercise = content.exercise(driver.state.progress.exercise_id)
+    assert exercise.adapted_from == "hallegraeff_2012"
+    answer = driver.tap("w", exercise.id)
+    trial = content.sources["hallegraeff_2012"]
+    lines = answer.text.split("<i>Where this comes from:</i>\n")[1].split("\n")
+    assert lines[:2] == [
+        f"• Adapted from {trial.organisation}: {trial.title}",
+        trial.url,
+    ]
+    assert answer.text.count(trial.url) == 1  # not listed again among the other sources
+    assert en.text("evidence.trial_mixed") in answer.text
+    assert "studies disagree" in answer.text
 
 
 def test_why_this_for_an_unknown_exercise_is_a_kind_note(driver: CoachDriver) -> None:

@@ -47,15 +47,17 @@ def full_state() -> ChatState:
             plan=("calf_stand_on_leg", "calf_wall_stretch", "walk_it_off"),
             spare=("sit_down_and_massage",),
             exercise=1,
-            step=2,
+            step=1,
             outcomes=(("calf_stand_on_leg", "same"),),
             paused_remaining=12.5,
+            options=("stand_from_sitting",),
         ),
         timer=Timer(token="t7", due_at=T0 + timedelta(seconds=30), kind="step"),
         draft_purpose="time",
         draft_time="21:45",
         draft_days=31,
         diary_when="morning",
+        safety_question="clot",
         extra={"note": "kept", "n": 3},
     )
 
@@ -118,6 +120,17 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
     driver.tap("lw", "night")
     assert (driver.state.choice_area, driver.state.diary_when) == ("shin", "night")
     driver.tap("ls", "7")
+    driver.command("safety")
+    assert (driver.state.phase, driver.state.safety_question) == (Phase.SAFETY, "balance")
+    for question in ("balance", "joint", "pregnancy", "clot", "numb_feet"):
+        driver.tap("sq", f"{question}.no")
+    assert driver.state.safety_question is None
+    driver.begin("calf", "bed")  # steady now: "same" asks about standing up
+    while driver.state.phase == Phase.STEP:
+        driver.tap("n")
+    driver.tap("f", "same")
+    assert driver.state.phase == Phase.ASK_STAND
+    driver.tap("sd", "yes")
     assert {reply.state.phase for reply in driver.history} == set(Phase)
 
 
@@ -133,6 +146,8 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
         ("draft_days", True),
         ("draft_days", "127"),
         ("diary_when", "yesterday"),
+        ("safety_question", "shoe_size"),
+        ("safety_question", 3),
     ],
 )
 def test_an_unreadable_reminder_draft_is_dropped_not_fatal(field: str, value: Any) -> None:
@@ -254,6 +269,7 @@ def test_a_routine_phase_without_a_routine_is_idle(coach: Coach, phase: str) -> 
     [
         {"plan": ["renamed_exercise", "calf_wall_stretch"]},
         {"spare": ["gone_from_content"]},
+        {"options": ["gone_from_content"]},
         {"step": 40},
         {"plan": ["calf_stand_on_leg", 7]},
     ],
@@ -282,4 +298,4 @@ def test_a_good_row_is_used_as_is(coach: Coach) -> None:
     assert state.progress is not None
     result = coach.handle(state, Text("next"), T0)
     assert result.state.progress is not None
-    assert result.state.progress.step == 3
+    assert result.state.progress.step == 2

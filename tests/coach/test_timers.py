@@ -135,16 +135,25 @@ def test_pause_cancels_the_timer_until_resume(driver: CoachDriver, en: Catalog) 
     assert resumed.texts[0] == en.text("resumed")
     assert resumed.text.count("<b>Step 1 of 3</b>") == 1
     assert en.text("hint.hold", seconds=18) in resumed.text
-    assert resumed.labels == ["Next ▶", "Pause", "Skip exercise", "Stop"]
+    assert resumed.labels == [
+        "Next ▶",
+        "Pause",
+        "Skip exercise",
+        "Stop",
+        "⚠️ Warning signs",
+        "Why this?",
+    ]
     assert driver.state.phase == Phase.STEP
     # And then it moves on by itself.
     assert driver.fire().text.startswith("<b>Step 2 of 3</b>")
 
 
 def test_pause_on_a_step_without_a_timer_resumes_without_one(driver: CoachDriver) -> None:
-    driver.begin("calf", "standing")  # calf_wall_stretch later; calf_stand_on_leg: 30 s, manual
+    driver.begin("calf", "sitting")  # calf_stretch_towel: 30 s, 30 s, then a manual step
+    driver.fire()
     driver.fire()
     assert driver.state.timer is None
+    assert driver.state.phase == Phase.STEP
     driver.tap("pa")
     resumed = driver.tap("r")
     assert resumed.timers == []
@@ -161,7 +170,7 @@ def test_pause_and_resume_by_text(driver: CoachDriver) -> None:
     resumed = driver.say("carry on")
     assert driver.state.phase == Phase.STEP
     [timer] = resumed.timers
-    assert timer.due_at == driver.now + timedelta(seconds=6)  # toes_up: 10 s hold
+    assert timer.due_at == driver.now + timedelta(seconds=26)  # calf_stretch_towel: 30 s hold
 
 
 def test_pending_timer_survives_the_state_row(driver: CoachDriver) -> None:

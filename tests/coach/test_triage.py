@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.coach import COMMANDS, Coach, LogEpisode, Phase, Reopened, Say
+from bot.coach.profile import Profile, SafetyAnswers
 from bot.content import AREAS, POSITIONS, Catalog, Content
 from tests.auxil.coach_driver import CoachDriver
 
@@ -16,6 +17,7 @@ AREA_LABELS = [
     "No cramp now — help me prevent night cramps",
 ]
 POSITION_LABELS = ["In bed", "Sitting", "Standing"]
+STEADY = Profile(safety=SafetyAnswers("no", "no", "no", "no", "no"))
 
 
 def test_start_greets_warns_and_asks_whats_cramping(driver: CoachDriver, en: Catalog) -> None:
@@ -24,7 +26,8 @@ def test_start_greets_warns_and_asks_whats_cramping(driver: CoachDriver, en: Cat
     text = reply.text
     assert text.startswith(en.text("welcome"))
     assert "not a doctor" in text and "medical advice" in text
-    assert "/help" in text
+    # Where the warning signs are: the button under every step, by its own label.
+    assert en.button("warning_signs") in text
     assert "What's cramping?" in text
     assert reply.labels == AREA_LABELS
     assert driver.state.phase == Phase.ASK_AREA
@@ -66,7 +69,7 @@ def test_prevent_asks_where_the_stretches_happen(driver: CoachDriver, en: Catalo
 @pytest.mark.parametrize("position", POSITIONS)
 @pytest.mark.parametrize("area", AREAS)
 def test_first_instruction_comes_two_taps_after_start(
-    driver: CoachDriver, content: Content, area: str, position: str
+    driver: CoachDriver, content: Content, en: Catalog, area: str, position: str
 ) -> None:
     driver.start()
     driver.tap("a", area)  # tap 1
@@ -74,39 +77,68 @@ def test_first_instruction_comes_two_taps_after_start(
     routine = content.routine_for("relief", area, position)  # type: ignore[arg-type]
     first = content.exercise(routine.exercises[0])
     assert driver.state.phase == Phase.STEP
-    header, step = reply.texts[0], reply.texts[-1]
-    assert f"Exercise 1 of {len(routine.exercises)}: {first.name}" in header
-    assert step.startswith(f"<b>Step 1 of {len(first.steps)}</b>")
+    # One message: the name, the warning line, then step 1 (no title message before it).
+    [step] = reply.texts
+    name = en.text("exercise_header", number=1, total=len(routine.exercises), name=first.name)
+    warning = content.safety["warning_line"].text
+    assert step.startswith(f"{name}\n{warning}\n\n<b>Step 1 of {len(first.steps)}</b>\n")
     assert first.steps[0].text in step
-    # A real instruction with a hold or a duration, and the follow-up that goes with it.
+    assert first.why not in step  # the explanation waits behind "Why this?"
     wait = first.steps[0].wait_seconds
+    if first.is_transition:  # standing: sit down first, at the person's own pace
+        assert (position, wait, reply.timers) == ("standing", None, [])
+        assert en.text("hint.manual") in step
+        reply = driver.tap("n")  # straight on to the first stretch, no question in between
+        first = content.exercise(routine.exercises[1])
+        [step] = reply.texts
+        assert step.startswith(
+            en.text("exercise_header", number=2, total=len(routine.exercises), name=first.name)
+        )
+        wait = first.steps[0].wait_seconds
+    # A real instruction with a hold or a duration, and the follow-up that goes with it.
     assert wait is not None
     assert [(t.due_at - driver.now).total_seconds() for t in reply.timers] == [wait]
     assert f"about {wait} " in step
 
 
+@pytest.mark.parametrize("profile", [Profile(), STEADY], ids=["careful", "steady"])
 @pytest.mark.parametrize("area", AREAS)
-def test_standing_always_says_hold_on(driver: CoachDriver, en: Catalog, area: str) -> None:
+def test_standing_always_says_hold_on(
+    coach: Coach, content: Content, area: str, profile: Profile
+) -> None:
+    driver = CoachDriver(coach, profile=profile)
     reply = driver.begin(area, "standing")
-    assert en.text("note.hold_on") in reply.texts[0]
-    assert "hold on" in reply.text.lower()
+    assert "hold on to something heavy and fixed" in reply.texts[0].lower()
+    assert driver.state.progress is not None
+    plan = driver.state.progress.plan
+    steady = profile == STEADY
+    assert plan == content.routine_for("relief", area, "standing", steady=steady).exercises  # type: ignore[arg-type]
+    if plan[0] == "sit_down_safely":  # careful (or no standing stretch for the shin): sit first
+        assert not steady or area == "shin"
+        assert not any(content.exercise(e).has("standing", "walking") for e in plan[1:])
+    else:  # steady: the standing stretch itself starts by holding on
+        assert steady and content.exercise(plan[0]).has("standing")
 
 
 @pytest.mark.parametrize("area", AREAS)
 @pytest.mark.parametrize("position", ["bed", "sitting"])
 def test_not_standing_has_no_hold_on_note(
-    driver: CoachDriver, en: Catalog, area: str, position: str
+    driver: CoachDriver, content: Content, area: str, position: str
 ) -> None:
     reply = driver.begin(area, position)
-    assert en.text("note.hold_on") not in reply.text
+    assert "hold on" not in reply.text.lower()
+    assert content.safety["getting_up"].text not in reply.text
+    assert driver.state.progress is not None
+    for exercise_id in driver.state.progress.plan:
+        assert not content.exercise(exercise_id).has("standing", "sits_down", "gets_up")
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_in_bed_the_night_safety_comes_first_and_nothing_asks_to_stand(
+def test_in_bed_the_warning_line_comes_first_and_nothing_asks_to_stand(
     driver: CoachDriver, content: Content, area: str
 ) -> None:
     reply = driver.begin(area, "bed")
-    assert content.safety["night_safety"].text in reply.texts[0]
+    assert content.safety["warning_line"].text in reply.texts[0]
     routine = content.routine_for("relief", area, "bed")  # type: ignore[arg-type]
     for exercise_id in routine.exercises:  # the main plan; alternates come only on request
         exercise = content.exercise(exercise_id)
@@ -116,14 +148,14 @@ def test_in_bed_the_night_safety_comes_first_and_nothing_asks_to_stand(
     assert not any("stand" in step.text.lower() for step in first.steps)
 
 
-def test_night_safety_is_said_once_not_for_every_exercise(
+def test_the_warning_line_is_said_once_not_for_every_exercise(
     driver: CoachDriver, content: Content
 ) -> None:
     driver.begin("calf", "bed")
     walk = driver.finish("better")
-    night = content.safety["night_safety"].text
-    assert night in driver.history[2].text
-    assert not any(night in text for text in walk.texts)
+    warning = content.safety["warning_line"].text
+    assert warning in driver.history[2].text
+    assert not any(warning in text for text in walk.texts)
 
 
 def test_a_position_before_an_area_cannot_start_a_routine(driver: CoachDriver) -> None:
@@ -143,7 +175,7 @@ def test_routine_menu_for_a_new_user_has_areas_and_bedtime(driver: CoachDriver) 
         "Foot / toes / arch",
         "Calf",
         "Shin",
-        "Bedtime stretch (3 min)",
+        "Bedtime stretch (about 4 min)",
     ]
     assert not any(label.startswith("Again") for label in reply.labels)
     assert driver.state.phase == Phase.ROUTINE_MENU
@@ -186,12 +218,15 @@ def test_routine_menu_bedtime_starts_the_prevention_routine(
     driver: CoachDriver, content: Content, en: Catalog, position: str
 ) -> None:
     driver.command("routine")
-    driver.press("Bedtime stretch (3 min)")
+    driver.press("Bedtime stretch (about 4 min)")
     reply = driver.tap("p", position)
     routine = content.routine_for("prevention", None, position)  # type: ignore[arg-type]
     assert reply.texts[0] == en.text("prevention_intro")
-    assert "3 minutes" in reply.texts[0]
-    assert f"Exercise 1 of {len(routine.exercises)}" in reply.texts[1]
+    assert "4 minutes" in reply.texts[0]
+    first = content.exercise(routine.exercises[0])
+    name = en.text("exercise_header", number=1, total=len(routine.exercises), name=first.name)
+    assert reply.texts[1].startswith(f"{name}\n\n<b>Step 1 of {len(first.steps)}</b>")
+    assert len(reply.texts) == 2
     assert driver.state.progress is not None
     assert driver.state.progress.mode == "prevention"
 
