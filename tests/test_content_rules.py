@@ -32,7 +32,7 @@ from bot.coach.intents import find_intents
 from bot.coach.profile import NO_ANSWERS, Profile, SafetyAnswers
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import AREAS, POSITIONS, Content, Exercise, Routine, load_content
-from tests.auxil.coach_driver import CoachDriver, flat
+from tests.auxil.coach_driver import CoachDriver, flat, warning_line
 
 STEADY = Profile(safety=SafetyAnswers("no", "no", "no", "no", "no"))
 CAREFUL = Profile(safety=NO_ANSWERS)
@@ -103,7 +103,7 @@ def test_the_getting_up_caution(content: Content) -> None:
     text = content.safety["getting_up"].text.lower()
     for words in ("one leg", "steady", "push up", "both hands", "bed", "not a chair back"):
         assert words in text, words
-    assert "both legs" in text and "stay sitting" in text
+    assert "both legs" in text and "stay where you are" in text
 
 
 def test_a_careful_standing_routine_sits_down_first(content: Content) -> None:
@@ -182,12 +182,14 @@ def test_every_exercise_has_tags_evidence_and_sources(content: Content) -> None:
         assert exercise.tags and exercise.evidence and exercise.sources, exercise.id
         for key in (*exercise.sources, *filter(None, [exercise.adapted_from])):
             source = content.sources[key]
-            assert source.url.startswith(("https://", "http://")) and source.supports
+            assert source.supports, key
+            if source.kind != "own":  # a page: checked, with its address
+                assert source.url is not None and source.url.startswith(("https://", "http://"))
 
 
 def test_no_source_is_the_seed_article(content: Content) -> None:
     for key, source in content.sources.items():
-        text = " ".join([key, source.organisation, source.title, source.url]).lower()
+        text = " ".join([key, source.organisation, source.title, source.url or ""]).lower()
         assert "seed" not in text and "blog" not in text, key
 
 
@@ -240,7 +242,7 @@ def test_the_first_message_has_the_name_and_the_warning_line(
     reply = driver.begin(area, position)
     first = content.exercise(reply.state.progress.plan[0])  # type: ignore[union-attr]
     assert first.name in reply.text
-    assert content.safety["warning_line"].text in reply.text
+    assert warning_line(content) in reply.text
     assert first.why not in reply.text  # the explanation waits behind "Why this?"
 
 

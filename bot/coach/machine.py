@@ -424,16 +424,10 @@ def _why(turn: Turn, exercise_id: str) -> None:
     if exercise is None:  # renamed since the button was sent
         turn.notify(turn.text("stale_button"))
         return
-    sources = turn.content.sources
-    lines = [
-        turn.text("why.source", organisation=s.organisation, title=s.title, url=s.url)
-        for s in (sources[key] for key in exercise.sources if key != exercise.adapted_from)
-    ]
+    cited = [key for key in exercise.sources if key != exercise.adapted_from]
+    lines = [_source_line(turn, key, "why.source") for key in cited]
     if exercise.adapted_from is not None:
-        s = sources[exercise.adapted_from]
-        lines.insert(
-            0, turn.text("why.adapted", organisation=s.organisation, title=s.title, url=s.url)
-        )
+        lines.insert(0, _source_line(turn, exercise.adapted_from, "why.adapted"))
     turn.say(
         turn.text(
             "why_this",
@@ -443,6 +437,13 @@ def _why(turn: Turn, exercise_id: str) -> None:
             sources="\n".join(lines),
         )
     )
+
+
+def _source_line(turn: Turn, key: str, template: str) -> str:
+    source = turn.content.sources[key]
+    if source.url is None:  # the project's own rule: said as ours, with no page behind it
+        return turn.text("why.own", title=source.title)
+    return turn.text(template, organisation=source.organisation, title=source.title, url=source.url)
 
 
 # -- timers ----------------------------------------------------------------------------------
@@ -512,8 +513,11 @@ def _text(turn: Turn, text: str) -> None:
         return
     intents = find_intents(text, turn.catalog.intents)
     info = warnings.flags_in(turn, intents)
-    if info and warnings.answer_flags(turn, info):
-        return  # an urgent sign ended the routine and any check-in: a doctor is next
+    if info:
+        if warnings.answer_flags(turn, info):
+            return  # an urgent sign ended the routine and any check-in: a doctor is next
+        # "My foot has gone numb" is not "gone": next to a warning sign, no feeling is read.
+        intents = [i for i in intents if not i.startswith("feeling.")]
     if _act_on(turn, intents, text):
         return
     if info:  # the safety answer was the reply; show where we are without scolding

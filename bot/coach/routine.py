@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from bot.coach import safety_profile
+from bot.coach import numbers, safety_profile
 from bot.coach.state import Phase, Progress
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import Area, Mode, Position
@@ -90,7 +90,9 @@ def step_message(turn: Turn, *, wait_seconds: float | None, first: bool = False)
         number, total = progress.exercise + 1, len(progress.plan)
         parts.append(turn.text(header, number=number, total=total, name=exercise.name))
         if progress.mode == "relief" and progress.exercise == 0:
-            parts.append(turn.safety("warning_line"))
+            parts.append(
+                turn.safety("warning_line").format(emergency=numbers.emergency_number(turn))
+            )
         parts.append("")
     parts += [
         turn.text("step_header", number=progress.step + 1, total=len(exercise.steps)),
@@ -189,7 +191,9 @@ def feeling(turn: Turn, value: str) -> None:
         turn.cancel_timer()
         turn.log_episode(progress, "worse")
         turn.set_progress(None, phase=Phase.IDLE)
-        turn.say(turn.text("worse_stopped"), turn.safety("worse"))
+        # Easing the foot down is the shin's stretch: "don't let the toes point" is for the rest.
+        advice = turn.safety("worse_shin" if progress.area == "shin" else "worse")
+        turn.say(advice, turn.text("worse_stopped"))
     elif value == "better":
         if progress.exercise + 1 < len(progress.plan):
             turn.say(turn.text("better_next"))
@@ -206,7 +210,11 @@ def _same(turn: Turn, progress: Progress) -> None:
         turn.cancel_timer()
         turn.log_episode(progress, "advice")
         turn.set_progress(None, phase=Phase.IDLE)
-        turn.say(turn.safety("ten_minutes"), turn.text("after_advice"))
+        turn.say(
+            turn.safety("ten_minutes"),
+            *numbers.call_lines(turn, "urgent"),
+            turn.text("after_advice"),
+        )
         return
     if progress.options:  # standing up: offered as a question, never started unasked
         turn.update(phase=Phase.ASK_STAND)

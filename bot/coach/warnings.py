@@ -3,13 +3,12 @@
 A warning sign's `level` (content/safety.yaml) decides what happens. Emergency and urgent ones
 end the routine and any pending check-in at once: the next step is a doctor, not a stretch (and
 a possibly clotted leg must not be rubbed). Milder ones get their answer and the routine goes on.
-"Call emergency services" helps nobody at 3 a.m., so every urgent answer names the number for
-the country of the person's time zone, or says what works in many countries when we don't know.
+Every urgent answer names the number to call (bot/coach/numbers.py).
 """
 
 from __future__ import annotations
 
-from bot.coach import routine
+from bot.coach import numbers, routine
 from bot.coach.state import Phase
 from bot.coach.turn import Turn
 from bot.content import STOPPING_LEVELS, Level
@@ -56,32 +55,10 @@ def answer_flags(turn: Turn, flags: list[str]) -> bool:
     worst: Level = "emergency" if "emergency" in levels else "urgent"
     turn.say(
         *texts,
-        *call_lines(turn, worst),
+        *numbers.call_lines(turn, worst),
         turn.text("red_flag_stopped") if running else "",
     )
     return True
-
-
-def call_lines(turn: Turn, level: Level) -> list[str]:
-    """Who to call, for the person's country: now (emergency) or today (urgent)."""
-    local = turn.content.emergency.for_zone(turn.profile.zone)
-    mobile = turn.content.emergency.mobile_fallback
-    if local is None:
-        key = "call.emergency_unknown" if level == "emergency" else "call.urgent_unknown"
-        return [turn.text(key, mobile=mobile), turn.text("call.set_zone")]
-    if level == "emergency":
-        country = local.name(turn.catalog.language)
-        return [turn.text("call.emergency", number=local.emergency, country=country)]
-    if local.urgent is None:
-        return [turn.text("call.urgent_no_line", emergency=local.emergency)]
-    return [
-        turn.text(
-            "call.urgent",
-            number=local.urgent.number,
-            name=local.urgent.name,
-            emergency=local.emergency,
-        )
-    ]
 
 
 def warning_signs(turn: Turn) -> None:
@@ -90,16 +67,4 @@ def warning_signs(turn: Turn) -> None:
     It is a new message without buttons, so the step on screen, its buttons and its timer all
     stay as they are: reading the list never costs someone their place in a routine.
     """
-    local = turn.content.emergency.for_zone(turn.profile.zone)
-    if local is None:
-        mobile = turn.content.emergency.mobile_fallback
-        lines = [turn.text("numbers.unknown", mobile=mobile), turn.text("call.set_zone")]
-    else:
-        country = local.name(turn.catalog.language)
-        lines = [turn.text("numbers.emergency", number=local.emergency, country=country)]
-        if local.urgent is not None:
-            urgent = local.urgent
-            lines.append(turn.text("numbers.urgent", number=urgent.number, name=urgent.name))
-        source = local.source
-        lines.append(turn.text("call.source", organisation=source.organisation, title=source.title))
-    turn.say(turn.safety("red_flags_summary"), "\n".join(lines))
+    turn.say(turn.safety("red_flags_summary"), "\n".join(numbers.reference_lines(turn)))

@@ -76,7 +76,7 @@ Tag = Literal[
     "kneeling",
 ]
 # How strong the evidence behind an exercise is; each has a plain-words line in safety.yaml.
-Evidence = Literal["guidance", "trial_mixed", "untested"]
+Evidence = Literal["guidance", "trial_mixed", "untested", "adapted_advice"]
 MAX_STEPS = 14
 
 
@@ -130,14 +130,23 @@ class Routine(_Frozen):
 
 
 class Source(_Frozen):
-    """A page the advice comes from, checked to exist and to say what it is cited for."""
+    """A page the advice comes from, checked to exist and to say what it is cited for.
+
+    `own` marks the project's own safety rules (docs/clinical.md): said as ours, not as a page's.
+    """
 
     organisation: str = Field(min_length=1, max_length=200)
     title: str = Field(min_length=1, max_length=300)
     # As stored when it was checked; a few health sites were only kept at their old http address.
-    url: str = Field(pattern=r"^https?://\S+$")
-    kind: Literal["guidance", "trial", "review"]
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    kind: Literal["guidance", "trial", "review", "own"]
     supports: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _address_unless_own(self) -> Source:
+        if (self.url is None) != (self.kind == "own"):
+            raise ValueError("a source has an address, except the project's own rules")
+        return self
 
 
 # How urgent a warning sign is (content/safety.yaml explains what the bot does for each).

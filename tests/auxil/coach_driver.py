@@ -45,6 +45,7 @@ from bot.coach.actions import (
     StopReminder,
 )
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
+from bot.content import Content
 
 # 02:30 UTC: the small hours, when night cramps strike.
 T0 = datetime(2025, 1, 15, 2, 30, tzinfo=UTC)
@@ -274,3 +275,9 @@ class Walk:
 
 def all_actions(replies: Iterable[Reply]) -> list[Action]:
     return [action for reply in replies for action in reply.actions]
+
+
+def warning_line(content: Content, number: str | None = None) -> str:
+    """The warning line as the first step shows it: with the number, or "your emergency number"."""
+    emergency = f"<b>{number}</b>" if number else content.catalog("en").text("call.your_number")
+    return content.safety["warning_line"].text.format(emergency=emergency)

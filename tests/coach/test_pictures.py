@@ -15,7 +15,7 @@ from bot.coach.routine import MAX_CAPTION, step_message
 from bot.coach.state import ChatState, Progress
 from bot.coach.turn import Turn
 from bot.content import Catalog, Content
-from tests.auxil.coach_driver import T0, CoachDriver
+from tests.auxil.coach_driver import T0, CoachDriver, warning_line
 
 
 @pytest.fixture
@@ -90,6 +90,6 @@ def test_every_first_step_fits_in_a_caption(content: Content, language: str) -> 
             profile=worst,
         )
         text = step_message(turn, wait_seconds=99_999, first=True)
-        assert content.safety["warning_line"].text in text
+        assert warning_line(content) in text
         assert content.safety["pregnancy"].text in text and content.safety["clot_note"].text in text
         assert len(text) <= MAX_CAPTION, (exercise_id, len(text))

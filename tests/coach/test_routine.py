@@ -12,7 +12,7 @@ from bot.coach import Coach, Phase
 from bot.coach.callbacks import MAX_CALLBACK_BYTES
 from bot.coach.profile import Profile, SafetyAnswers
 from bot.content import AREAS, POSITIONS, Catalog, Content, Routine, Step, html_problem
-from tests.auxil.coach_driver import CoachDriver, Reply
+from tests.auxil.coach_driver import CoachDriver, Reply, warning_line
 
 STEP_LABELS = ["Next ▶", "Pause", "Skip exercise", "Stop", "⚠️ Warning signs", "Why this?"]
 # The exercise's name opens its first step ("<b>2 of 3 · Rub the calf</b>"); then each step.
@@ -85,7 +85,7 @@ def test_relief_routine_walks_to_its_end(
     # One step per message: no message carries two step headers.
     assert all(len(re.findall(r"<b>Step \d+ of", text)) <= 1 for text in texts)
     # The one line of warning signs comes once, with the first instruction.
-    warning = content.safety["warning_line"].text
+    warning = warning_line(content)
     assert warning in first.texts[0]
     assert sum(text.count(warning) for text in texts) == 1
     # After each exercise: how is the cramp now? Sitting down first is a move, not a stretch,
@@ -131,7 +131,7 @@ def test_bedtime_routine_walks_to_its_end(
     assert marks(texts) == expected_marks(content, routine.exercises)
     check_names_open_first_steps(texts)
     # No cramp, so no warning line before the first stretch (the button is on every step).
-    assert content.safety["warning_line"].text not in "".join(texts)
+    assert warning_line(content) not in "".join(texts)
     # The bedtime stretch flows on without asking about a cramp.
     assert en.text("ask_feeling") not in texts
     episodes = [e for reply in replies for e in reply.episodes]
@@ -236,7 +236,7 @@ def test_reps_are_said_once(driver: CoachDriver, en: Catalog) -> None:
     reply = driver.tap("sk")  # ankle_circles: 10 reps, and its text says so
     assert driver.state.progress is not None
     assert driver.state.progress.exercise_id == "ankle_circles"
-    assert "10 slow, round circles" in reply.text
+    assert "10 slow, small circles" in reply.text
     assert en.text("hint.reps", reps=10) not in reply.text
 
 

@@ -7,7 +7,7 @@ import pytest
 from bot.coach import COMMANDS, Coach, LogEpisode, Phase, Reopened, Say
 from bot.coach.profile import Profile, SafetyAnswers
 from bot.content import AREAS, POSITIONS, Catalog, Content
-from tests.auxil.coach_driver import CoachDriver
+from tests.auxil.coach_driver import CoachDriver, warning_line
 
 AREA_LABELS = [
     "Ankle",
@@ -80,7 +80,7 @@ def test_first_instruction_comes_two_taps_after_start(
     # One message: the name, the warning line, then step 1 (no title message before it).
     [step] = reply.texts
     name = en.text("exercise_header", number=1, total=len(routine.exercises), name=first.name)
-    warning = content.safety["warning_line"].text
+    warning = warning_line(content)
     assert step.startswith(f"{name}\n{warning}\n\n<b>Step 1 of {len(first.steps)}</b>\n")
     assert first.steps[0].text in step
     assert first.why not in step  # the explanation waits behind "Why this?"
@@ -138,7 +138,7 @@ def test_in_bed_the_warning_line_comes_first_and_nothing_asks_to_stand(
     driver: CoachDriver, content: Content, area: str
 ) -> None:
     reply = driver.begin(area, "bed")
-    assert content.safety["warning_line"].text in reply.texts[0]
+    assert warning_line(content) in reply.texts[0]
     routine = content.routine_for("relief", area, "bed")  # type: ignore[arg-type]
     for exercise_id in routine.exercises:  # the main plan; alternates come only on request
         exercise = content.exercise(exercise_id)
@@ -153,7 +153,7 @@ def test_the_warning_line_is_said_once_not_for_every_exercise(
 ) -> None:
     driver.begin("calf", "bed")
     walk = driver.finish("better")
-    warning = content.safety["warning_line"].text
+    warning = warning_line(content)
     assert warning in driver.history[2].text
     assert not any(warning in text for text in walk.texts)
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 
 from bot.coach import CancelTimer, Coach, Phase, TimerFired
+from bot.coach.intents import find_intents
 from bot.coach.profile import Profile
 from bot.content import Catalog, Content
 from tests.auxil.coach_driver import CoachDriver, Reply
@@ -337,3 +338,65 @@ def test_typed_signs_use_the_zone_of_the_profile(coach: Coach) -> None:
     london, new_york = texts
     assert bold("999") in london and bold("911") not in london
     assert bold("911") in new_york and bold("999") not in new_york
+
+
+# -- how typed words are read (after the clinical read) -------------------------------------------
+@pytest.mark.parametrize(
+    ("said", "flag"),
+    [
+        ("I don't know, chest pain", "breathing"),  # a negation stops at the comma
+        ("can't walk, calf swollen", "dvt"),
+        ("it's not gone, my foot is cold and white", "circulation"),
+        ("it won't stop throbbing", "dvt"),  # "won't stop" negates the stopping
+        ("no idea but I have chest pain", "breathing"),  # nor past "but"
+        ("felt like I'd been kicked in the calf", "tear"),
+        ("my pee is really dark", "dark_urine"),
+        ("I stood on a rusty nail last week", "injury"),
+    ],
+)
+def test_a_sign_in_its_own_clause_is_heard(en: Catalog, said: str, flag: str) -> None:
+    assert f"flag.{flag}" in find_intents(said, en.intents)
+
+
+@pytest.mark.parametrize("said", ["my foot is cold", "my feet get cold at night", "achilles"])
+def test_common_harmless_words_are_not_an_emergency(en: Catalog, said: str) -> None:
+    found = find_intents(said, en.intents)
+    assert "flag.circulation" not in found and "flag.tear" not in found
+
+
+def test_gone_next_to_a_warning_sign_is_not_the_cramp_gone(
+    driver: CoachDriver, content: Content
+) -> None:
+    """ "My foot has gone numb" at "how is it?" must not close the routine as a success."""
+    driver.begin("foot", "sitting")
+    while driver.state.phase == Phase.STEP:
+        driver.tap("n")
+    assert driver.state.phase == Phase.ASK_FEELING
+    reply = driver.say("my foot has gone numb")
+    assert content.safety["numbness"].text in reply.text
+    assert reply.episodes == []  # not wrapped up as "gone"
+    assert driver.state.phase == Phase.ASK_FEELING  # the question stands
+
+
+def test_ten_minutes_without_easing_names_who_to_call(
+    driver: CoachDriver, content: Content, en: Catalog
+) -> None:
+    in_zone(driver, LONDON)
+    driver.begin("calf", "bed")
+    while driver.state.phase == Phase.STEP:
+        driver.tap("n")
+    driver.advance(11 * 60)
+    reply = driver.tap("f", "same")
+    assert content.safety["ten_minutes"].text in reply.text
+    assert bold("111") in reply.text and "NHS 111" in reply.text
+    assert [e.outcome for e in reply.episodes] == ["advice"]
+
+
+def test_worse_gives_the_advice_before_saying_it_stopped(
+    driver: CoachDriver, content: Content, en: Catalog
+) -> None:
+    driver.begin("calf", "bed")
+    while driver.state.phase == Phase.STEP:
+        driver.tap("n")
+    [text] = driver.tap("f", "worse").texts
+    assert text == content.safety["worse"].text + "\n\n" + en.text("worse_stopped")
