@@ -7,6 +7,10 @@ code uses matplotlib too. Every style property that matters is passed explicitly
 Accessibility: the areas use the Okabe–Ito palette *and* a hatch pattern each (the legend shows
 both), each bar carries its total as a number, and the reminder marker and averages are labelled in
 words, so nothing relies on colour alone. Text is large because the image is read on a phone.
+
+The image can travel alone, to a doctor say: whenever it shows a weekly rate both before and since
+the bedtime stretch, a footnote on the image itself says that cramps vary by themselves and that
+such a comparison cannot show cause.
 """
 
 from __future__ import annotations
@@ -27,9 +31,16 @@ from matplotlib.ticker import MaxNLocator
 
 from bot.diary.entries import DiaryEntry
 from bot.diary.labels import CHART_KEYS, Labels, format_number
-from bot.diary.summary import DiarySummary, summarize
+from bot.diary.summary import DiarySummary, PeriodStats, summarize
 
-__all__ = ["AREA_STYLE", "CHART_DPI", "CHART_SIZE", "chart_days", "weekly_chart"]
+__all__ = [
+    "AREA_STYLE",
+    "CHART_DPI",
+    "CHART_SIZE",
+    "chart_days",
+    "shows_comparison",
+    "weekly_chart",
+]
 
 #: Output size in pixels (width, height) and the DPI it is rendered at.
 CHART_SIZE: Final = (1000, 600)
@@ -127,7 +138,9 @@ def _render(summary: DiarySummary, words: Labels) -> bytes:
     figure = Figure(figsize=(width / CHART_DPI, height / CHART_DPI), dpi=CHART_DPI)
     FigureCanvasAgg(figure)
     figure.patch.set_facecolor("white")
-    axes = figure.add_axes((0.085, 0.15, 0.875, 0.615))
+    caveat = shows_comparison(summary)
+    # The caveat is a footnote under the x axis label; the axes move up to make room for it.
+    axes = figure.add_axes((0.085, 0.2, 0.875, 0.565) if caveat else (0.085, 0.15, 0.875, 0.615))
 
     _draw_bars(axes, summary)
     axes.set_xlim(-0.5, len(summary.weekly) - 0.5)
@@ -161,6 +174,18 @@ def _render(summary: DiarySummary, words: Labels) -> bytes:
         family=FONT,
     )
     _draw_legend(figure, summary, words)
+    if caveat:
+        figure.text(
+            0.02,
+            0.018,
+            _plain(words("diary.chart.caveat")),
+            ha="left",
+            va="bottom",
+            fontsize=16,
+            fontstyle="italic",
+            color=MUTED,
+            family=FONT,
+        )
 
     buffer = io.BytesIO()
     figure.savefig(
@@ -268,6 +293,28 @@ def _draw_untracked(axes: Axes, summary: DiarySummary, words: Labels) -> None:
         )
 
 
+def _averages(summary: DiarySummary) -> tuple[PeriodStats | None, PeriodStats | None]:
+    """The before and since periods whose weekly averages the chart draws (None: not drawn).
+
+    Nothing without a reminder or for one that starts after ``today``; and averages over less than
+    a week say more about chance than about the stretch, so those are left out too.
+    """
+    started = summary.reminder_started
+    if started is None or started > summary.end:
+        return None, None
+    before, after = (
+        period if period is not None and period.days >= MIN_AVERAGE_DAYS else None
+        for period in (summary.before, summary.after)
+    )
+    return before, after
+
+
+def shows_comparison(summary: DiarySummary) -> bool:
+    """True when the chart draws both a "before" and a "since" rate, and so its caveat."""
+    before, after = _averages(summary)
+    return before is not None and after is not None
+
+
 def _draw_reminder(axes: Axes, summary: DiarySummary, words: Labels) -> float:
     """Marker line where the bedtime stretch began; each period's weekly average as a dashed line.
 
@@ -280,11 +327,7 @@ def _draw_reminder(axes: Axes, summary: DiarySummary, words: Labels) -> float:
     started = summary.reminder_started
     if started is None or started > summary.end:
         return 1.0
-    # Averages over less than a week say more about chance than about the stretch: left out.
-    before, after = (
-        period if period is not None and period.days >= MIN_AVERAGE_DAYS else None
-        for period in (summary.before, summary.after)
-    )
+    before, after = _averages(summary)
     for period in (before, after):
         if period is None:
             continue

@@ -56,6 +56,7 @@ CHART_KEYS: tuple[str, ...] = (
     "diary.chart.started_on",
     "diary.chart.before",
     "diary.chart.after",
+    "diary.chart.caveat",
     "diary.chart.untracked",
 )
 

@@ -501,6 +501,24 @@ def _foot(canvas: Canvas, shape: FootShape, colour: Colour, grow: float = 0.0) -
     canvas.tapered(shape.ball, _BALL_R * s * 0.9 + grow, shape.toes, _TOES_R * s + grow, colour)
 
 
+def foot_clearance(shape: FootShape, point: Point) -> float:
+    """How far `point` is from the edge of the drawn foot (negative inside it), in model units.
+
+    So a prop can be placed against the foot, touching it, rather than by eye.
+    """
+    parts = (
+        (shape.ankle, _ANKLE_R, shape.ball, _BALL_R),
+        (shape.heel, _HEEL_R, shape.ball, _BALL_R),
+        (shape.ball, _BALL_R * 0.9, shape.toes, _TOES_R),
+    )
+    steps = 40
+    return min(
+        distance(point, lerp(a, b, i / steps)) - (ra + (rb - ra) * i / steps)
+        for a, ra, b, rb in parts
+        for i in range(steps + 1)
+    )
+
+
 def _calf(canvas: Canvas, knee: Point, ankle: Point, colour: Colour, grow: float = 0.0) -> None:
     """The calf muscle: a bulge on the back of the lower leg, just below the knee."""
     back = angle_of(knee, ankle) - 90
@@ -707,6 +725,19 @@ def table(canvas: Canvas, left: float, top: float = 170.0) -> Point:
 def cushion(canvas: Canvas, low: Point, high: Point) -> None:
     """A pillow or cushion between two model corners."""
     canvas.box(low, high, 16, CUSHION, outline=PROP)
+
+
+def towel_roll(canvas: Canvas, centre: Point, radius: float) -> None:
+    """A rolled towel seen end on (radius in model units): a round roll with its layers showing."""
+    canvas.disc(centre, radius * canvas.scale, TOWEL)
+    # The layers: a spiral from near the middle out to the rim, in card colour.
+    turns = 2.25
+    steps = 72
+    spiral = [
+        polar(centre, 90.0 - 360.0 * turns * i / steps, radius * (0.18 + 0.7 * i / steps))
+        for i in range(steps + 1)
+    ]
+    canvas.polyline(spiral, 3.0, CARD)
 
 
 def towel(canvas: Canvas, hand: Point, foot: FootShape) -> None:

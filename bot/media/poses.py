@@ -56,6 +56,7 @@ from bot.media.figure import (
     cushion,
     draw_body,
     floor,
+    foot_clearance,
     foot_shape,
     lerp,
     moon,
@@ -64,6 +65,7 @@ from bot.media.figure import (
     rest_on,
     table,
     towel,
+    towel_roll,
     trail,
     two_bone,
     wall,
@@ -491,10 +493,10 @@ def _shake_leg(t: float) -> Canvas:
 
 def _massage_in_bed(front: bool) -> Draw:
     def draw(t: float) -> Canvas:
-        # calf_massage: "Bend the knee a little so you can reach the back of your lower leg, the
-        # calf." (then "With both hands, rub the tight part of the calf in slow strokes toward the
-        # knee".) Both hands under the knee, on the back of the lower leg; the arrow, behind the
-        # leg, runs up toward the knee.
+        # calf_massage: "Bend the knee so you can reach the back of your lower leg, the calf."
+        # (then "With both hands, rub the tight part of the calf in slow strokes toward the
+        # knee".) The knee bent well up, both hands under it, on the back of the lower leg; the
+        # arrow, behind the leg, runs up toward the knee.
         # shin_massage: "Bend the knee so the front of the lower leg is easy to reach. Rub the
         # muscle just to the outside of the shinbone, slow strokes from ankle to knee." Both hands
         # on the front of the lower leg, the muscle beside the bone highlighted; the arrow, in
@@ -591,43 +593,86 @@ def _blanket(canvas: Canvas, hip: Point, leg: Leg) -> None:
     canvas.capsule(lerp(ridge, edge, 0.5), (lerp(ridge, edge, 0.5)[0] + 6, 8.0), 3, PROP)
 
 
-def _leg_only(canvas: Canvas, hip: Point, leg: Leg, highlight: frozenset[Highlight]) -> None:
+def _leg_only(
+    canvas: Canvas,
+    hip: Point,
+    leg: Leg,
+    highlight: frozenset[Highlight],
+    far: tuple[Point, Leg] | None = None,
+) -> None:
+    """The near lower leg, the thigh under a blanket; `far` is the other leg, as `(hip, leg)`.
+
+    The other leg has a hip of its own so it can lie a little further along the bed than the near
+    one, far enough to show behind it.
+    """
+    if far is not None:
+        draw_body(canvas, Body(hip=far[0], far_leg=far[1], show_torso=False))
     draw_body(canvas, Body(hip=hip, near_leg=leg, highlight=highlight, show_torso=False))
     _blanket(canvas, hip, leg)
 
 
 PUMP_REST = 84.0  # a resting foot, heel down, toes to the ceiling
+PUMP_FAR = 16.0  # the other foot, a little further along the bed: it shows behind
 
 
 def _ankle_pumps(t: float) -> Canvas:
     # "Legs out in front of you, heels resting down. Draw both feet up toward you, then let them
-    # relax back to resting." Animated: from resting (toes to the ceiling) up toward the shin and
-    # back to resting, never past it into a point. The still is the foot drawn up.
+    # relax back to resting." Animated: both feet together, from resting (toes to the ceiling) up
+    # toward the shin and back to resting, never past it into a point; the other foot shows in
+    # grey just behind the near one. The still is the feet drawn up.
     hip, ankle = LYING_HIP, LYING_ANKLE
     canvas = _closeup()
-    leg = rest_on(Leg(ankle=ankle, foot=PUMP_REST + 28.0 * _wave(t)), 0.0)
-    _leg_only(canvas, hip, leg, _hl())
+    foot = PUMP_REST + 28.0 * _wave(t)
+    leg = rest_on(Leg(ankle=ankle, foot=foot), 0.0)
+    far = rest_on(Leg(ankle=add(ankle, (PUMP_FAR, 0.0)), foot=foot), 0.0)
+    # The other hip a touch lower, so that only its foot shows: neither its knee above the near
+    # leg nor its thigh below it (checked frame by frame against a drawing without it).
+    _leg_only(canvas, hip, leg, _hl(), far=(add(hip, (PUMP_FAR, -1.3)), far))
     canvas.arc_arrow(leg.ankle, 72.0, PUMP_REST - 6.0, PUMP_REST + 40.0)
     return canvas
 
 
+def _neutral(hip: Point, ankle: Point) -> float:
+    """The foot angle square to the shin: neither drawn up nor pointed (toes to the ceiling)."""
+    return angle_of(two_bone(hip, ankle, THIGH, SHANK, 1), ankle) + 90.0
+
+
+TOWEL_ROLL = 17.0  # radius of a rolled bath towel, seen end on
+
+
 def _shin_rest_foot(t: float) -> Canvas:
-    # "Lie with the leg out and a pillow under the calf so the heel is free. Let the foot hang
-    # loose, toes neither pulled up nor pointed, and breathe slowly." The foot hangs halfway
-    # between drawn up and pointed, the heel clear of the mattress. No arrow and no highlight:
-    # nothing moves and nothing is stretched; the loose foot is the whole instruction.
-    hip, ankle = PILLOW_HIP, PILLOW_ANKLE
-    canvas = _closeup(pillow=True)
-    knee = two_bone(hip, ankle, THIGH, SHANK, 1)
-    # Square to the shin is neutral (toes to the ceiling); a loose foot sags a little below it,
-    # about halfway between drawn up and pointed, as the resting foot of the ankle circles does.
-    leg = Leg(ankle=ankle, foot=angle_of(knee, ankle) + 90.0 - 12.0)
+    # "Lie with the leg out, heel resting on the bed, and let the foot go loose, toes neither
+    # pulled up nor pointed. If it drops into a point, rest the sole against a rolled towel or
+    # pillow. Breathe slowly." The heel on the mattress (no pillow under the calf), the foot at
+    # about neutral, toes to the ceiling, and a rolled towel on the bed against the sole, so the
+    # foot cannot drop into a point. No arrow and no highlight: nothing moves and nothing is
+    # stretched; the loose, supported foot is the whole instruction.
+    hip, ankle = LYING_HIP, LYING_ANKLE
+    canvas = _closeup()
+    leg = Leg(ankle=ankle)
+    for _ in range(3):  # resting the heel moves the ankle, which turns the shin a little
+        leg = rest_on(Leg(ankle=leg.ankle, foot=_neutral(hip, leg.ankle)), 0.0)
+    # The roll lies on the mattress, just touching the sole (the leg's card-coloured rim then
+    # shows where the two meet).
+    foot = foot_shape(leg)
+    low, high = foot.ankle[0], foot.ankle[0] + 80.0
+    for _ in range(30):
+        middle = (low + high) / 2
+        if foot_clearance(foot, (middle, TOWEL_ROLL)) < TOWEL_ROLL:
+            low = middle
+        else:
+            high = middle
+    towel_roll(canvas, (high, TOWEL_ROLL), TOWEL_ROLL)
     _leg_only(canvas, hip, leg, _hl())
     return canvas
 
 
-CIRCLE_CENTRE = (14.0, 76.0)  # a little toward the ankle from the resting toe, for PILLOW_ANKLE
-CIRCLE_RADIUS = 14.0
+# The ankle circle, for PILLOW_ANKLE: small, and centred toward the shin from where the toe is with
+# the foot at neutral, so the foot goes round a slightly drawn-up position and never past neutral
+# into a point (`tests/media` checks every frame).
+CIRCLE_CENTRE = (-6.0, 87.0)
+CIRCLE_RADIUS = 9.0
+CIRCLE_REST = 106.0  # the drawn-up foot the turn is solved from, about the middle of the circle
 
 
 def _turned(leg: Leg, pitch: float, yaw: float) -> Leg:
@@ -667,17 +712,23 @@ def _letters(t: float) -> tuple[float, float]:
     return 18.0 * math.sin(2 * angle) + 9.0 * math.sin(angle), 38.0 * math.sin(3 * angle + 0.6)
 
 
+def ankle_circle_leg(t: float) -> Leg:
+    """The foot of the ankle circles at phase t: its big toe at `t` of the way round the circle."""
+    rest = Leg(ankle=PILLOW_ANKLE, foot=CIRCLE_REST)
+    return _turned(rest, *_circle_turn(rest, 90.0 + 360.0 * t))
+
+
 def _ankle_circles(t: float) -> Canvas:
     # "Let the foot move freely (in bed, a pillow under the calf lifts the heel). Moving only at
-    # the ankle, trace 10 slow, round circles with your big toe." Animated: one slow circle. The
-    # whole circle is drawn, closed, with an arrowhead for the way round; the toe runs along it.
-    hip, ankle = PILLOW_HIP, PILLOW_ANKLE
+    # the ankle, trace 10 slow, small circles with your big toe, without pushing it into a point."
+    # Animated: one slow, small circle round a slightly drawn-up foot, which never goes past
+    # neutral into a point. The whole circle is drawn, closed, with an arrowhead for the way
+    # round; the toe runs along it.
     canvas = _closeup(pillow=True)
-    rest = Leg(ankle=ankle, foot=78.0)
-    _leg_only(canvas, hip, _turned(rest, *_circle_turn(rest, 90.0 + 360.0 * t)), _hl())
+    _leg_only(canvas, PILLOW_HIP, ankle_circle_leg(t), _hl())
     # Drawn over the foot: behind it, the foot's card-coloured rim would cut the loop open.
     canvas.polyline(arc(CIRCLE_CENTRE, CIRCLE_RADIUS, 0.0, 360.0, 48), 5.0, ARROW)
-    canvas.arrow(arc(CIRCLE_CENTRE, CIRCLE_RADIUS, 150.0, 215.0, 8), width=5.0, head=20.0)
+    canvas.arrow(arc(CIRCLE_CENTRE, CIRCLE_RADIUS, 140.0, 225.0, 8), width=5.0, head=18.0)
     return canvas
 
 

@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "diary.chart.started_on": "Bedtime stretch since {date}",
     "diary.chart.before": "Before: {rate} a week",
     "diary.chart.after": "Since: {rate} a week",
+    "diary.chart.caveat": "Cramps vary by themselves; this cannot show cause",
     "diary.chart.untracked": "Before the diary",
     "diary.time.evening": "Evening (18–22 h)",
     "diary.time.late": "Late (22–02 h)",

@@ -9,8 +9,9 @@ import matplotlib
 import pytest
 
 from bot.diary import MissingLabelError
-from bot.diary.chart import AREA_STYLE, CHART_SIZE, chart_days, weekly_chart
+from bot.diary.chart import AREA_STYLE, CHART_SIZE, chart_days, shows_comparison, weekly_chart
 from bot.diary.labels import CHART_KEYS, LabelFormatError
+from bot.diary.summary import summarize
 from tests.diary.diary_data import BERLIN, LABELS, REMINDER, TODAY, decode_png, rich_diary
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -71,6 +72,49 @@ def test_reminder_edge_cases_render(weeks: int, reminder: date) -> None:
         labels=LABELS,
     )
     assert decode_png(png).size == CHART_SIZE
+
+
+@pytest.mark.parametrize(
+    ("weeks", "reminder", "compared"),
+    [
+        (8, REMINDER, True),  # a week or more on each side: "Before" and "Since" both drawn
+        (26, date(2025, 3, 31), True),
+        (8, None, False),  # no reminder: no rates at all
+        (8, date(2025, 4, 9), False),  # started yesterday: no "since" average
+        (8, date(2025, 2, 18), False),  # first chart week: "before" too short to average
+        (8, date(2024, 12, 1), False),  # before the chart: only "since"
+        (8, date(2025, 5, 1), False),  # in the future: nothing drawn for it
+    ],
+)
+def test_caveat_is_drawn_exactly_when_both_rates_are(
+    weeks: int, reminder: date | None, compared: bool
+) -> None:
+    """The image can travel alone: a before/since comparison carries its caveat on the image.
+
+    Drawn or not is seen in the bytes: two caveat texts give two different images only if the
+    caveat is drawn. ``shows_comparison`` is the chart's own decision, checked alongside.
+    """
+
+    def chart(caveat: str) -> bytes:
+        return weekly_chart(
+            rich_diary(),
+            zone=BERLIN,
+            today=TODAY,
+            weeks=weeks,
+            reminder_started=reminder,
+            labels={**LABELS, "diary.chart.caveat": caveat},
+        )
+
+    summary = summarize(
+        rich_diary(),
+        zone=BERLIN,
+        today=TODAY,
+        days=chart_days(TODAY, weeks),
+        reminder_started=reminder,
+    )
+    assert shows_comparison(summary) is compared
+    drawn = chart("Cramps vary by themselves; this cannot show cause") != chart("Something else")
+    assert drawn is compared
 
 
 def test_missing_label_names_the_key() -> None:

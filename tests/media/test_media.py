@@ -16,7 +16,15 @@ from PIL import Image
 from bot.content import load_content
 from bot.media import MOVEMENT_EXERCISES, build, media_path
 from bot.media.build import file_names
-from bot.media.poses import POSES
+from bot.media.figure import SHANK, THIGH, angle_of, distance, foot_shape, two_bone
+from bot.media.poses import (
+    CIRCLE_CENTRE,
+    CIRCLE_RADIUS,
+    PILLOW_ANKLE,
+    PILLOW_HIP,
+    POSES,
+    ankle_circle_leg,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -121,3 +129,15 @@ def test_no_file_in_the_media_folder_is_unused(built: dict[str, Path]) -> None:
     assert sorted(built) == sorted(file_names())
     unused = sorted(set(present) - set(built))
     assert not unused, f"no exercise uses {', '.join(unused)}: {REBUILD} (it removes them)"
+
+
+def test_the_ankle_circles_never_point_the_foot() -> None:
+    """The toe goes round a closed circle, the foot never past neutral (square to the shin)."""
+    pose = POSES["ankle_circles"]
+    knee = two_bone(PILLOW_HIP, PILLOW_ANKLE, THIGH, SHANK, 1)
+    neutral = angle_of(knee, PILLOW_ANKLE) + 90.0
+    for i in range(4 * pose.frames):
+        leg = ankle_circle_leg(i / (4 * pose.frames))
+        assert leg.foot > neutral + 2.0, f"t={i / (4 * pose.frames):.3f}: foot at {leg.foot:.1f}"
+        toe = foot_shape(leg).toe_tip
+        assert distance(toe, CIRCLE_CENTRE) == pytest.approx(CIRCLE_RADIUS, abs=0.05)
