@@ -706,16 +706,30 @@ def _circle_turn(rest: Leg, angle: float) -> tuple[float, float]:
     return pitch, yaw
 
 
+# Toe writing, for PILLOW_ANKLE: a scribble about as small as the ankle circle, round the same
+# slightly drawn-up foot, so the foot never goes past neutral into a point either (`tests/media`
+# checks every frame).
+WRITING_REST = CIRCLE_REST
+WRITING_PITCH = 12.0  # the most the foot turns up or down from WRITING_REST, degrees
+WRITING_YAW = 20.0  # the most it turns out of the picture, degrees
+
+
 def _letters(t: float) -> tuple[float, float]:
     """Foot pitch and yaw for toe writing: a looping, letter-like scribble, never real letters."""
     angle = 2 * math.pi * t
-    return 18.0 * math.sin(2 * angle) + 9.0 * math.sin(angle), 38.0 * math.sin(3 * angle + 0.6)
+    pitch = WRITING_PITCH * (2.0 * math.sin(2 * angle) + math.sin(angle)) / 3.0
+    return pitch, WRITING_YAW * math.sin(3 * angle + 0.6)
 
 
 def ankle_circle_leg(t: float) -> Leg:
     """The foot of the ankle circles at phase t: its big toe at `t` of the way round the circle."""
     rest = Leg(ankle=PILLOW_ANKLE, foot=CIRCLE_REST)
     return _turned(rest, *_circle_turn(rest, 90.0 + 360.0 * t))
+
+
+def toe_writing_leg(t: float) -> Leg:
+    """The foot of the toe writing at phase t: its big toe `t` of the way along the scribble."""
+    return _turned(Leg(ankle=PILLOW_ANKLE, foot=WRITING_REST), *_letters(t))
 
 
 def _ankle_circles(t: float) -> Canvas:
@@ -734,18 +748,20 @@ def _ankle_circles(t: float) -> Canvas:
 
 def _toe_writing(t: float) -> Canvas:
     # "Keep the leg still and let the foot move freely. Using your big toe as a pencil, spell out
-    # A, B, C and onward to Z, small and slow, moving at the ankle." The toe runs along a looping
-    # scribble: what it has "written" so far is solid, the rest of the way dashed, so the loop
-    # fills in like handwriting.
-    hip, ankle = PILLOW_HIP, PILLOW_ANKLE
+    # A, B, C and onward to Z, small and slow, moving at the ankle and never pushing the toes into
+    # a point." The toe runs along a small, looping scribble round a slightly drawn-up foot, which
+    # never goes past neutral into a point: what it has "written" so far is solid, the rest of the
+    # way dashed, so the loop fills in like handwriting.
     canvas = _closeup(pillow=True)
-    rest = Leg(ankle=ankle, foot=78.0)
+    leg = toe_writing_leg(t)
+    _leg_only(canvas, PILLOW_HIP, leg, _hl())
+    # Drawn over the foot, as the ankle circle is: the scribble is small enough that the toe would
+    # otherwise hide most of it.
     steps = 60
     done = round(t * steps)
-    points = [foot_shape(_turned(rest, *_letters(i / steps))).toe_tip for i in range(steps + 1)]
+    points = [foot_shape(toe_writing_leg(i / steps)).toe_tip for i in range(steps + 1)]
     canvas.dashed(points[done:], 4.0, ARROW, 6.0, 8.0)
-    trail(canvas, [*points[: done + 1], foot_shape(_turned(rest, *_letters(t))).toe_tip])
-    _leg_only(canvas, hip, _turned(rest, *_letters(t)), _hl())
+    trail(canvas, [*points[: done + 1], foot_shape(leg).toe_tip])
     return canvas
 
 

@@ -24,6 +24,7 @@ from bot.media.poses import (
     PILLOW_HIP,
     POSES,
     ankle_circle_leg,
+    toe_writing_leg,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +33,7 @@ MEDIA = CONTENT / "media"
 SIZE = (640, 480)
 PNG_LIMIT = 60 * 1024
 GIF_LIMIT = 400 * 1024
+WRITING_SPAN = 2 * CIRCLE_RADIUS + 6.0  # the toe's scribble: about as small as the circle
 REBUILD = "run `python -m bot.media` and commit content/media/"
 MOVEMENTS = {"ankle_circles", "toe_writing", "ankle_pumps"}
 
@@ -141,3 +143,18 @@ def test_the_ankle_circles_never_point_the_foot() -> None:
         assert leg.foot > neutral + 2.0, f"t={i / (4 * pose.frames):.3f}: foot at {leg.foot:.1f}"
         toe = foot_shape(leg).toe_tip
         assert distance(toe, CIRCLE_CENTRE) == pytest.approx(CIRCLE_RADIUS, abs=0.05)
+
+
+def test_the_toe_writing_stays_small_and_never_points_the_foot() -> None:
+    """The toe scribbles in a small patch, the foot never past neutral (square to the shin)."""
+    pose = POSES["toe_writing"]
+    knee = two_bone(PILLOW_HIP, PILLOW_ANKLE, THIGH, SHANK, 1)
+    neutral = angle_of(knee, PILLOW_ANKLE) + 90.0
+    toes = []
+    for i in range(4 * pose.frames):
+        leg = toe_writing_leg(i / (4 * pose.frames))
+        assert leg.foot > neutral + 2.0, f"t={i / (4 * pose.frames):.3f}: foot at {leg.foot:.1f}"
+        toes.append(foot_shape(leg).toe_tip)
+    xs, ys = [x for x, _ in toes], [y for _, y in toes]
+    assert max(xs) - min(xs) < WRITING_SPAN
+    assert max(ys) - min(ys) < WRITING_SPAN
