@@ -8,8 +8,10 @@ one after the other:
 * loaded: 100,000 users and 100,000 bedtime reminders bulk-inserted into the migrated tables
   (realistic values; every next reminder between one hour and a day or so away, so none is due),
   then 10,000 simulated users walk through /start, their area and their position (real updates
-  through the stand-in, so the bot really holds their timers and jobs); the holds are stretched
-  (``ROUTINE_TIME_SCALE``) so every first step's timer is still pending when RSS is read;
+  through the stand-in, so the bot really holds their timers and jobs), and on through any step
+  that waits for a tap (a standing person sits down first) to their first timed step; the holds
+  are stretched (``ROUTINE_TIME_SCALE``) so every such step's timer is still pending when RSS is
+  read;
 * restart: a new process on the same database, which re-arms the 10,000 pending timers from the
   database at start-up (its log says how many); RSS once it polls again.
 
@@ -234,8 +236,9 @@ async def measure(database: str, args: Any) -> dict[str, Any]:
                     bot,
                     window=args.window,
                     error_text=catalog.text("error_sorry"),
-                    what="to the first step",
+                    what="to the first timed step",
                     stop_at=catalog.button("next"),
+                    unless=re.sub(r"<[^>]+>", "", catalog.text("hint.manual")),
                     progress_every=max(1, args.conversations // 10),
                 )
                 loaded["walk_seconds"] = walk.seconds

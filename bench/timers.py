@@ -17,9 +17,10 @@ tells when the bot began handling the timer (``updated_at``), which splits laten
 scheduler's part and the handling's part.
 
 With the content as it is, no routine goes on unattended for more than two follow-ups (the
-third step of every first exercise waits for a tap), so only the routines whose first exercise
-chains two timed steps are used (calf in bed or sitting: 30 s then 20 s; ankle: 10 s then
-45 s), and each user does ``--rounds`` of them (a fresh /start each round, everyone together
+third step of every first exercise waits for a tap, and a standing person's first exercise,
+sitting down, waits for one at once), so only the routines whose first exercise chains two
+timed steps are used (calf or ankle, in bed or sitting: the calf stretch, 30 s then 30 s), and
+each user does ``--rounds`` of them (a fresh /start each round, everyone together
 again) for several follow-ups each. Holds of a few seconds are shorter than it takes to bring
 1,000 users to their first step, so many follow-ups come due while others are still starting:
 the report shows those apart from the ones due after everyone was on their first step.
@@ -271,12 +272,15 @@ async def press_all(
     error_text: str,
     what: str,
     stop_at: str | None = None,
+    unless: str | None = None,
     progress_every: int = 0,
 ) -> Stage:
     """Every user of `crowd` makes their next move, with at most `window` updates unanswered at
     any time (0: all at once), until each has the next button to press. With `stop_at`, each
     keeps going instead (the next button as soon as it is there, a walk through the flow) until
-    the button to press next is the one labelled `stop_at`, which is left unpressed.
+    the button to press next is the one labelled `stop_at`, which is left unpressed; with
+    `unless`, not on a message that says `unless` (a step that waits for a tap, such as sitting
+    down first: a person presses on there too).
 
     A user the bot answers with its apology instead does what a person would: the same again.
     """
@@ -301,7 +305,11 @@ async def press_all(
                 retried += 1
         while crowd.ready:
             user = crowd.users[crowd.ready.popleft()]
-            if stop_at is None or (user.move is not None and user.move[2] == stop_at):
+            if stop_at is None or (
+                user.move is not None
+                and user.move[2] == stop_at
+                and (unless is None or unless not in user.said)
+            ):
                 done += 1
                 if progress_every and done % progress_every == 0:
                     _progress(f"{what}: {done:,} of {len(users):,}")

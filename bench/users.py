@@ -35,6 +35,7 @@ class User:
     pushed_at: float | None = None  # when the current update was made available
     reacted: bool = True  # the bot already reacted to the current update
     move: tuple[int, str, str] | None = None  # (message id, data, label) of the next press
+    said: str = ""  # what the message with that next press says (text or caption)
     flows: int = 0
     queued: bool = True  # in the crowd's ready queue
 
@@ -140,6 +141,7 @@ class Crowd:
         for wanted in user.choices:
             for button in buttons:
                 if button["text"].startswith(wanted):
+                    user.said = str(message.get("text") or message.get("caption") or "")
                     return message["message_id"], button["callback_data"], wanted
         return None
 

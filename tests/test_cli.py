@@ -86,11 +86,15 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
 def test_broken_content_stops_start_up_naming_file_and_field(tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "locales").mkdir(parents=True)
-    for name in ("routines.yaml", "safety.yaml"):
+    for name in (
+        "routines.yaml",
+        "safety.yaml",
+        "sources.yaml",
+        "safety_profile.yaml",
+        "emergency_numbers.yaml",
+        "locales/en.yaml",
+    ):
         (content / name).write_text((ROOT / "content" / name).read_text("utf-8"), "utf-8")
-    (content / "locales" / "en.yaml").write_text(
-        (ROOT / "content" / "locales" / "en.yaml").read_text("utf-8"), "utf-8"
-    )
     (content / "exercises.yaml").write_text(
         "exercises:\n  - id: calf_stretch\n    name: Calf\n", encoding="utf-8"
     )
@@ -98,8 +102,10 @@ def test_broken_content_stops_start_up_naming_file_and_field(tmp_path: Path) -> 
     assert result.returncode == 2
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1
-    assert "exercises.yaml" in line
-    assert "summary" in line or "areas" in line or "steps" in line
+    assert str(content / "exercises.yaml") in line
+    # The first missing field, by name and place, and how many more problems there are.
+    assert "exercises.0.why: Field required" in line
+    assert "more problems" in line
 
 
 def test_terminal_chat_runs_without_a_token(tmp_path: Path, data_dir: Path) -> None:
@@ -114,7 +120,8 @@ def test_terminal_chat_runs_without_a_token(tmp_path: Path, data_dir: Path) -> N
     assert "What's cramping?" in out
     assert "[3] Calf" in out
     assert "Where are you right now?" in out
-    assert "Exercise 1 of 3" in out
+    # Calf, sitting: one message with the exercise's name, the warning line and step 1.
+    assert "1 of 3 · Calf stretch, towel or hand\n⚠️ One leg swollen" in out
     assert "Step 1 of" in out
     assert "<b>" not in out  # HTML is rendered, not shown
     assert result.stderr == ""

@@ -104,7 +104,9 @@ async def test_whole_routine_with_timers(content: Content, engine: AsyncEngine) 
     keys.type("3")
     pos = await wait_for(out, "[2] Sitting", after=pos)
     keys.type("2")
-    pos = await wait_for(out, "Exercise 1 of 3", after=pos)
+    # One message: the exercise's name, the warning line, then the first instruction.
+    pos = await wait_for(out, "1 of 3 · Calf stretch, towel or hand\n⚠️ One leg swollen", after=pos)
+    pos = await wait_for(out, "Step 1 of 3\nKeep the cramping leg out straight.", after=pos)
     # The first step has a hold: the next one arrives by itself, with no input.
     pos = await wait_for(out, "Step 2 of", after=pos)
     exercises_done = 0
@@ -116,13 +118,14 @@ async def test_whole_routine_with_timers(content: Content, engine: AsyncEngine) 
             exercises_done += 1
             if exercises_done == 3:
                 break
-            pos = await wait_for(out, f"Exercise {exercises_done + 1} of 3", after=pos)
+            pos = await wait_for(out, f"{exercises_done + 1} of 3 · ", after=pos)
         elif (manual := view.find("Tap Next when you're ready.", pos)) >= 0:
             pos = await wait_for(out, "] Next ▶", after=manual)
             keys.type(_number_before(out.getvalue(), pos))
         else:
             await asyncio.sleep(0.01)
     pos = await wait_for(out, "it's easing off", after=pos)
+    pos = await wait_for(out, "[1] No need to check in\n[2] 🛡 Answer 5 safety questions", after=pos)
     pos = await wait_for(out, "is the cramp still gone?", after=pos)
     keys.type("1")
     pos = await wait_for(out, "Glad to hear it", after=pos)
@@ -174,11 +177,23 @@ async def test_numbers_on_screen_are_never_reused_within_one_reply(
     out, keys = chat.out, chat.keys
     pos = await wait_for(out, "[3] Calf")
     keys.type("calf, sitting")
-    pos = await wait_for(out, "[1] Why this?", after=pos)
-    pos = await wait_for(out, "[2] Next ▶   [3] Pause", after=pos)
+    # The first step is one message with all six buttons, each number once.
+    menu = "\n".join(
+        [
+            "[1] Next ▶   [2] Pause",
+            "[3] Skip exercise   [4] Stop",
+            "[5] ⚠️ Warning signs   [6] Why this?",
+        ]
+    )
+    pos = await wait_for(out, menu, after=pos)
+    assert out.getvalue().count("[6]") == 1
+    # Replies without buttons leave the numbers on screen meaning what they meant.
+    keys.type("6")
+    pos = await wait_for(out, "Where this comes from:", after=pos)
+    keys.type("5")
+    pos = await wait_for(out, "(Here are the warning signs. Your routine carries on.)", after=pos)
+    pos = await wait_for(out, "Call an ambulance now if", after=pos)
     keys.type("1")
-    pos = await wait_for(out, "Where this advice comes from:", after=pos)
-    keys.type("2")
     await wait_for(out, "Step 2 of", after=pos)
     keys.close()
     await chat.ended()
@@ -196,11 +211,12 @@ async def test_a_bedtime_reminder_set_in_the_terminal_arrives_there(
     pos = await wait_for(out, "Time zone set: Europe/Berlin (it's 21:20 there now).", after=pos)
     keys.type("/reminder 21:30")
     pos = await wait_for(out, "Next reminder: tonight at 21:30.", after=pos)
+    pos = await wait_for(out, "[1] 🛡 Answer 5 safety questions   [2] Not now", after=pos)
     await asyncio.sleep(0.2)
     assert "bedtime stretch." not in out.getvalue()[pos:]  # not before its minute
 
     clock.jump_to(datetime(2026, 5, 7, 19, 29, 59, tzinfo=UTC))
-    pos = await wait_for(out, "Time for your 3-minute bedtime stretch.", after=pos)
+    pos = await wait_for(out, "Time for your bedtime stretch.", after=pos)
     pos = await wait_for(out, "[1] Start now ▶\n[2] Snooze 30 min   [3] Skip tonight", after=pos)
     keys.type("2")
     pos = await wait_for(out, "I'll remind you again at 22:00.", after=pos)
@@ -210,7 +226,7 @@ async def test_a_bedtime_reminder_set_in_the_terminal_arrives_there(
     await wait_for(out, "Where will you do the stretches?", after=pos)
     keys.type("/quit")
     await chat.ended()
-    assert out.getvalue().count("Time for your 3-minute bedtime stretch") == 1
+    assert out.getvalue().count("Time for your bedtime stretch") == 1
 
 
 async def test_export_in_the_terminal_saves_the_file(

@@ -7,6 +7,7 @@ import asyncio
 from bot.coach import COMMANDS
 from bot.content import Content
 from bot.storage import episodes_for, is_blocked
+from tests.auxil.coach_driver import warning_line
 from tests.e2e.conftest import RunningBot
 from tests.e2e.fake_bot_api import FakeBotApi
 from tests.e2e.helpers import (
@@ -34,10 +35,13 @@ def _no_rejections(api: FakeBotApi) -> None:
     assert api.rejected == [], [(r.method, r.status, r.description) for r in api.rejected]
 
 
-async def test_start_to_wrap_up_with_timed_follow_ups(api: FakeBotApi, bot: RunningBot) -> None:
+async def test_start_to_wrap_up_with_timed_follow_ups(
+    api: FakeBotApi, bot: RunningBot, content: Content
+) -> None:
     (welcome,) = await say(api, CHAT, "/start")
     assert "What's cramping?" in welcome.content
-    assert "not a doctor" in welcome.content and "/help" in welcome.content
+    # The disclaimer points to the warning signs, one tap away under every step.
+    assert "not a doctor" in welcome.content and "⚠️ Warning signs button" in welcome.content
     assert [label for label, _ in welcome.buttons] == [
         "Ankle",
         "Foot / toes / arch",
@@ -49,23 +53,50 @@ async def test_start_to_wrap_up_with_timed_follow_ups(api: FakeBotApi, bot: Runn
     await tap(api, CHAT, "Calf")
     position = await settle(api, CHAT)
     assert "Where are you right now?" in position.content
-    await tap(api, CHAT, "In bed", expect=2)
-    # Two taps after /start: the exercise header and the first real instruction.
-    header, step = (await api.wait_for_messages(CHAT, 4))[2:4]
-    assert "Exercise 1 of 3" in header.content
-    assert "Step 1 of" in step.content and "toes" in step.content
-    assert [label for label, _ in step.buttons] == ["Next ▶", "Pause", "Skip exercise", "Stop"]
+    await tap(api, CHAT, "In bed")
+    # Two taps after /start: one message with the exercise's name, the one line of warning
+    # signs, and the first real instruction (no separate header message any more).
+    (step,) = (await api.wait_for_messages(CHAT, 3))[2:]
+    towel = content.exercise("calf_stretch_towel")
+    assert step.content.startswith(f"1 of 3 · {towel.name}\n")
+    assert warning_line(content) in step.content
+    assert "Step 1 of 3" in step.content and "toes" in step.content
+    assert step.content.index("Step 1 of 3") > step.content.index("⚠️ One leg swollen")
+    assert towel.why not in step.content  # the explanation waits behind "Why this?"
+    assert [label for label, _ in step.buttons] == [
+        "Next ▶",
+        "Pause",
+        "Skip exercise",
+        "Stop",
+        "⚠️ Warning signs",
+        "Why this?",
+    ]
+    assert step.buttons[-1][1].endswith(".w.calf_stretch_towel")
 
     # The first step is a hold: the next step arrives with no input from the user.
     follow_up = await next_message(api, CHAT)
     assert "Step 2 of" in follow_up.content
+    # Later steps carry no header, and still both extra buttons.
+    assert "1 of 3 ·" not in follow_up.content and "⚠️ One leg swollen" not in follow_up.content
+    assert [label for label, _ in follow_up.buttons][4:] == ["⚠️ Warning signs", "Why this?"]
 
     ending = await drive_routine(api, CHAT, feeling="Better")
     assert "easing off" in ending
     sent = texts(api, CHAT)
-    assert any("Exercise 2 of 3" in t for t in sent)
-    assert any("Exercise 3 of 3" in t for t in sent)
+    assert any(t.startswith(f"2 of 3 · {content.exercise('calf_massage').name}") for t in sent)
+    assert any(t.startswith(f"3 of 3 · {content.exercise('shake_leg_gently').name}") for t in sent)
     assert sum("How is the cramp now?" in t for t in sent) == 3
+    # The warning line goes before the first stretch only.
+    assert sum("⚠️ One leg swollen" in t for t in sent) == 1
+    # The wrap-up ends with the offer of the safety questions (none answered yet).
+    wrap_up = api.messages(CHAT)[-1]
+    assert "five quick safety questions" in wrap_up.content
+    assert [label for label, _ in wrap_up.buttons] == [
+        "No need to check in",
+        "⏰ Remind me at bedtime",
+        "🛡 Answer 5 safety questions",
+        "Not now",
+    ]
 
     # The check-in comes by itself, silently, and its buttons work.
     checkin = await next_message(api, CHAT)
@@ -89,12 +120,18 @@ async def test_gone_and_worse(api: FakeBotApi, bot: RunningBot) -> None:
     await tap(api, CHAT, "Gone 🎉")
     assert "it's gone" in (await settle(api, CHAT)).content
 
+    # Standing, with no safety answers: the careful routine sits the person down first.
     await say(api, CHAT, "/start", expect=1)
     await tap(api, CHAT, "Shin")
-    await tap(api, CHAT, "Standing", expect=2)
-    header, step = texts(api, CHAT)[-2:]
-    assert "something steady" in header
-    assert "hold on" in step.lower()
+    await tap(api, CHAT, "Standing")
+    step = texts(api, CHAT)[-1]
+    assert step.startswith("1 of 4 · Sit down first\n")
+    assert "hold on to something heavy and fixed" in step.lower()
+    assert "Tap Next when you" in step  # sitting down is not timed: it takes what it takes
+    # Sitting down is a move, not a stretch: no "how is it now?", straight to the seated one.
+    await tap(api, CHAT, "Next ▶")
+    assert texts(api, CHAT)[-1].startswith("2 of 4 · Seated shin stretch\n")
+    assert not any("How is the cramp now?" in t for t in texts(api, CHAT)[-2:])
     await _until_feeling(api)
     await tap(api, CHAT, "Worse")
     worse = (await settle(api, CHAT)).content
@@ -120,9 +157,13 @@ async def _until_feeling(api: FakeBotApi) -> str:
 async def test_routine_command_runs_the_bedtime_stretch(api: FakeBotApi, bot: RunningBot) -> None:
     (menu,) = await say(api, CHAT, "/routine")
     labels = [label for label, _ in menu.buttons]
-    assert "Bedtime stretch (3 min)" in labels and "Calf" in labels
-    await tap(api, CHAT, "Bedtime stretch (3 min)")
-    await tap(api, CHAT, "In bed", expect=2)
+    assert "Bedtime stretch (about 4 min)" in labels and "Calf" in labels
+    await tap(api, CHAT, "Bedtime stretch (about 4 min)")
+    await tap(api, CHAT, "In bed", expect=2)  # the intro, then the first exercise
+    intro, first = texts(api, CHAT)[-2:]
+    assert "Bedtime stretch, about 4 minutes" in intro
+    assert first.startswith("1 of 3 · Ankle pumps\n") and "Step 1 of" in first
+    assert "⚠️ One leg swollen" not in first  # the warning line is for relief routines
     ending = await drive_routine(api, CHAT, feeling="Better")
     assert "All done" in ending
     assert await _episodes(bot, CHAT) == [(None, "bed", "done")]
@@ -133,10 +174,10 @@ async def test_routine_command_runs_the_bedtime_stretch(api: FakeBotApi, bot: Ru
     await reply_containing(api, CHAT, "Cancelled", "/cancel")
     menu = await reply_containing(api, CHAT, "Which routine would you like?", "/routine")
     assert "Again: Ankle" in [label for label, _ in menu.buttons]
-    await tap(api, CHAT, "Again: Ankle", expect=2)
-    header, step = texts(api, CHAT)[-2:]
-    assert "Exercise 1 of 3" in header
-    assert "Step 1 of" in step
+    await tap(api, CHAT, "Again: Ankle")
+    step = texts(api, CHAT)[-1]
+    assert step.startswith("1 of 4 · Calf stretch, towel or hand\n")
+    assert "⚠️ One leg swollen" in step and "Step 1 of" in step
     _no_rejections(api)
 
 
@@ -153,8 +194,12 @@ async def test_cancel_stops_the_routine_and_its_timers(api: FakeBotApi, bot: Run
 
 
 async def test_help_and_privacy(api: FakeBotApi, bot: RunningBot) -> None:
-    (help_text,) = await say(api, CHAT, "/help")
-    assert "/routine" in help_text.content and "doctor" in help_text.content
+    # /help: what I do, then the full warning signs with the numbers to call, then the footer.
+    help_text, signs, footer = await say(api, CHAT, "/help", expect=3)
+    assert "/routine" in help_text.content and "/safety" in help_text.content
+    assert "Call an ambulance now if" in signs.content
+    assert "112 works in many countries" in signs.content  # no time zone yet
+    assert "doctor" in footer.content
     (privacy,) = await say(api, CHAT, "/privacy")
     assert "What I store" in privacy.content
     _no_rejections(api)
@@ -222,7 +267,7 @@ async def test_restart_in_the_middle_of_a_routine(
     await first.start()
     try:
         await begin(api, CHAT, "Calf", "In bed")
-        await api.wait_for_messages(CHAT, 4)
+        await api.wait_for_messages(CHAT, 3)
         assert "Step 1 of" in texts(api, CHAT)[-1]
     finally:
         await first.stop()
@@ -333,8 +378,8 @@ async def test_pause_resume_skip_and_stop_from_an_old_message(
         resumed, step = texts(api, CHAT)[-2:]
         assert "where we left off" in resumed
         assert "Step 1 of" in step
-        await tap(api, CHAT, "Skip exercise", expect=2)
-        assert "Exercise 2 of 3" in texts(api, CHAT)[-2]
+        await tap(api, CHAT, "Skip exercise")
+        assert texts(api, CHAT)[-1].startswith("2 of 3 · Rub the calf\n")
 
         # Stop on the first step's (now old) message still stops the routine.
         stop = next(data for label, data in first_step.buttons if label == "Stop")

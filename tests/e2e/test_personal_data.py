@@ -27,7 +27,7 @@ async def test_export_sends_every_stored_row_as_a_document(
     api: FakeBotApi, bot: RunningBot
 ) -> None:
     await say(api, CHAT, "/timezone Berlin")
-    await say(api, CHAT, "/reminder 21:30")
+    await say(api, CHAT, "/reminder 21:30", expect=2)  # saved, and the safety questions' offer
     await begin(api, CHAT, "Calf", "Sitting")
     await tap(api, CHAT, "Stop", expect=0)
     await until_said(api, CHAT, "Stopped.")
@@ -53,7 +53,7 @@ async def test_export_sends_every_stored_row_as_a_document(
 
 async def test_forget_asks_first_then_deletes_everything(api: FakeBotApi, bot: RunningBot) -> None:
     await say(api, CHAT, "/timezone Berlin")
-    await say(api, CHAT, "/reminder 21:30")
+    await say(api, CHAT, "/reminder 21:30", expect=2)  # saved, and the safety questions' offer
     await begin(api, CHAT, "Calf", "Sitting")
 
     # The routine's timed follow-ups may still arrive around the question: wait for it by name.

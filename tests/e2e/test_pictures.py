@@ -19,10 +19,11 @@ from tests.e2e.helpers import begin, say, tap
 
 @pytest.fixture
 def pictured(content: Content, tmp_path: Path) -> Content:
-    """Small real images for every exercise: GIF animations for the movements, PNGs else."""
+    """Small real images for every exercise: GIF animations where the repository's own pictures
+    are animations (the movements: ankle circles, ankle pumps, toe writing), PNGs else."""
     media = {}
     for exercise_id in content.exercises:
-        if exercise_id.startswith(("toes_up", "ankle_")):
+        if content.media[exercise_id].suffix == ".gif":
             frames = [Image.new("RGB", (64, 48), colour) for colour in ("white", "grey")]
             buffer = io.BytesIO()
             frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], loop=0)
@@ -83,11 +84,20 @@ async def test_movement_exercises_are_animations_and_pictures_can_be_turned_off(
     bot = RunningBot(api=api, content=pictured, database_url=e2e_database)
     await bot.start()
     try:
+        # An ankle cramp: the held calf stretch and toe pull first (pictures), then the
+        # circles, a movement (an animation).
         await begin(api, 711, "Ankle", "Sitting")
-        [step] = [m for m in api.messages(711) if "Step 1 of" in (m.content or "")]
-        assert step.kind == "animation"
+        held = api.messages(711)[-1]
+        assert held.kind == "photo" and "Calf stretch" in (held.caption or "")
+        assert _sent(api, "sendAnimation", "animation") == []
+        await tap(api, 711, "Skip exercise")
+        assert api.messages(711)[-1].kind == "photo"
+        await tap(api, 711, "Skip exercise")
+        circles = api.messages(711)[-1]
+        assert "Slow ankle circles" in (circles.caption or "") and "Step 1 of" in circles.caption
+        assert circles.kind == "animation"
         [upload] = _sent(api, "sendAnimation", "animation")
-        assert isinstance(upload, UploadedFile) and upload.filename.endswith(".gif")
+        assert isinstance(upload, UploadedFile) and upload.filename == "ankle_circles.gif"
 
         await say(api, 712, "/settings")
         await tap(api, 712, "Turn pictures off")

@@ -41,8 +41,13 @@ async def test_the_real_command_serves_a_conversation(api: FakeBotApi, tmp_path:
         (welcome,) = await say(api, CHAT, "/start")
         assert "What's cramping?" in welcome.content
         await tap(api, CHAT, "Calf")
-        await tap(api, CHAT, "Standing", expect=2)
-        assert "Step 2 of" in (await api.wait_for_messages(CHAT, 5))[-1].text
+        # Standing, no safety answers: sit down first (untimed), then the seated calf stretch,
+        # whose held first step is followed up by the timer (ROUTINE_TIME_SCALE).
+        await tap(api, CHAT, "Standing")
+        assert "1 of 4 · Sit down first" in (api.messages(CHAT)[-1].content or "")
+        await tap(api, CHAT, "Next ▶")
+        assert "2 of 4 · Calf stretch" in (api.messages(CHAT)[-1].content or "")
+        assert "Step 2 of" in (await api.wait_for_messages(CHAT, 5))[-1].content
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 20)
     finally:

@@ -24,6 +24,8 @@ from tests.e2e.helpers import next_message, quiet_for, say, tap, texts, until_sa
 FIRE = datetime(2026, 5, 7, 19, 30, tzinfo=UTC)
 EVENING = FIRE - timedelta(minutes=10)
 REMINDER_BUTTONS = ["Start now ▶", "Snooze 30 min", "Skip tonight", "Stop reminders"]
+REMINDER_TEXT = "Time for your bedtime stretch."
+SAFETY_OFFER = ["🛡 Answer 5 safety questions", "Not now"]
 
 
 def _labels(message: BotMessage) -> list[str]:
@@ -66,9 +68,12 @@ async def _set_berlin_reminder(
         clock.jump_to(EVENING)
     (zone,) = await say(api, chat_id, "/timezone Berlin")
     assert "Time zone set: Europe/Berlin (it's 21:20 there now)" in (zone.content or "")
-    (saved, *_) = await say(api, chat_id, "/reminder 21:30")
+    # Saved, then (a calm moment, nothing answered yet) the offer of the safety questions.
+    saved, offer = await say(api, chat_id, "/reminder 21:30", expect=2)
     assert "Bedtime reminder set: 21:30, every day, Europe/Berlin" in (saved.content or "")
     assert "Next reminder: tonight at 21:30." in (saved.content or "")
+    assert "five quick safety questions" in (offer.content or "")
+    assert _labels(offer) == SAFETY_OFFER
 
 
 async def test_the_reminder_arrives_at_its_minute_and_every_button_works(
@@ -80,7 +85,8 @@ async def test_the_reminder_arrives_at_its_minute_and_every_button_works(
 
     bot.clock.jump_to(FIRE - timedelta(seconds=1))
     reminder = await next_message(api, chat)
-    assert "Time for your 3-minute bedtime stretch" in (reminder.content or "")
+    assert REMINDER_TEXT in (reminder.content or "")
+    assert "may reduce night cramps for some people" in (reminder.content or "")
     assert _labels(reminder) == REMINDER_BUTTONS
     [(status, snoozed, due_at, sent_at)] = await _sends(bot, chat)
     assert (status, snoozed, due_at) == ("sent", False, FIRE)
@@ -136,8 +142,10 @@ async def test_set_up_by_buttons_and_a_shared_location(api: FakeBotApi, bot: Run
 
     before = len(api.messages(chat))
     api.push_location(chat, 40.7128, -74.0060)  # New York
-    [saved] = (await api.wait_for_messages(chat, before + 1))[before:]
+    saved, offer = (await api.wait_for_messages(chat, before + 2))[before:]
     assert "Bedtime reminder set: 22:00, every day, America/New York" in (saved.content or "")
+    # The offer is a message of its own: the one above takes the location keyboard away.
+    assert _labels(offer) == SAFETY_OFFER
     # 14:20 in New York: tonight's 22:00 there is still to come.
     assert "Next reminder: tonight at 22:00." in (saved.content or "")
     assert saved.reply_markup == {"remove_keyboard": True}
@@ -167,7 +175,7 @@ async def test_a_restart_neither_loses_nor_doubles_the_reminder(
     await second.start()  # its first reminder tick may already send during start-up
     try:
         late = (await api.wait_for_messages(chat, before + 1))[before]
-        assert "Time for your 3-minute bedtime stretch" in (late.content or "")
+        assert REMINDER_TEXT in (late.content or "")
     finally:
         await second.stop()
 
@@ -191,7 +199,7 @@ async def test_downtime_past_the_grace_window_skips_to_the_next_night(
     assert [status for status, *_ in await _sends(bot, chat)] == ["missed"]
     bot.clock.jump_to(FIRE + timedelta(days=1) - timedelta(seconds=1))
     reminder = await next_message(api, chat)
-    assert "Time for your 3-minute bedtime stretch" in (reminder.content or "")
+    assert REMINDER_TEXT in (reminder.content or "")
     _no_rejections(api)
 
 
@@ -238,7 +246,7 @@ async def test_a_blocked_user_is_marked_and_left_alone_until_they_return(
     await asyncio.sleep(0.3)
     bot.clock.jump_to(FIRE + timedelta(days=2) - timedelta(seconds=1))
     back = await next_message(api, chat)
-    assert "Time for your 3-minute bedtime stretch" in (back.content or "")
+    assert REMINDER_TEXT in (back.content or "")
 
 
 async def test_the_morning_check_in_arrives_and_goes_into_the_diary(
