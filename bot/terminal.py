@@ -165,8 +165,9 @@ class TerminalChat:
         )
 
     async def _deliver(self, result: Result) -> None:
-        # Buttons of one reply are numbered on from each other ("Why this?" on an exercise
-        # header, then the step's own), so every number on screen means one thing.
+        # Buttons of one reply are numbered on from each other (a reply can carry more than one
+        # keyboard, e.g. a reminder's answer and then the safety offer), so every number on
+        # screen means one thing.
         if any(isinstance(action, Say) and action.buttons for action in result.actions):
             self._choices = []
         for action in result.actions:
