@@ -123,9 +123,7 @@ async def measure(kind: str, database: str | None, args: Any) -> dict[str, Any]:
             else:
                 assert database is not None
                 url = await support.fresh_database(database, Path(folder))
-                bot = support.crampcoach(
-                    api, url, routine_time_scale=TIME_SCALE, telegram_rate_limit=0
-                )
+                bot = support.crampcoach(api, url, routine_time_scale=TIME_SCALE)
             crowd = Crowd(api, "echo" if kind.startswith("echo") else "crampcoach")
             crowd.add(args.users)
             async with support.running(bot, api):
