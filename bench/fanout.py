@@ -12,7 +12,10 @@ reminder as it arrives. Twice per database, each time on a freshly seeded databa
   exactly one reminder (none missing, no duplicates, every send record ``sent``);
 * limiter on (the bot's default broadcast budget, the stand-in refusing the 31st bulk message in
   any second with a 429, as Telegram does): the rate achieved over a fixed window as a share of
-  Telegram's 30 messages/s, and how many 429s the bot ran into.
+  Telegram's 30 messages/s, and how many 429s the bot ran into;
+* replies during a fan-out (the bot's default settings, the same flood limit): 600 reminders
+  come due at once while 20 people chat, 20 updates a second offered; their reply latency, the
+  most reminders in any one second, each reminder sent once, and the 429s.
 
     python -m bench.fanout            # 100,000 users, 10,000 due; SQLite and PostgreSQL
     python -m bench.fanout --quick    # seconds: the CI smoke test
@@ -35,13 +38,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bench import support
+from bench.updates import drain, saturate, steady
+from bench.users import Crowd
 from bot.reminders.schedule import EVERY_DAY, next_fire
 from bot.storage.db import make_engine
 from bot.storage.models import Reminder, ReminderSend, User
 from tests.e2e.fake_bot_api import FakeBotApi, RecordedRequest
 
-# Telegram's cap on messages per second over all chats, which the stand-in enforces in (b).
+# Telegram's cap on bulk messages per second, which the stand-in enforces in (b) and (c).
 TELEGRAM_CAP = 30
+# (c): holds ten times longer, so the chatting users' routines wait for their buttons, not for
+# timers (as in bench.updates).
+CHAT_TIME_SCALE = 10.0
 # Where people are, roughly weighted by repetition (a big share in Europe and the Americas).
 ZONES = (
     "Europe/Berlin",
@@ -93,7 +101,9 @@ class Seeded:
     due_at: datetime
 
 
-def _rows(users: int, due: int, now: datetime) -> tuple[list[dict[str, Any]], ...]:
+def _rows(
+    users: int, due: int, now: datetime, first: int = FIRST_USER
+) -> tuple[list[dict[str, Any]], ...]:
     """Users and their reminders; every (users // due)-th user is due in the current minute.
 
     A due reminder's local time is the wall-clock minute it is due at in its zone, so the row
@@ -113,7 +123,7 @@ def _rows(users: int, due: int, now: datetime) -> tuple[list[dict[str, Any]], ..
     reminder_rows: list[dict[str, Any]] = []
     picked = 0
     for index in range(users):
-        user_id = FIRST_USER + index * 7
+        user_id = first + index * 7
         is_due = picked < due and index % step == 0
         if is_due:
             # Every zone of the list has people due now (at whatever its local time is).
@@ -348,6 +358,63 @@ async def limiter_on(kind: str, folder: Path, args: Any) -> dict[str, Any]:
     }
 
 
+async def with_chat(kind: str, folder: Path, args: Any) -> dict[str, Any]:
+    """(c) Replies during a fan-out, with the bot's default settings: `chat_due` reminders come
+    due at once while `chat_users` people chat (updates offered at `chat_rate` a second); the
+    stand-in refuses the 31st bulk message in any second, as Telegram does."""
+    seeded = await seed(kind, folder, args.chat_users, 0)
+    async with support.stand_in(flood_limit=TELEGRAM_CAP) as api:
+        bot = support.crampcoach(
+            api, seeded.url, routine_time_scale=CHAT_TIME_SCALE, reminder_tick_seconds=args.tick
+        )
+        crowd = Crowd(api, "crampcoach")
+        crowd.add(args.chatting)
+        async with support.running(bot, api):
+            # Warm up (pictures uploaded, code paths hot) before the reminders come due.
+            await saturate(crowd, bot, args.chatting * 3)
+            await drain(crowd, bot)
+            user_rows, reminder_rows = _rows(
+                args.chat_due, args.chat_due, datetime.now(UTC), first=FIRST_USER * 2
+            )
+            due = frozenset(row["chat_id"] for row in reminder_rows)
+            for chat in due:
+                api.register_chat(chat)
+            arrivals = Arrivals(due, bot)
+            api.listeners.append(arrivals)
+            await support.insert_rows(seeded.url, [(User, user_rows), (Reminder, reminder_rows)])
+            await _first_reminder(arrivals, bot, 60)
+            # Chat for as long as the fan-out lasts at Telegram's 30 a second.
+            chatting = await steady(crowd, bot, args.chat_rate, len(due) / TELEGRAM_CAP - 1)
+            await _everyone(arrivals, bot, api)
+            await asyncio.sleep(args.settle)
+        _check(api, kind)
+        flood = api.flood_refusals
+    assert arrivals.last_at is not None
+    span = arrivals.last_at - arrivals.times[0]
+    return {
+        "due": len(due),
+        "reminded": len(arrivals.counts),
+        "duplicates": arrivals.duplicates,
+        "missing": arrivals.missing,
+        "reminders_per_s": (len(due) - 1) / span if span > 0 else float("nan"),
+        "most_in_one_second": most_in_one_second(arrivals.times),
+        "flood_refusals": flood,
+        "chatting": args.chatting,
+        "replies": chatting,
+    }
+
+
+def most_in_one_second(moments: list[float]) -> int:
+    """The most of these moments (seconds) that fall within any one second."""
+    ordered = sorted(moments)
+    most, first = 0, 0
+    for last, moment in enumerate(ordered):
+        while moment - ordered[first] >= 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 def _check(api: FakeBotApi, kind: str) -> None:
     rejected = [f"{r.method}: {r.description}" for r in api.rejected]
     if rejected:
@@ -358,9 +425,11 @@ async def measure(kind: str, args: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="crampbench-") as name:
         off = await limiter_off(kind, Path(name) / "off", args)
         on = await limiter_on(kind, Path(name) / "on", args)
+        chat = await with_chat(kind, Path(name) / "chat", args)
     return {
         "limiter_off": off,
         "limiter_on": on,
+        "with_chat": chat,
         "peak_rss_mb": max(off["peak_rss_mb"], on["peak_rss_mb"]),
     }
 
@@ -369,9 +438,24 @@ async def measure(kind: str, args: Any) -> dict[str, Any]:
 
 
 def render(results: dict[str, Any], args: Any) -> str:
-    off_rows, on_rows = [], []
+    off_rows, on_rows, chat_rows = [], [], []
     for database, figures in results.items():
-        off, on = figures["limiter_off"], figures["limiter_on"]
+        off, on, chat = figures["limiter_off"], figures["limiter_on"], figures["with_chat"]
+        replies = chat["replies"]
+        chat_rows.append(
+            [
+                database,
+                f"{chat['reminded']:,} of {chat['due']:,}",
+                chat["duplicates"],
+                chat["reminders_per_s"],
+                chat["most_in_one_second"],
+                chat["flood_refusals"],
+                replies["updates"],
+                replies["p50_ms"],
+                replies["p95_ms"],
+                replies["p99_ms"],
+            ]
+        )
         off_rows.append(
             [
                 database,
@@ -436,6 +520,25 @@ def render(results: dict[str, Any], args: Any) -> str:
             ],
             on_rows,
         )
+        + "\n"
+        + support.table(
+            f"Replies during a fan-out: {args.chat_due:,} reminders due at once (default settings,"
+            f" {TELEGRAM_CAP}/s bulk flood limit) while {args.chatting} people chat"
+            f" ({args.chat_rate:g} updates/s offered)",
+            [
+                "database",
+                "reminded",
+                "duplicates",
+                "reminders/s",
+                "most reminders in one second",
+                "429s",
+                "replies",
+                "reply p50 ms",
+                "reply p95 ms",
+                "reply p99 ms",
+            ],
+            chat_rows,
+        )
     )
 
 
@@ -448,9 +551,14 @@ async def main() -> None:
     parser.add_argument(
         "--settle", type=float, default=2.0, help="seconds to wait for duplicates after the last"
     )
+    parser.add_argument("--chat-users", type=int, default=10_000, help="(c): users in all")
+    parser.add_argument("--chat-due", type=int, default=600, help="(c): reminders due at once")
+    parser.add_argument("--chatting", type=int, default=20, help="(c): people chatting")
+    parser.add_argument("--chat-rate", type=float, default=20.0, help="(c): updates/s offered")
     args = parser.parse_args()
     if args.quick:
         args.users, args.due, args.window, args.settle = 2_000, 200, 5.0, 0.5
+        args.chat_users, args.chat_due, args.chatting, args.chat_rate = 500, 90, 5, 5.0
     if not 0 < args.due <= args.users:
         parser.error("--due must be between 1 and --users")
     results: dict[str, Any] = {}

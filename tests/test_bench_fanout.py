@@ -87,3 +87,12 @@ def test_fanout_benchmark_runs_and_reminds_everyone_exactly_once(tmp_path: Path)
         for name in ("reminders_per_s", "share_of_cap", "peak_rss_mb"):
             assert _positive(on[name]), (database, name, on[name])
         assert _positive(result["peak_rss_mb"]), database
+
+        chat = result["with_chat"]
+        assert chat["reminded"] == chat["due"] > 0, database  # everyone, during the chat...
+        assert chat["duplicates"] == 0 and chat["missing"] == 0, database  # ...exactly once
+        assert chat["flood_refusals"] == 0, database
+        assert 0 < chat["most_in_one_second"] <= 30, database  # within Telegram's bulk limit
+        replies = chat["replies"]
+        assert replies["updates"] > 0, database
+        assert 0 < replies["p50_ms"] <= replies["p99_ms"], database
