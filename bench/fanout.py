@@ -423,75 +423,74 @@ def _check(api: FakeBotApi, kind: str) -> None:
 
 async def measure(kind: str, args: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="crampbench-") as name:
-        off = await limiter_off(kind, Path(name) / "off", args)
-        on = await limiter_on(kind, Path(name) / "on", args)
-        chat = await with_chat(kind, Path(name) / "chat", args)
-    return {
-        "limiter_off": off,
-        "limiter_on": on,
-        "with_chat": chat,
-        "peak_rss_mb": max(off["peak_rss_mb"], on["peak_rss_mb"]),
-    }
+        figures: dict[str, Any] = {}
+        for phase, run in PHASES.items():
+            if phase in args.phases:
+                figures[phase] = await run(kind, Path(name) / phase, args)
+    return figures
 
 
 # ---------------------------------------------------------------------------------- output
 
 
+PHASES = {"limiter_off": limiter_off, "limiter_on": limiter_on, "with_chat": with_chat}
+
+
 def render(results: dict[str, Any], args: Any) -> str:
-    off_rows, on_rows, chat_rows = [], [], []
-    for database, figures in results.items():
-        off, on, chat = figures["limiter_off"], figures["limiter_on"], figures["with_chat"]
+    """One table per phase that ran, a row per database."""
+    tables = []
+    for phase, (title, header, row) in _tables(args).items():
+        rows = [row(db, figures[phase]) for db, figures in results.items() if phase in figures]
+        if rows:
+            tables.append(support.table(title, header, rows))
+    return "\n".join(tables)
+
+
+def _tables(args: Any) -> dict[str, tuple[str, list[str], Any]]:
+    def off(database: str, off: dict[str, Any]) -> list[Any]:
+        return [
+            database,
+            off["reminders_per_s"],
+            off["bot_cpu_ms_per_reminder"],
+            off["seconds"],
+            f"{off['reminded']:,} of {off['due']:,}",
+            off["duplicates"],
+            off["missing"],
+            "yes" if off["exactly_once"] else "NO",
+            off["peak_rss_mb"],
+        ]
+
+    def on(database: str, on: dict[str, Any]) -> list[Any]:
+        return [
+            database,
+            on["reminders_in_window"],
+            on["reminders_per_s"],
+            f"{on['share_of_cap']:.1%}",
+            on["flood_refusals"],
+            on["duplicates"],
+            on["bot_cpu_share"],
+            on["peak_rss_mb"],
+        ]
+
+    def chat(database: str, chat: dict[str, Any]) -> list[Any]:
         replies = chat["replies"]
-        chat_rows.append(
-            [
-                database,
-                f"{chat['reminded']:,} of {chat['due']:,}",
-                chat["duplicates"],
-                chat["reminders_per_s"],
-                chat["most_in_one_second"],
-                chat["flood_refusals"],
-                replies["updates"],
-                replies["p50_ms"],
-                replies["p95_ms"],
-                replies["p99_ms"],
-            ]
-        )
-        off_rows.append(
-            [
-                database,
-                off["reminders_per_s"],
-                off["bot_cpu_ms_per_reminder"],
-                off["seconds"],
-                f"{off['reminded']:,} of {off['due']:,}",
-                off["duplicates"],
-                off["missing"],
-                "yes" if off["exactly_once"] else "NO",
-                off["peak_rss_mb"],
-            ]
-        )
-        on_rows.append(
-            [
-                database,
-                on["reminders_in_window"],
-                on["reminders_per_s"],
-                f"{on['share_of_cap']:.1%}",
-                on["flood_refusals"],
-                on["duplicates"],
-                on["bot_cpu_share"],
-                on["peak_rss_mb"],
-            ]
-        )
-    off_title = (
-        f"Fan-out, paid broadcasts up to 1,000/s: {args.due:,} of {args.users:,} users due in "
-        f"one minute (tick {args.tick:g} s)"
-    )
-    on_title = (
-        f"Fan-out, limiter on: default broadcast budget against a {TELEGRAM_CAP}/s flood limit, "
-        f"{args.window:g} s window"
-    )
-    return (
-        support.table(
-            off_title,
+        return [
+            database,
+            f"{chat['reminded']:,} of {chat['due']:,}",
+            chat["duplicates"],
+            chat["reminders_per_s"],
+            chat["most_in_one_second"],
+            chat["flood_refusals"],
+            replies["updates"],
+            replies["p50_ms"],
+            replies["p95_ms"],
+            replies["p99_ms"],
+        ]
+
+    return {
+        "limiter_off": (
+            f"Fan-out, paid broadcasts up to 1,000/s: {args.due:,} of {args.users:,} users due "
+            f"in one minute (tick {args.tick:g} s)",
             [
                 "database",
                 "reminders/s",
@@ -503,11 +502,11 @@ def render(results: dict[str, Any], args: Any) -> str:
                 "exactly once",
                 "peak RSS MiB",
             ],
-            off_rows,
-        )
-        + "\n"
-        + support.table(
-            on_title,
+            off,
+        ),
+        "limiter_on": (
+            f"Fan-out, limiter on: default broadcast budget against a {TELEGRAM_CAP}/s flood "
+            f"limit, {args.window:g} s window",
             [
                 "database",
                 "reminders in window",
@@ -518,13 +517,12 @@ def render(results: dict[str, Any], args: Any) -> str:
                 "bot CPU share",
                 "peak RSS MiB",
             ],
-            on_rows,
-        )
-        + "\n"
-        + support.table(
-            f"Replies during a fan-out: {args.chat_due:,} reminders due at once (default settings,"
-            f" {TELEGRAM_CAP}/s bulk flood limit) while {args.chatting} people chat"
-            f" ({args.chat_rate:g} updates/s offered)",
+            on,
+        ),
+        "with_chat": (
+            f"Replies during a fan-out: {args.chat_due:,} reminders due at once (default "
+            f"settings, {TELEGRAM_CAP}/s bulk flood limit) while {args.chatting} people chat "
+            f"({args.chat_rate:g} updates/s offered)",
             [
                 "database",
                 "reminded",
@@ -537,9 +535,9 @@ def render(results: dict[str, Any], args: Any) -> str:
                 "reply p95 ms",
                 "reply p99 ms",
             ],
-            chat_rows,
-        )
-    )
+            chat,
+        ),
+    }
 
 
 async def main() -> None:
@@ -555,7 +553,9 @@ async def main() -> None:
     parser.add_argument("--chat-due", type=int, default=600, help="(c): reminders due at once")
     parser.add_argument("--chatting", type=int, default=20, help="(c): people chatting")
     parser.add_argument("--chat-rate", type=float, default=20.0, help="(c): updates/s offered")
+    parser.add_argument("--phases", default=",".join(PHASES), help="which phases to run")
     args = parser.parse_args()
+    args.phases = [name.strip() for name in args.phases.split(",")]
     if args.quick:
         args.users, args.due, args.window, args.settle = 2_000, 200, 5.0, 0.5
         args.chat_users, args.chat_due, args.chatting, args.chat_rate = 500, 90, 5, 5.0

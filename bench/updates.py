@@ -55,7 +55,7 @@ async def saturate(crowd: Crowd, bot: support.BotProcess, updates: int) -> dict[
     cpu_before, own_before = bot.cpu(), time.process_time()
     started = time.monotonic()
     go(None)
-    await _until(done, bot, crowd, within=max(60.0, updates / 20))
+    await _until(done, bot, crowd, within=max(120.0, updates / 5))
     wall = time.monotonic() - started
     cpu = bot.cpu() - cpu_before
     crowd.on_ready = None

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.auxil.bench import bench_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(tmp_path: Path, *extra: str) -> dict:
     out = tmp_path / "updates.json"
-    env = {**os.environ, "BENCH_POSTGRES_URL": _bench_postgres()} if _bench_postgres() else None
+    env = {**os.environ, "BENCH_POSTGRES_URL": bench_postgres()} if bench_postgres() else None
     done = subprocess.run(
         [sys.executable, "-m", "bench.updates", "--quick", "--json", str(out), *extra],
         cwd=ROOT,
@@ -32,14 +34,8 @@ def _run(tmp_path: Path, *extra: str) -> dict:
     return json.loads(out.read_text())
 
 
-def _bench_postgres() -> str | None:
-    """The benchmarks' own database on the test server, never the tests' database itself."""
-    url = os.environ.get("TEST_POSTGRES_URL")
-    return None if not url else url.rsplit("/", 1)[0] + "/crampcoach_bench"
-
-
 def test_updates_benchmark_runs_and_reports_sane_figures(tmp_path: Path) -> None:
-    databases = "sqlite,postgres" if _bench_postgres() else "sqlite"
+    databases = "sqlite,postgres" if bench_postgres() else "sqlite"
     figures = _run(tmp_path, "--databases", databases)
     results = figures["results"]
     assert set(results) == {"help", "routines", "crowd"}
