@@ -16,6 +16,7 @@ from telegram.ext import ApplicationBuilder
 
 from bot.config import FREE_BROADCAST_RATE
 from bot.telegram.adapter import App, TelegramAdapter
+from bot.telegram.http import AiohttpRequest
 from bot.telegram.lanes import LaneRateLimiter
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,12 @@ def build_application(
         # late. 16 at once still carry over a hundred updates a second at Telegram's round trips
         # of a tenth of a second, more than one core handles.
         .concurrent_updates(CONCURRENT_UPDATES)
-        # httpcore walks every pooled connection (some steps every pair) twice per request, so
-        # PTB's 256 cost more CPU than they save; 32 keep-alive connections carry far more than
-        # Telegram lets a bot send. A request waits up to 10 s for one instead of PTB's 1 s,
-        # whose timeout would look like a send that may have arrived, and not be retried.
-        .connection_pool_size(HTTP_CONNECTIONS)
-        .pool_timeout(10.0)
+        # Requests over aiohttp (bot/telegram/http.py), not PTB's httpx, which cost about half
+        # the bot's CPU. 32 keep-alive connections carry far more than one core can produce. A
+        # request waits up to 10 s for one instead of PTB's 1 s, whose timeout would look like
+        # a send that may have arrived, and not be retried.
+        .request(AiohttpRequest(HTTP_CONNECTIONS, pool=10.0))
+        .get_updates_request(AiohttpRequest(1))
         .build()
     )
     adapter.install(app)
