@@ -89,6 +89,11 @@ def _sqlite_pragmas(wal: bool) -> Callable[[Any, ConnectionPoolEntry], None]:
     return on_connect
 
 
+# Connections kept open to PostgreSQL (and as many again at a peak): at least the updates the
+# bot handles at once (bot/telegram/app.py) plus the reminder dispatcher's senders.
+POSTGRES_POOL = 24
+
+
 def make_engine(url: str | URL) -> AsyncEngine:
     """Create the async engine for ``url`` with the per-backend settings the bot relies on.
 
@@ -112,7 +117,12 @@ def make_engine(url: str | URL) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(not memory))
         return engine
     if backend == "postgresql":
-        return create_async_engine(parsed, pool_pre_ping=True)
+        # Room for every update handled at once, the reminder senders and the timers: with
+        # SQLAlchemy's default 5 (+10 overflow) a busy bot opened and closed a connection, TLS
+        # negotiation included, for many of its updates.
+        return create_async_engine(
+            parsed, pool_pre_ping=True, pool_size=POSTGRES_POOL, max_overflow=POSTGRES_POOL
+        )
     return create_async_engine(parsed)
 
 
