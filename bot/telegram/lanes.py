@@ -112,16 +112,20 @@ class Budget:
         "_interval",
         "_lock",
         "_next",
+        "_slack",
         "limit",
     )
 
     WINDOW = 1.0
+    # How late the schedule may run and still be made up (seconds).
+    CATCH_UP = 0.05
 
     def __init__(self, rate: float, clock: Clock = time.monotonic) -> None:
         if not rate > 0:
             raise ValueError("a budget needs a rate above 0")
         self._clock = clock
         self._interval = 1.0 / rate
+        self._slack = max(self._interval, self.CATCH_UP)
         self.limit = max(1, math.floor(rate))
         self._lock = asyncio.Lock()
         self._freed = asyncio.Event()
@@ -156,9 +160,10 @@ class Budget:
                 if wait <= 0:
                     break
                 await asyncio.sleep(wait)
-            # Late by less than a slot: the next is due a slot after this one was. Idle for
-            # longer: counting restarts now, with no burst to catch up.
-            start = self._next if now - self._next < self._interval else now
+            # Late by a little: the next is due a slot after this one was due, so late wake-ups
+            # do not lower the rate (at 1,000 a second a slot is shorter than the event loop's
+            # usual lateness). Idle for longer: counting restarts now, with no burst to catch up.
+            start = self._next if now - self._next < self._slack else now
             self._next = start + self._interval
             self._in_flight += 1
 
