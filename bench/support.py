@@ -364,10 +364,11 @@ def bot_revision() -> dict[str, str]:
     import hashlib
     from datetime import UTC, datetime
 
-    files = sorted((ROOT / "bot").rglob("*.py"))
+    root = Path(os.environ.get("BENCH_BOT_ROOT") or ROOT)  # the bot that was measured
+    files = sorted((root / "bot").rglob("*.py"))
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     newest = max(path.stat().st_mtime for path in files)
     return {
