@@ -57,6 +57,7 @@ class RunningBot:
     time_scale: float = TIME_SCALE
     # The broadcast lane's budget; the default is production's.
     broadcast_rate: float = FREE_BROADCAST_RATE
+    paid_broadcast: bool = False
     clock: ShiftedClock = field(default_factory=ShiftedClock)
     engine: AsyncEngine | None = None
     service: ChatService | None = None
@@ -73,6 +74,7 @@ class RunningBot:
             retry_delay=0.05,
             reminder_tick=REMINDER_TICK,
             reminder_retry=timedelta(seconds=0.5),
+            paid_broadcast=self.paid_broadcast,
         )
         app = build_application(
             TOKEN,

@@ -163,3 +163,30 @@ async def test_a_429_on_one_chat_does_not_hold_up_the_others(
     (answered,) = _sent_to(api, {slowed})
     assert answered.time - refused.time >= 2.9  # that chat waited what Telegram asked
     assert api.rejected == []
+
+
+async def test_with_paid_broadcasts_reminders_ask_for_them_and_replies_do_not(
+    api: FakeBotApi, content: Content, e2e_database: str
+) -> None:
+    """`allow_paid_broadcast` costs the owner Stars: only reminders carry it, only when on."""
+    due = [8300, 8301]
+    for chat in due:
+        api.register_chat(chat)
+    bot = RunningBot(
+        api=api,
+        content=content,
+        database_url=e2e_database,
+        broadcast_rate=100,
+        paid_broadcast=True,
+    )
+    await bot.start()
+    try:
+        await say(api, 8302, "/help")
+        await _seed_due_reminders(bot, due)
+        await api.wait_for(lambda: len(_sent_to(api, set(due))) >= len(due) or None, timeout=10)
+    finally:
+        await bot.stop()
+    paid = [str(r.params.get("allow_paid_broadcast")).lower() for r in _sent_to(api, set(due))]
+    assert paid == ["true", "true"]
+    (reply,) = _sent_to(api, {8302})
+    assert "allow_paid_broadcast" not in reply.params
