@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.config import PROJECT_ROOT
+from bot.storage.sqlite_hops import one_hop_dbapi
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -113,6 +114,8 @@ def make_engine(url: str | URL) -> AsyncEngine:
         pool: dict[str, Any] = (
             {} if memory else {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60}
         )
+        if parsed.get_driver_name() == "aiosqlite":
+            pool["module"] = one_hop_dbapi()  # one thread hand-off per statement, not four
         engine = create_async_engine(parsed, **pool)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(not memory))
         return engine
