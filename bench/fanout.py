@@ -5,13 +5,17 @@ variables) against the Bot API stand-in, on a database seeded with bulk inserts 
 migrated tables. Every due chat is known to the stand-in; a request listener times each
 reminder as it arrives. Twice per database, each time on a freshly seeded database:
 
-* limiter off (``TELEGRAM_RATE_LIMIT=0``, no flood limit at the stand-in): how many reminders a
-  second the claim-and-send path sustains (from the first to the last of the due reminders),
-  the bot's CPU time per reminder over the same stretch, and whether every due user got
+* paid broadcasts allowed (``TELEGRAM_PAID_BROADCAST=true``, ``TELEGRAM_BROADCAST_RATE=1000``,
+  no flood limit at the stand-in): how many reminders a second the claim-and-send path
+  sustains (from the first to the last of the due reminders), the bot's CPU time per reminder
+  over the same stretch, and whether every due user got
   exactly one reminder (none missing, no duplicates, every send record ``sent``);
-* limiter on (the bot's default rate limit, the stand-in refusing the 31st message in any
-  second with a 429, as Telegram does): the rate achieved over a fixed window as a share of
-  Telegram's 30 messages/s, and how many 429s the bot ran into.
+* limiter on (the bot's default broadcast budget, the stand-in refusing the 31st bulk message in
+  any second with a 429, as Telegram does): the rate achieved over a fixed window as a share of
+  Telegram's 30 messages/s, and how many 429s the bot ran into;
+* replies during a fan-out (the bot's default settings, the same flood limit): 600 reminders
+  come due at once while 20 people chat, 20 updates a second offered; their reply latency, the
+  most reminders in any one second, each reminder sent once, and the 429s.
 
     python -m bench.fanout            # 100,000 users, 10,000 due; SQLite and PostgreSQL
     python -m bench.fanout --quick    # seconds: the CI smoke test
@@ -34,13 +38,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bench import support
+from bench.updates import drain, saturate, steady
+from bench.users import Crowd
 from bot.reminders.schedule import EVERY_DAY, next_fire
 from bot.storage.db import make_engine
 from bot.storage.models import Reminder, ReminderSend, User
 from tests.e2e.fake_bot_api import FakeBotApi, RecordedRequest
 
-# Telegram's cap on messages per second over all chats, which the stand-in enforces in (b).
+# Telegram's cap on bulk messages per second, which the stand-in enforces in (b) and (c).
 TELEGRAM_CAP = 30
+# (c): holds ten times longer, so the chatting users' routines wait for their buttons, not for
+# timers (as in bench.updates).
+CHAT_TIME_SCALE = 10.0
 # Where people are, roughly weighted by repetition (a big share in Europe and the Americas).
 ZONES = (
     "Europe/Berlin",
@@ -92,7 +101,9 @@ class Seeded:
     due_at: datetime
 
 
-def _rows(users: int, due: int, now: datetime) -> tuple[list[dict[str, Any]], ...]:
+def _rows(
+    users: int, due: int, now: datetime, first: int = FIRST_USER
+) -> tuple[list[dict[str, Any]], ...]:
     """Users and their reminders; every (users // due)-th user is due in the current minute.
 
     A due reminder's local time is the wall-clock minute it is due at in its zone, so the row
@@ -112,7 +123,7 @@ def _rows(users: int, due: int, now: datetime) -> tuple[list[dict[str, Any]], ..
     reminder_rows: list[dict[str, Any]] = []
     picked = 0
     for index in range(users):
-        user_id = FIRST_USER + index * 7
+        user_id = first + index * 7
         is_due = picked < due and index % step == 0
         if is_due:
             # Every zone of the list has people due now (at whatever its local time is).
@@ -197,6 +208,9 @@ class Arrivals:
     stray: int = 0  # messages to chats that were not due (there should be none)
     cpu_first: float | None = None
     cpu_last: float | None = None
+    # This process's CPU time (the stand-in and the listeners) over the same stretch.
+    own_first: float | None = None
+    own_last: float | None = None
     last_at: float | None = None
     everyone: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -211,8 +225,10 @@ class Arrivals:
         self.times.append(record.time)
         if len(self.times) == 1:
             self.cpu_first = self.bot.cpu()
+            self.own_first = clock.process_time()
         if self.cpu_last is None and len(self.counts) == len(self.due):
             self.cpu_last = self.bot.cpu()
+            self.own_last = clock.process_time()
             self.last_at = record.time
             self.everyone.set()
 
@@ -235,13 +251,18 @@ async def _first_reminder(arrivals: Arrivals, bot: support.BotProcess, seconds: 
 
 
 async def limiter_off(kind: str, folder: Path, args: Any) -> dict[str, Any]:
-    """(a) No spacing, no flood limit: the claim-and-send path at full speed."""
+    """(a) Paid broadcasts at up to 1,000 a second, no flood limit: the claim-and-send path at
+    full speed."""
     seeded = await seed(kind, folder, args.users, args.due)
     async with support.stand_in() as api:
         for chat in seeded.due:
             api.register_chat(chat)
         bot = support.crampcoach(
-            api, seeded.url, telegram_rate_limit=0, reminder_tick_seconds=args.tick
+            api,
+            seeded.url,
+            telegram_paid_broadcast="true",
+            telegram_broadcast_rate=1000,
+            reminder_tick_seconds=args.tick,
         )
         arrivals = Arrivals(seeded.due, bot)
         api.listeners.append(arrivals)
@@ -275,6 +296,10 @@ async def limiter_off(kind: str, folder: Path, args: Any) -> dict[str, Any]:
         * 1000
         / max(1, reminders - 1),
         "bot_cpu_share": (arrivals.cpu_last - arrivals.cpu_first) / span if span > 0 else 0.0,
+        # The stand-in answers from this process, on the other core: near 1.0, it is the limit.
+        "stand_in_cpu_share": ((arrivals.own_last or 0.0) - (arrivals.own_first or 0.0)) / span
+        if span > 0
+        else 0.0,
         "flood_refusals": flood,
         "peak_rss_mb": peak,
     }
@@ -297,12 +322,13 @@ async def _everyone(arrivals: Arrivals, bot: support.BotProcess, api: FakeBotApi
 
 
 async def limiter_on(kind: str, folder: Path, args: Any) -> dict[str, Any]:
-    """(b) The bot's default rate limit against Telegram's flood control, for a fixed window."""
+    """(b) The bot's default broadcast budget against Telegram's flood control, for a fixed
+    window."""
     seeded = await seed(kind, folder, args.users, args.due)
     async with support.stand_in(flood_limit=TELEGRAM_CAP) as api:
         for chat in seeded.due:
             api.register_chat(chat)
-        # TELEGRAM_RATE_LIMIT left unset: the bot's default, as in production.
+        # TELEGRAM_BROADCAST_RATE left unset: the bot's default, as in production.
         bot = support.crampcoach(api, seeded.url, reminder_tick_seconds=args.tick)
         arrivals = Arrivals(seeded.due, bot)
         api.listeners.append(arrivals)
@@ -341,6 +367,63 @@ async def limiter_on(kind: str, folder: Path, args: Any) -> dict[str, Any]:
     }
 
 
+async def with_chat(kind: str, folder: Path, args: Any) -> dict[str, Any]:
+    """(c) Replies during a fan-out, with the bot's default settings: `chat_due` reminders come
+    due at once while `chat_users` people chat (updates offered at `chat_rate` a second); the
+    stand-in refuses the 31st bulk message in any second, as Telegram does."""
+    seeded = await seed(kind, folder, args.chat_users, 0)
+    async with support.stand_in(flood_limit=TELEGRAM_CAP) as api:
+        bot = support.crampcoach(
+            api, seeded.url, routine_time_scale=CHAT_TIME_SCALE, reminder_tick_seconds=args.tick
+        )
+        crowd = Crowd(api, "crampcoach")
+        crowd.add(args.chatting)
+        async with support.running(bot, api):
+            # Warm up (pictures uploaded, code paths hot) before the reminders come due.
+            await saturate(crowd, bot, args.chatting * 3)
+            await drain(crowd, bot)
+            user_rows, reminder_rows = _rows(
+                args.chat_due, args.chat_due, datetime.now(UTC), first=FIRST_USER * 2
+            )
+            due = frozenset(row["chat_id"] for row in reminder_rows)
+            for chat in due:
+                api.register_chat(chat)
+            arrivals = Arrivals(due, bot)
+            api.listeners.append(arrivals)
+            await support.insert_rows(seeded.url, [(User, user_rows), (Reminder, reminder_rows)])
+            await _first_reminder(arrivals, bot, 60)
+            # Chat for as long as the fan-out lasts at Telegram's 30 a second.
+            chatting = await steady(crowd, bot, args.chat_rate, len(due) / TELEGRAM_CAP - 1)
+            await _everyone(arrivals, bot, api)
+            await asyncio.sleep(args.settle)
+        _check(api, kind)
+        flood = api.flood_refusals
+    assert arrivals.last_at is not None
+    span = arrivals.last_at - arrivals.times[0]
+    return {
+        "due": len(due),
+        "reminded": len(arrivals.counts),
+        "duplicates": arrivals.duplicates,
+        "missing": arrivals.missing,
+        "reminders_per_s": (len(due) - 1) / span if span > 0 else float("nan"),
+        "most_in_one_second": most_in_one_second(arrivals.times),
+        "flood_refusals": flood,
+        "chatting": args.chatting,
+        "replies": chatting,
+    }
+
+
+def most_in_one_second(moments: list[float]) -> int:
+    """The most of these moments (seconds) that fall within any one second."""
+    ordered = sorted(moments)
+    most, first = 0, 0
+    for last, moment in enumerate(ordered):
+        while moment - ordered[first] >= 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 def _check(api: FakeBotApi, kind: str) -> None:
     rejected = [f"{r.method}: {r.description}" for r in api.rejected]
     if rejected:
@@ -349,74 +432,94 @@ def _check(api: FakeBotApi, kind: str) -> None:
 
 async def measure(kind: str, args: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="crampbench-") as name:
-        off = await limiter_off(kind, Path(name) / "off", args)
-        on = await limiter_on(kind, Path(name) / "on", args)
-    return {
-        "limiter_off": off,
-        "limiter_on": on,
-        "peak_rss_mb": max(off["peak_rss_mb"], on["peak_rss_mb"]),
-    }
+        figures: dict[str, Any] = {}
+        for phase, run in PHASES.items():
+            if phase in args.phases:
+                figures[phase] = await run(kind, Path(name) / phase, args)
+    return figures
 
 
 # ---------------------------------------------------------------------------------- output
 
 
+PHASES = {"limiter_off": limiter_off, "limiter_on": limiter_on, "with_chat": with_chat}
+
+
 def render(results: dict[str, Any], args: Any) -> str:
-    off_rows, on_rows = [], []
-    for database, figures in results.items():
-        off, on = figures["limiter_off"], figures["limiter_on"]
-        off_rows.append(
-            [
-                database,
-                off["reminders_per_s"],
-                off["bot_cpu_ms_per_reminder"],
-                off["seconds"],
-                f"{off['reminded']:,} of {off['due']:,}",
-                off["duplicates"],
-                off["missing"],
-                "yes" if off["exactly_once"] else "NO",
-                off["peak_rss_mb"],
-            ]
-        )
-        on_rows.append(
-            [
-                database,
-                on["reminders_in_window"],
-                on["reminders_per_s"],
-                f"{on['share_of_cap']:.1%}",
-                on["flood_refusals"],
-                on["duplicates"],
-                on["bot_cpu_share"],
-                on["peak_rss_mb"],
-            ]
-        )
-    off_title = (
-        f"Fan-out, limiter off: {args.due:,} of {args.users:,} users due in one minute "
-        f"(tick {args.tick:g} s)"
-    )
-    on_title = (
-        f"Fan-out, limiter on: default rate limit against a {TELEGRAM_CAP}/s flood limit, "
-        f"{args.window:g} s window"
-    )
-    return (
-        support.table(
-            off_title,
+    """One table per phase that ran, a row per database."""
+    tables = []
+    for phase, (title, header, row) in _tables(args).items():
+        rows = [row(db, figures[phase]) for db, figures in results.items() if phase in figures]
+        if rows:
+            tables.append(support.table(title, header, rows))
+    return "\n".join(tables)
+
+
+def _tables(args: Any) -> dict[str, tuple[str, list[str], Any]]:
+    def off(database: str, off: dict[str, Any]) -> list[Any]:
+        return [
+            database,
+            off["reminders_per_s"],
+            off["bot_cpu_ms_per_reminder"],
+            off["seconds"],
+            off["bot_cpu_share"],
+            off["stand_in_cpu_share"],
+            f"{off['reminded']:,} of {off['due']:,}",
+            off["duplicates"],
+            off["missing"],
+            "yes" if off["exactly_once"] else "NO",
+            off["peak_rss_mb"],
+        ]
+
+    def on(database: str, on: dict[str, Any]) -> list[Any]:
+        return [
+            database,
+            on["reminders_in_window"],
+            on["reminders_per_s"],
+            f"{on['share_of_cap']:.1%}",
+            on["flood_refusals"],
+            on["duplicates"],
+            on["bot_cpu_share"],
+            on["peak_rss_mb"],
+        ]
+
+    def chat(database: str, chat: dict[str, Any]) -> list[Any]:
+        replies = chat["replies"]
+        return [
+            database,
+            f"{chat['reminded']:,} of {chat['due']:,}",
+            chat["duplicates"],
+            chat["reminders_per_s"],
+            chat["most_in_one_second"],
+            chat["flood_refusals"],
+            replies["updates"],
+            replies["p50_ms"],
+            replies["p95_ms"],
+            replies["p99_ms"],
+        ]
+
+    return {
+        "limiter_off": (
+            f"Fan-out, paid broadcasts up to 1,000/s: {args.due:,} of {args.users:,} users due "
+            f"in one minute (tick {args.tick:g} s)",
             [
                 "database",
                 "reminders/s",
                 "bot CPU ms/reminder",
                 "first→last s",
+                "bot CPU share",
+                "stand-in CPU share",
                 "reminded",
                 "duplicates",
                 "missing",
                 "exactly once",
                 "peak RSS MiB",
             ],
-            off_rows,
-        )
-        + "\n"
-        + support.table(
-            on_title,
+            off,
+        ),
+        "limiter_on": (
+            f"Fan-out, limiter on: default broadcast budget against a {TELEGRAM_CAP}/s flood "
+            f"limit, {args.window:g} s window",
             [
                 "database",
                 "reminders in window",
@@ -427,9 +530,27 @@ def render(results: dict[str, Any], args: Any) -> str:
                 "bot CPU share",
                 "peak RSS MiB",
             ],
-            on_rows,
-        )
-    )
+            on,
+        ),
+        "with_chat": (
+            f"Replies during a fan-out: {args.chat_due:,} reminders due at once (default "
+            f"settings, {TELEGRAM_CAP}/s bulk flood limit) while {args.chatting} people chat "
+            f"({args.chat_rate:g} updates/s offered)",
+            [
+                "database",
+                "reminded",
+                "duplicates",
+                "reminders/s",
+                "most reminders in one second",
+                "429s",
+                "replies",
+                "reply p50 ms",
+                "reply p95 ms",
+                "reply p99 ms",
+            ],
+            chat,
+        ),
+    }
 
 
 async def main() -> None:
@@ -441,9 +562,16 @@ async def main() -> None:
     parser.add_argument(
         "--settle", type=float, default=2.0, help="seconds to wait for duplicates after the last"
     )
+    parser.add_argument("--chat-users", type=int, default=10_000, help="(c): users in all")
+    parser.add_argument("--chat-due", type=int, default=600, help="(c): reminders due at once")
+    parser.add_argument("--chatting", type=int, default=20, help="(c): people chatting")
+    parser.add_argument("--chat-rate", type=float, default=20.0, help="(c): updates/s offered")
+    parser.add_argument("--phases", default=",".join(PHASES), help="which phases to run")
     args = parser.parse_args()
+    args.phases = [name.strip() for name in args.phases.split(",")]
     if args.quick:
         args.users, args.due, args.window, args.settle = 2_000, 200, 5.0, 0.5
+        args.chat_users, args.chat_due, args.chatting, args.chat_rate = 500, 90, 5, 5.0
     if not 0 < args.due <= args.users:
         parser.error("--due must be between 1 and --users")
     results: dict[str, Any] = {}

@@ -179,9 +179,7 @@ def _progress(message: str) -> None:
 
 def _bot(api: Any, url: str) -> support.BotProcess:
     # INFO is production's default, and the restart reports how many timers it re-armed.
-    return support.crampcoach(
-        api, url, routine_time_scale=TIME_SCALE, telegram_rate_limit=0, log_level="INFO"
-    )
+    return support.crampcoach(api, url, routine_time_scale=TIME_SCALE, log_level="INFO")
 
 
 def _rss(bot: support.BotProcess) -> dict[str, float]:

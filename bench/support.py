@@ -93,7 +93,7 @@ class BotProcess:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="crampbench-")))
 
     def start(self) -> None:
-        environment = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        environment = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
         # Run from an empty folder so no developer's .env changes what is measured.
         self.process = subprocess.Popen(
             list(self.command),
@@ -179,6 +179,10 @@ def crampcoach(api: FakeBotApi, database_url: str, **settings: str | float) -> B
         "LOG_LEVEL": "WARNING",
     }
     env.update({name.upper(): str(value) for name, value in settings.items()})
+    # Another checkout's bot/ and content/ (e.g. `git archive` of an older commit), to measure
+    # the code before a change with the benchmark after it.
+    if other := os.environ.get("BENCH_BOT_ROOT"):
+        env["PYTHONPATH"] = other
     return BotProcess([sys.executable, "-m", "bot", "run"], env)
 
 
@@ -360,10 +364,11 @@ def bot_revision() -> dict[str, str]:
     import hashlib
     from datetime import UTC, datetime
 
-    files = sorted((ROOT / "bot").rglob("*.py"))
+    root = Path(os.environ.get("BENCH_BOT_ROOT") or ROOT)  # the bot that was measured
+    files = sorted((root / "bot").rglob("*.py"))
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.relative_to(ROOT).as_posix().encode())
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     newest = max(path.stat().st_mtime for path in files)
     return {

@@ -1,7 +1,8 @@
 """Timers: how late the timed follow-ups arrive with 1,000 routines running at once.
 
 The bot runs as its own process (``python -m bot run``) against the Bot API stand-in, with
-``ROUTINE_TIME_SCALE`` shrinking the holds to a few seconds and no rate limit. 1,000 simulated
+``ROUTINE_TIME_SCALE`` shrinking the holds to a few seconds (follow-ups are in the conversation
+lane, which has no rate limit). 1,000 simulated
 users are brought to the first step of a relief routine together, through real updates and
 real buttons: everyone sends /start, then everyone presses their area, then everyone presses
 their position, each stage as fast as the bot answers (at most ``--window`` updates unanswered
@@ -353,7 +354,7 @@ async def measure(database: str, args: Any) -> dict[str, Any]:
     async with support.stand_in() as api:
         with tempfile.TemporaryDirectory(prefix="crampbench-") as folder:
             url = await support.fresh_database(database, Path(folder))
-            bot = support.crampcoach(api, url, routine_time_scale=args.scale, telegram_rate_limit=0)
+            bot = support.crampcoach(api, url, routine_time_scale=args.scale)
             code = support.bot_revision()  # what this process loads
             crowd = Crowd(api, "crampcoach")
             crowd.add(args.routines, first_chat=FIRST_CHAT)

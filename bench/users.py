@@ -49,7 +49,7 @@ class Crowd:
     """Users, what they do next, and the reply times the stand-in reports."""
 
     api: FakeBotApi
-    kind: str  # "crampcoach" | "echo"
+    kind: str  # "crampcoach" | "echo" (whole flows with buttons) | "help" (/help, again and again)
     users: dict[int, User] = field(default_factory=dict)
     ready: deque[int] = field(default_factory=deque)
     latencies: list[float] = field(default_factory=list)
@@ -91,8 +91,8 @@ class Crowd:
         move, user.move = user.move, None
         if move is None:
             user.presses = 0
-            user.last = "/start"
-            self.api.push_text(user.chat_id, "/start", first_name=f"User{user.chat_id}")
+            user.last = "/help" if self.kind == "help" else "/start"
+            self.api.push_text(user.chat_id, user.last, first_name=f"User{user.chat_id}")
             return
         message_id, data, label = move
         user.last = label
@@ -113,11 +113,17 @@ class Crowd:
         user = self.users.get(chat_id) if chat_id is not None else None
         if user is None:
             return
+        answered = False
         if user.waiting and user.pushed_at is not None:
-            user.reacted = True
+            answered = user.reacted = True
             self.handled += 1
             self.latencies.append(record.time - user.pushed_at)
             self.last_reply = record.time
+        if self.kind == "help":
+            if answered:  # the answer came: ask again
+                user.flows += 1
+                self._ready(user)
+            return
         if record.method == "answerCallbackQuery":
             if self._flow_over(user):
                 user.flows += 1

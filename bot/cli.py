@@ -111,12 +111,13 @@ async def _run_bot(settings: Settings, content: Content, token: str) -> None:
             content,
             reminder_tick=settings.reminder_tick_seconds,
             reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
+            paid_broadcast=settings.telegram_paid_broadcast,
         )
         app = build_application(
             token,
             adapter,
             base_url=settings.telegram_base_url,
-            rate_limit=settings.telegram_rate_limit,
+            broadcast_rate=settings.telegram_broadcast_rate,
         )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

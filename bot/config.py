@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_CONTENT_DIR = PROJECT_ROOT / "content"
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
-# Telegram allows about 30 messages a second in all; one less leaves room for network jitter,
-# so that evenly spaced sends never land 31 in one second at Telegram's end.
-DEFAULT_RATE_LIMIT = 29.0
+# Telegram's limit on bulk notifications (messages to people who are not talking to the bot):
+# about 30 a second. The broadcast lane keeps any one second at Telegram's end within it
+# (bot/telegram/lanes.py), so the whole 30 can be used.
+FREE_BROADCAST_RATE = 30.0
+# With paid broadcasts (`allow_paid_broadcast`, paid in Telegram Stars) up to 1,000 a second.
+PAID_BROADCAST_RATE = 1000.0
 
 _LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -42,7 +45,13 @@ class Settings(BaseSettings):
     checkin_minutes: float = Field(default=15.0)
     reminder_tick_seconds: float = Field(default=20.0)
     reminder_grace_minutes: float = Field(default=30.0)
-    telegram_rate_limit: float = Field(default=DEFAULT_RATE_LIMIT)
+    # Before the broadcast rate, which is checked against it.
+    telegram_paid_broadcast: bool = Field(default=False)
+    # TELEGRAM_RATE_LIMIT is the name this had when it spaced every message alike.
+    telegram_broadcast_rate: float = Field(
+        default=FREE_BROADCAST_RATE,
+        validation_alias=AliasChoices("telegram_broadcast_rate", "telegram_rate_limit"),
+    )
     log_level: str = Field(default="INFO")
 
     @field_validator("telegram_bot_token")
@@ -90,11 +99,17 @@ class Settings(BaseSettings):
             raise ValueError("must be a number of minutes between 0 and 720")
         return value
 
-    @field_validator("telegram_rate_limit")
+    @field_validator("telegram_broadcast_rate")
     @classmethod
-    def _rate_sane(cls, value: float) -> float:
-        if not 0 <= value <= 1000:  # also refuses NaN
+    def _rate_sane(cls, value: float, info: ValidationInfo) -> float:
+        if not 0 <= value <= PAID_BROADCAST_RATE:  # also refuses NaN
             raise ValueError("must be messages per second between 0 (no limit) and 1000")
+        # Above Telegram's free 30 a second only with paid broadcasts, which cost Stars.
+        if value > FREE_BROADCAST_RATE and not info.data.get("telegram_paid_broadcast"):
+            raise ValueError(
+                "above 30 needs TELEGRAM_PAID_BROADCAST=true (paid broadcasts, which cost the "
+                "bot owner Telegram Stars)"
+            )
         return value
 
     @field_validator("log_level")

@@ -50,11 +50,15 @@ from bot.coach.profile import (
     SafetyAnswers,
 )
 from bot.content import Content
-from bot.storage import media, personal, repo
+from bot.storage import media, personal, repo, turns
 from bot.storage import reminders as reminder_store
+from bot.storage.repo import StoredState
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# What a chat with no stored state holds: a fresh state, so an event that leaves one fresh
+# needs no row.
+_FRESH = to_dict(ChatState())
 
 
 def utcnow() -> datetime:
@@ -112,30 +116,31 @@ class ChatService:
             for _ in range(MAX_ATTEMPTS):
                 now = self._clock()
                 async with self.sessions() as session:
-                    seen = None
-                    if user_id is not None and from_user:
-                        seen = await repo.touch_user(session, user_id, language, now)
-                    stored = await repo.load_state(session, chat_id)
+                    stored, profile = await _load(
+                        session, chat_id, user_id, language, now, from_user, needs_diary(event)
+                    )
                     state = from_dict(stored.state) if stored else ChatState()
-                    profile = await _profile(session, user_id, seen, with_diary=needs_diary(event))
                     result = self.coach.handle(
                         state, event, now, language=language, profile=profile
                     )
-                    timer = result.state.timer
-                    version = await repo.save_state(
-                        session,
-                        chat_id,
-                        state=to_dict(result.state),
-                        expected_version=stored.version if stored else 0,
-                        timer_token=timer.token if timer else None,
-                        timer_due_at=timer.due_at if timer else None,
-                        now=now,
-                        user_id=user_id,
-                    )
-                    if version is None:
-                        await session.rollback()
-                        log.info("Chat %s changed under us; trying the event again", chat_id)
-                        continue
+                    new_state = to_dict(result.state)
+                    # An event that changed nothing (/help, a stray text) writes nothing.
+                    if new_state != (stored.state if stored else _FRESH):
+                        timer = result.state.timer
+                        version = await repo.save_state(
+                            session,
+                            chat_id,
+                            state=new_state,
+                            expected_version=stored.version if stored else 0,
+                            timer_token=timer.token if timer else None,
+                            timer_due_at=timer.due_at if timer else None,
+                            now=now,
+                            user_id=user_id,
+                        )
+                        if version is None:
+                            await session.rollback()
+                            log.info("Chat %s changed under us; trying the event again", chat_id)
+                            continue
                     for action in result.actions:
                         if isinstance(action, LogEpisode):
                             await repo.log_episode(session, _episode(chat_id, user_id, action))
@@ -202,18 +207,44 @@ async def _personal_data(
     return Result(state=result.state, actions=tuple(actions))
 
 
-async def _profile(
-    session: AsyncSession, user_id: int | None, seen: repo.SeenUser | None, *, with_diary: bool
-) -> Profile:
-    """The read-only facts the coach decides with; the user row (settings and safety answers)
-    comes from `touch_user` when this update recorded a visit (timers do not), saving a query."""
+async def _load(
+    session: AsyncSession,
+    chat_id: int,
+    user_id: int | None,
+    language: str | None,
+    now: datetime,
+    from_user: bool,
+    with_diary: bool,
+) -> tuple[StoredState | None, Profile]:
+    """The chat's stored state and the person's profile; for someone seen before, one SELECT,
+    and the visit (not for timers) written only when `Turn.touch_due`."""
     if user_id is None:
-        return NO_PROFILE
-    if seen is None:
+        return await repo.load_state(session, chat_id), NO_PROFILE
+    turn = await turns.load_turn(session, chat_id, user_id)
+    if turn is not None:
+        if from_user and turn.touch_due(language, now):
+            await repo.touch_user(session, user_id, language, now)
+        profile = await _profile(session, user_id, turn.seen, turn.reminder, with_diary)
+        return turn.state, profile
+    # Someone new (or a timer of a chat whose person is gone): the row is made, then read.
+    seen = await repo.touch_user(session, user_id, language, now) if from_user else None
+    stored = await repo.load_state(session, chat_id)
+    reminder = await reminder_store.load_reminder(session, user_id)
+    return stored, await _profile(session, user_id, seen, reminder, with_diary)
+
+
+async def _profile(
+    session: AsyncSession,
+    user_id: int,
+    seen: repo.SeenUser | None,
+    row: reminder_store.ReminderRow | None,
+    with_diary: bool,
+) -> Profile:
+    """The read-only facts the coach decides with (the diary only for events that show it)."""
+    if seen is None:  # a timer of a chat whose person has no row yet
         seen = await media.preferences(session, user_id)
     zone, pictures, safety = seen.timezone, seen.pictures, _safety(seen.safety)
     diary = await repo.diary_for(session, user_id) if with_diary else ()
-    row = await reminder_store.load_reminder(session, user_id)
     if row is None:
         return Profile(zone=zone, pictures=pictures, diary=diary, safety=safety)
     return Profile(

@@ -12,13 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.auxil.bench import bench_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _bench_postgres() -> str | None:
-    """The benchmarks' own database on the test server, never the tests' database itself."""
-    url = os.environ.get("TEST_POSTGRES_URL", "").strip()
-    return url.rsplit("/", 1)[0] + "/crampcoach_bench" if url else None
 
 
 def _positive(value: Any) -> bool:
@@ -26,7 +22,7 @@ def _positive(value: Any) -> bool:
 
 
 def test_fanout_benchmark_runs_and_reminds_everyone_exactly_once(tmp_path: Path) -> None:
-    postgres = _bench_postgres()
+    postgres = bench_postgres()
     databases = ["sqlite", "postgres"] if postgres else ["sqlite"]
     env = {**os.environ, "BENCH_POSTGRES_URL": postgres} if postgres else None
     # One run per database, side by side: each is a bot process plus the stand-in, and the two
@@ -86,4 +82,12 @@ def test_fanout_benchmark_runs_and_reminds_everyone_exactly_once(tmp_path: Path)
         assert 0 < on["reminders_in_window"] <= due, database
         for name in ("reminders_per_s", "share_of_cap", "peak_rss_mb"):
             assert _positive(on[name]), (database, name, on[name])
-        assert _positive(result["peak_rss_mb"]), database
+
+        chat = result["with_chat"]
+        assert chat["reminded"] == chat["due"] > 0, database  # everyone, during the chat...
+        assert chat["duplicates"] == 0 and chat["missing"] == 0, database  # ...exactly once
+        assert chat["flood_refusals"] == 0, database
+        assert 0 < chat["most_in_one_second"] <= 30, database  # within Telegram's bulk limit
+        replies = chat["replies"]
+        assert replies["updates"] > 0, database
+        assert 0 < replies["p50_ms"] <= replies["p99_ms"], database

@@ -25,7 +25,8 @@ VARIABLES = (
     "CHECKIN_MINUTES",
     "REMINDER_TICK_SECONDS",
     "REMINDER_GRACE_MINUTES",
-    "TELEGRAM_RATE_LIMIT",
+    "TELEGRAM_BROADCAST_RATE",
+    "TELEGRAM_PAID_BROADCAST",
     "LOG_LEVEL",
 )
 
@@ -34,7 +35,7 @@ VARIABLES = (
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No developer's .env and no exported variable leaks into these tests."""
     monkeypatch.chdir(tmp_path)
-    for name in VARIABLES:
+    for name in (*VARIABLES, "TELEGRAM_RATE_LIMIT"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -56,7 +57,8 @@ def test_defaults() -> None:
     assert settings.checkin_minutes == 15.0
     assert settings.reminder_tick_seconds == 20.0
     assert settings.reminder_grace_minutes == 30.0
-    assert settings.telegram_rate_limit == 29.0
+    assert settings.telegram_broadcast_rate == 30.0
+    assert settings.telegram_paid_broadcast is False
     assert settings.log_level == "INFO"
 
 
@@ -151,10 +153,10 @@ def test_checkin_minutes_must_be_positive(monkeypatch: pytest.MonkeyPatch, value
         ("REMINDER_TICK_SECONDS", "soon"),
         ("REMINDER_GRACE_MINUTES", "-1"),
         ("REMINDER_GRACE_MINUTES", "721"),
-        ("TELEGRAM_RATE_LIMIT", "-1"),
-        ("TELEGRAM_RATE_LIMIT", "1001"),
-        ("TELEGRAM_RATE_LIMIT", "nan"),
-        ("TELEGRAM_RATE_LIMIT", "fast"),
+        ("TELEGRAM_BROADCAST_RATE", "-1"),
+        ("TELEGRAM_BROADCAST_RATE", "1001"),
+        ("TELEGRAM_BROADCAST_RATE", "nan"),
+        ("TELEGRAM_BROADCAST_RATE", "fast"),
     ],
 )
 def test_reminder_timing_must_be_sane(
@@ -169,9 +171,28 @@ def test_reminder_grace_may_be_zero(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().reminder_grace_minutes == 0
 
 
-def test_the_rate_limit_may_be_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TELEGRAM_RATE_LIMIT", "0")
-    assert Settings().telegram_rate_limit == 0
+def test_the_broadcast_budget_may_be_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BROADCAST_RATE", "0")
+    assert Settings().telegram_broadcast_rate == 0
+
+
+def test_the_old_name_of_the_rate_still_sets_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_RATE_LIMIT", "12")
+    assert Settings().telegram_broadcast_rate == 12
+
+
+def test_over_thirty_broadcasts_a_second_only_with_paid_broadcasts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    message = error_for(monkeypatch, "TELEGRAM_BROADCAST_RATE", "100")
+    assert message.startswith("Invalid setting TELEGRAM_BROADCAST_RATE: above 30 needs")
+    assert "TELEGRAM_PAID_BROADCAST=true" in message
+    monkeypatch.setenv("TELEGRAM_PAID_BROADCAST", "true")
+    settings = Settings()
+    assert (settings.telegram_broadcast_rate, settings.telegram_paid_broadcast) == (100, True)
+    assert error_for(monkeypatch, "TELEGRAM_BROADCAST_RATE", "1001").startswith(
+        "Invalid setting TELEGRAM_BROADCAST_RATE: must be messages per second between 0"
+    )
 
 
 def test_every_setting_is_documented_in_env_example() -> None:

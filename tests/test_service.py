@@ -250,7 +250,7 @@ async def test_safety_answers_reach_the_next_events_profile(
     assert user.safety_updated_at is not None
     assert EVENING <= user.safety_updated_at <= clock()
 
-    await _send(safety_service, Command("help"))  # loaded by touch_user
+    await _send(safety_service, Command("help"))  # loaded with the turn's one SELECT
     assert safety_coach.profiles[-1].safety == ANSWERED
     # A timer is not the person writing: the answers come from media.preferences instead.
     await safety_service.handle(USER, TimerFired("stale"), user_id=USER, from_user=False)
@@ -280,3 +280,51 @@ async def test_safety_answers_are_exported_and_forgotten(
 
     await _send(safety_service, Command("help"))  # writing again starts afresh
     assert safety_coach.profiles[-1].safety == NO_ANSWERS
+
+
+async def _seen(factory: Factory) -> tuple[datetime, str | None]:
+    async with factory() as session:
+        row = (await session.execute(select(User.last_seen, User.language))).one()
+    return row.last_seen, row.language
+
+
+async def _version(factory: Factory) -> int:
+    from bot.storage import load_state
+
+    async with factory() as session:
+        stored = await load_state(session, USER)
+    assert stored is not None
+    return stored.version
+
+
+async def test_an_event_that_changes_nothing_writes_no_state(
+    service: ChatService, session_factory: Factory
+) -> None:
+    start = await _send(service, Command("start", ""))
+    before = await _version(session_factory)
+    first = await _send(service, Command("help", ""))
+    after_help = await _version(session_factory)
+    again = await _send(service, Command("help", ""))
+    assert _text(again) == _text(first)  # the same answer...
+    assert await _version(session_factory) == after_help  # ...and no write for it
+    area = next(a.buttons[0][0] for a in start.actions if isinstance(a, Say) and a.buttons)
+    await _send(service, ButtonPress(area.data))  # a change is still written
+    assert await _version(session_factory) > max(before, after_help)
+
+
+async def test_the_visit_is_written_at_most_every_few_minutes(
+    service: ChatService, session_factory: Factory, clock: ShiftedClock
+) -> None:
+    await _send(service, Command("help", ""))
+    first, _ = await _seen(session_factory)
+    assert abs(first - EVENING) < timedelta(seconds=30)
+    clock.jump_to(EVENING + timedelta(minutes=2))
+    await _send(service, Command("help", ""))
+    assert (await _seen(session_factory))[0] == first
+    clock.jump_to(EVENING + timedelta(minutes=6))
+    await _send(service, Command("help", ""))
+    later, _ = await _seen(session_factory)
+    assert abs(later - (EVENING + timedelta(minutes=6))) < timedelta(seconds=30)
+    # A new language from Telegram is written at once.
+    await service.handle(USER, Command("help", ""), user_id=USER, language="de")
+    assert (await _seen(session_factory))[1] == "de"

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.config import PROJECT_ROOT
+from bot.storage.sqlite_hops import one_hop_dbapi
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -89,6 +90,11 @@ def _sqlite_pragmas(wal: bool) -> Callable[[Any, ConnectionPoolEntry], None]:
     return on_connect
 
 
+# Connections kept open to PostgreSQL (and as many again at a peak): at least the updates the
+# bot handles at once (bot/telegram/app.py) plus the reminder dispatcher's senders.
+POSTGRES_POOL = 24
+
+
 def make_engine(url: str | URL) -> AsyncEngine:
     """Create the async engine for ``url`` with the per-backend settings the bot relies on.
 
@@ -108,11 +114,18 @@ def make_engine(url: str | URL) -> AsyncEngine:
         pool: dict[str, Any] = (
             {} if memory else {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60}
         )
+        if parsed.get_driver_name() == "aiosqlite":
+            pool["module"] = one_hop_dbapi()  # one thread hand-off per statement, not four
         engine = create_async_engine(parsed, **pool)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(not memory))
         return engine
     if backend == "postgresql":
-        return create_async_engine(parsed, pool_pre_ping=True)
+        # Room for every update handled at once, the reminder senders and the timers: with
+        # SQLAlchemy's default 5 (+10 overflow) a busy bot opened and closed a connection, TLS
+        # negotiation included, for many of its updates.
+        return create_async_engine(
+            parsed, pool_pre_ping=True, pool_size=POSTGRES_POOL, max_overflow=POSTGRES_POOL
+        )
     return create_async_engine(parsed)
 
 

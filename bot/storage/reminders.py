@@ -21,12 +21,13 @@ conditions; the rows each statement reports back (``RETURNING``) are the ones th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Row, Select, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
@@ -197,41 +198,46 @@ def _insert(session: AsyncSession, model: type[Any]) -> Any:
 
 
 # -- the conversation's side -----------------------------------------------------------------
-async def load_reminder(session: AsyncSession, user_id: int) -> ReminderRow | None:
-    snoozed = (
+def _last_night_snoozed() -> ColumnElement[Any]:
+    """Whether the night of the reminder's ``last_sent_date`` used its one snooze already."""
+    return (
         select(ReminderSend.snoozed)
         .where(
             ReminderSend.user_id == Reminder.user_id,
             ReminderSend.local_date == Reminder.last_sent_date,
         )
         .scalar_subquery()
+        .label("last_night_snoozed")
     )
-    result = await session.execute(
-        select(Reminder, snoozed.label("last_night_snoozed")).where(Reminder.user_id == user_id)
-    )
-    row = result.one_or_none()
-    if row is None:
+
+
+# The reminder's columns named as `ReminderRow`'s fields, so a row of any statement that selects
+# them (here, or joined with the user and the chat state: bot/storage/turns.py) becomes one.
+_REMINDER_FIELDS = tuple(field.name for field in dataclasses.fields(ReminderRow))
+REMINDER_COLUMNS: tuple[ColumnElement[Any], ...] = (
+    *(
+        getattr(Reminder, name).label(name)
+        for name in _REMINDER_FIELDS
+        if name != "last_night_snoozed"
+    ),
+    _last_night_snoozed(),
+)
+_LOAD_REMINDER = select(*REMINDER_COLUMNS).where(Reminder.user_id == bindparam("user"))
+
+
+def reminder_row(row: Row[Any]) -> ReminderRow | None:
+    """The `ReminderRow` in a row selected with `REMINDER_COLUMNS` (None: no reminder)."""
+    values = row._mapping
+    if values["user_id"] is None:  # an outer join found no reminder
         return None
-    reminder: Reminder = row[0]
-    return ReminderRow(
-        user_id=reminder.user_id,
-        chat_id=reminder.chat_id,
-        timezone=reminder.timezone,
-        local_time=reminder.local_time,
-        days=reminder.days,
-        enabled=reminder.enabled,
-        next_fire_at=reminder.next_fire_at,
-        next_local_date=reminder.next_local_date,
-        last_sent_date=reminder.last_sent_date,
-        snooze_until=reminder.snooze_until,
-        snooze_date=reminder.snooze_date,
-        last_night_snoozed=bool(row.last_night_snoozed),
-        started_on=reminder.started_on,
-        helping_asked=reminder.helping_asked,
-        helping_answer=reminder.helping_answer,
-        morning_time=reminder.morning_time,
-        morning_next_at=reminder.morning_next_at,
-    )
+    fields = {name: values[name] for name in _REMINDER_FIELDS}
+    fields["last_night_snoozed"] = bool(fields["last_night_snoozed"])  # no send record: NULL
+    return ReminderRow(**fields)
+
+
+async def load_reminder(session: AsyncSession, user_id: int) -> ReminderRow | None:
+    row = (await session.execute(_LOAD_REMINDER, {"user": user_id})).one_or_none()
+    return None if row is None else reminder_row(row)
 
 
 async def set_user_timezone(session: AsyncSession, user_id: int, zone: str) -> None:

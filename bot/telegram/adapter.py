@@ -3,7 +3,8 @@
 Nothing here decides what to say; it only delivers. What it does decide is
 how to deliver safely: every button press is answered (so the spinner
 stops), a user who blocked the bot is marked and left alone, Telegram's
-flood limits are left to PTB's `AIORateLimiter`, brief server errors are
+flood limits are left to the rate limiter (`bot/telegram/lanes.py`: replies
+at once, reminders on the broadcast budget), brief server errors are
 retried a few times, and timers go through the JobQueue with no misfire
 cut-off, so a late follow-up is still sent rather than silently dropped.
 
@@ -65,6 +66,7 @@ from bot.content import Content
 from bot.reminders import zones
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
+from bot.telegram.lanes import Lane
 from bot.telegram.pictures import PictureSender
 from bot.telegram.updates import Incoming, to_incoming
 
@@ -101,6 +103,7 @@ class TelegramAdapter:
     """Wires a `ChatService` into a PTB `Application`."""
 
     __slots__ = (
+        "_paid_broadcast",
         "_reminder_grace",
         "_reminder_retry",
         "_reminder_tick",
@@ -123,7 +126,10 @@ class TelegramAdapter:
         reminder_tick: float = 20.0,
         reminder_grace: timedelta = timedelta(minutes=30),
         reminder_retry: timedelta = timedelta(seconds=30),
+        paid_broadcast: bool = False,
     ) -> None:
+        """`paid_broadcast`: send reminders with `allow_paid_broadcast` (over 30 a second, paid
+        in Telegram Stars by the bot's owner)."""
         self.service = service
         self.content = content
         self._send_attempts = send_attempts
@@ -131,6 +137,7 @@ class TelegramAdapter:
         self._reminder_tick = reminder_tick
         self._reminder_grace = reminder_grace
         self._reminder_retry = reminder_retry
+        self._paid_broadcast = paid_broadcast
         self.dispatcher: ReminderDispatcher | None = None
         self._timers: dict[int, Job[Any]] = {}
         self.pictures = PictureSender(service.sessions, content.directory)
@@ -201,8 +208,9 @@ class TelegramAdapter:
     async def send_reminder(self, app: App, job: ReminderJob) -> Delivery:
         """Send a reminder (and the six-week question with it) and say how it went.
 
-        Only the first message decides the outcome: once the reminder itself is out, a failure
-        of the question that follows must not bring the reminder again.
+        Reminders go in the broadcast lane, on its budget. Only the first message decides the
+        outcome: once the reminder itself is out, a failure of the question that follows must
+        not bring the reminder again.
         """
         messages = reminder_messages(
             self.content,
@@ -214,7 +222,7 @@ class TelegramAdapter:
         )
         for index, say in enumerate(messages):
             try:
-                await self._post(app, job.chat_id, say)
+                await self._post(app, job.chat_id, say, Lane.BROADCAST)
             except TelegramError as error:
                 failed = self._reminder_failure(app, job.chat_id, error)
                 return failed if index == 0 else Delivery(Outcome.SENT)
@@ -344,17 +352,23 @@ class TelegramAdapter:
                 await asyncio.sleep(self._retry_delay * 2 ** (attempt - 1))
         return True
 
-    async def _post(self, app: App, chat_id: int, say: Say | Attach) -> None:
+    async def _post(
+        self, app: App, chat_id: int, say: Say | Attach, lane: Lane = Lane.CONVERSATION
+    ) -> None:
+        """One Bot API call; replies and follow-ups go in the conversation lane, at once."""
+        lanes: dict[str, Any] = {"rate_limit_args": lane}
+        if lane is Lane.BROADCAST and self._paid_broadcast:
+            lanes["allow_paid_broadcast"] = True
         if isinstance(say, Attach):
             upload = InputFile(say.data, filename=say.filename)
             caption = say.caption or None
             if say.kind == "photo":
                 await app.bot.send_photo(
-                    chat_id, upload, caption=caption, parse_mode=ParseMode.HTML
+                    chat_id, upload, caption=caption, parse_mode=ParseMode.HTML, **lanes
                 )
             else:
                 await app.bot.send_document(
-                    chat_id, upload, caption=caption, parse_mode=ParseMode.HTML
+                    chat_id, upload, caption=caption, parse_mode=ParseMode.HTML, **lanes
                 )
             return
         if say.picture is not None:
@@ -366,6 +380,7 @@ class TelegramAdapter:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup(say),
                 disable_notification=say.silent,
+                **lanes,
             )
             return
         await app.bot.send_message(
@@ -375,6 +390,7 @@ class TelegramAdapter:
             reply_markup=markup(say),
             disable_notification=say.silent,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            **lanes,
         )
 
     async def _answer(self, query: CallbackQuery, text: str | None) -> None:

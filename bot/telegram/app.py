@@ -12,10 +12,12 @@ import gc
 import logging
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 
-from bot.config import DEFAULT_RATE_LIMIT
+from bot.config import FREE_BROADCAST_RATE
 from bot.telegram.adapter import App, TelegramAdapter
+from bot.telegram.http import AiohttpRequest
+from bot.telegram.lanes import LaneRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -23,29 +25,18 @@ HTTP_CONNECTIONS = 32
 CONCURRENT_UPDATES = 16
 
 
-def rate_limiter(per_second: float) -> AIORateLimiter:
-    """PTB's limiter, spacing messages evenly at `per_second` (0: no spacing at all).
-
-    PTB's default lets a burst of 30 through and then 30 a second, which can put nearly 60 in
-    one second; one message every 1/`per_second` s never does. Either way a 429 that still
-    comes is waited out and the request retried, up to three times.
-    """
-    if per_second <= 0:
-        return AIORateLimiter(overall_max_rate=0, max_retries=3)
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / per_second, max_retries=3)
-
-
 def build_application(
     token: str,
     adapter: TelegramAdapter,
     *,
     base_url: str,
-    rate_limit: float = DEFAULT_RATE_LIMIT,
+    broadcast_rate: float = FREE_BROADCAST_RATE,
 ) -> App:
     """An Application that talks to `{base_url}{token}/{method}` (Telegram, or a local Bot API).
 
-    `rate_limit` is messages per second over all chats; 0 turns the spacing off (a local Bot
-    API server, or benchmarks measuring the bot rather than Telegram's cap).
+    `broadcast_rate` is the broadcast lane's budget, reminders per second over all chats (0: no
+    budget, for a local Bot API server or a benchmark of the bot alone). Replies are never held
+    to it (bot/telegram/lanes.py).
     """
     file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
     app = (
@@ -53,19 +44,21 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(file_url)
-        # Retry a 429 after Telegram's retry_after instead of losing the message.
-        .rate_limiter(rate_limiter(rate_limit))
+        # Replies at once, broadcasts on a budget; a 429 pauses that chat for its retry_after,
+        # then the request is retried instead of lost.
+        .rate_limiter(LaneRateLimiter(broadcast_rate))
         # Chats are independent (one chat's events are serialised by ChatService's lock), but not
         # all at once: PTB's default of 256 lets a burst of updates crowd out the timed
         # follow-ups, which are JobQueue jobs outside this limit, so that a hold ended seconds
-        # late. 16 still cover Telegram's round trips at its ~30 messages a second.
+        # late. 16 at once still carry over a hundred updates a second at Telegram's round trips
+        # of a tenth of a second, more than one core handles.
         .concurrent_updates(CONCURRENT_UPDATES)
-        # httpcore walks every pooled connection (some steps every pair) twice per request, so
-        # PTB's 256 cost more CPU than they save; 32 keep-alive connections carry far more than
-        # Telegram lets a bot send. A request waits up to 10 s for one instead of PTB's 1 s,
-        # whose timeout would look like a send that may have arrived, and not be retried.
-        .connection_pool_size(HTTP_CONNECTIONS)
-        .pool_timeout(10.0)
+        # Requests over aiohttp (bot/telegram/http.py), not PTB's httpx, which cost about half
+        # the bot's CPU. 32 keep-alive connections carry far more than one core can produce. A
+        # request waits up to 10 s for one instead of PTB's 1 s, whose timeout would look like
+        # a send that may have arrived, and not be retried.
+        .request(AiohttpRequest(HTTP_CONNECTIONS, pool=10.0))
+        .get_updates_request(AiohttpRequest(1))
         .build()
     )
     adapter.install(app)

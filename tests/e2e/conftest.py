@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.coach import Coach
+from bot.config import FREE_BROADCAST_RATE
 from bot.content import Content, load_content
 from bot.service import ChatService
 from bot.storage import make_engine, make_sessionmaker
@@ -54,6 +55,9 @@ class RunningBot:
     content: Content
     database_url: str
     time_scale: float = TIME_SCALE
+    # The broadcast lane's budget; the default is production's.
+    broadcast_rate: float = FREE_BROADCAST_RATE
+    paid_broadcast: bool = False
     clock: ShiftedClock = field(default_factory=ShiftedClock)
     engine: AsyncEngine | None = None
     service: ChatService | None = None
@@ -70,11 +74,13 @@ class RunningBot:
             retry_delay=0.05,
             reminder_tick=REMINDER_TICK,
             reminder_retry=timedelta(seconds=0.5),
+            paid_broadcast=self.paid_broadcast,
         )
         app = build_application(
             TOKEN,
             adapter,
             base_url=self.api.base_url,
+            broadcast_rate=self.broadcast_rate,
         )
         self._stop = asyncio.Event()
         polls_before = len([r for r in self.api.requests if r.method == "getUpdates"])

@@ -152,6 +152,8 @@ _METHODS_BY_LOWER: Final = {name.lower(): name for name in _METHOD_NAMES}
 
 # Parameters whose values are JSON-serialised objects when they arrive as form/multipart fields.
 # What Telegram's flood control counts: messages sent, not button answers or edits.
+# Telegram's paid broadcasts (`allow_paid_broadcast`): up to this many a second, paid in Stars.
+PAID_FLOOD_LIMIT: Final = 1000
 _SENDING_METHODS: Final = frozenset({"sendMessage", "sendPhoto", "sendAnimation", "sendDocument"})
 _JSON_PARAMS: Final = frozenset(
     {
@@ -1237,6 +1239,7 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None
+    chat_id: int | None = None  # only a call for this chat fails (None: the next call)
 
 
 @dataclass
@@ -1253,6 +1256,19 @@ class _CallbackQuery:
 class _WithDescription:
     result: Any
     description: str
+
+
+def _update_chat_id(update: JSONDict) -> int | None:
+    """The chat a user's update comes from (a message's chat, a pressed button's chat)."""
+    for kind in ("message", "edited_message", "callback_query", "my_chat_member"):
+        body = update.get(kind)
+        if not isinstance(body, dict):
+            continue
+        holder = body.get("message", body) if kind == "callback_query" else body
+        chat = holder.get("chat") if isinstance(holder, dict) else None
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+    return None
 
 
 def _update_type(update: JSONDict) -> str:
@@ -1527,9 +1543,14 @@ class FakeBotApi:
         strict_html: bool = True,
         callback_query_timeout: float | None = None,
         flood_limit: int | None = None,
+        bulk_after: float = 300.0,
     ) -> None:
-        """``flood_limit``: at most this many messages in any one second over all chats; the
-        next gets a 429 with ``retry_after`` 1, as Telegram's flood control does. None: no limit.
+        """``flood_limit``: at most this many *bulk* messages in any one second over all
+        chats; the next gets a 429 with ``retry_after`` 1, as Telegram's flood control does.
+        None: no limit. Bulk, as in Telegram's Bot FAQ, means a message to someone who has not
+        written to the bot (no update from that chat) in the last ``bulk_after`` seconds; answers
+        to people talking to the bot are not held to it. Messages sent with
+        ``allow_paid_broadcast`` count against Telegram's paid limit (1,000 a second) instead.
         """
         self.token = token
         self.bot_id = bot_id
@@ -1538,11 +1559,15 @@ class FakeBotApi:
         self.strict_html = strict_html
         self.callback_query_timeout = callback_query_timeout
         self.flood_limit = flood_limit
+        self.bulk_after = bulk_after
         # Messages refused by the flood limit (also recorded in `requests`, with status 429).
         self.flood_refusals = 0
         # Called with every request once it is answered (benchmarks time replies with this).
         self.listeners: list[Callable[[RecordedRequest], None]] = []
         self._recent_sends: deque[float] = deque()
+        self._recent_paid: deque[float] = deque()
+        # When each chat last wrote to the bot (an update from it was queued), monotonic.
+        self._heard_from: dict[int, float] = {}
 
         self.requests: list[RecordedRequest] = []
         self.rejected: list[RecordedRequest] = []
@@ -1711,8 +1736,10 @@ class FakeBotApi:
         description: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with this error instead of running.
+        """Make the next ``times`` calls of ``method`` fail with this error instead of running
+        (with ``chat_id``: the next calls for that chat; calls for other chats go through).
 
         429 answers carry ``parameters.retry_after`` (default 1 s) and the description
         "Too Many Requests: retry after N"; other statuses default to the HTTP reason phrase
@@ -1728,7 +1755,7 @@ class FakeBotApi:
                 description = _DEFAULT_DESCRIPTIONS.get(status, f"Error {status}")
         queue = self._failures.setdefault(method.lower(), deque())
         for _ in range(times):
-            queue.append(_Failure(status, description, retry_after))
+            queue.append(_Failure(status, description, retry_after, chat_id))
 
     # ------------------------------------------------------------------ pushing updates
 
@@ -1737,6 +1764,9 @@ class FakeBotApi:
         update_id = self._next_update_id
         self._next_update_id += 1
         full = {"update_id": update_id, **{k: v for k, v in update.items() if k != "update_id"}}
+        chat_id = _update_chat_id(full)
+        if chat_id is not None:
+            self._heard_from[chat_id] = time.monotonic()
         self._pending.append(full)
         self.updates.append(full)
         self._notify()
@@ -2243,9 +2273,9 @@ class FakeBotApi:
                 raise _ApiError(401, UNAUTHORIZED)
             if canonical is None:
                 raise _ApiError(404, NOT_FOUND)
-            self._raise_injected(canonical)
+            self._raise_injected(canonical, params)
             if canonical in _SENDING_METHODS:
-                self._check_flood()
+                self._check_flood(params)
             if canonical == "getUpdates":
                 result = await self._get_updates(params)
             else:
@@ -2295,11 +2325,15 @@ class FakeBotApi:
             {"ok": False, "error_code": 404, "description": NOT_FOUND}, status=404
         )
 
-    def _raise_injected(self, method: str) -> None:
+    def _raise_injected(self, method: str, params: JSONDict) -> None:
         queue = self._failures.get(method.lower())
         if not queue:
             return
-        failure = queue.popleft()
+        chat_id = _param_int(params, "chat_id")
+        failure = next((f for f in queue if f.chat_id is None or f.chat_id == chat_id), None)
+        if failure is None:
+            return
+        queue.remove(failure)
         parameters = {"retry_after": failure.retry_after} if failure.retry_after else None
         raise _ApiError(
             failure.status,
@@ -2309,14 +2343,21 @@ class FakeBotApi:
             injected=True,
         )
 
-    def _check_flood(self) -> None:
+    def _check_flood(self, params: JSONDict) -> None:
         if self.flood_limit is None:
             return
         now = time.monotonic()
-        recent = self._recent_sends
+        paid = _param_bool(params, "allow_paid_broadcast")
+        if not paid:
+            chat_id = _param_int(params, "chat_id")
+            heard = self._heard_from.get(chat_id) if chat_id is not None else None
+            if heard is not None and now - heard < self.bulk_after:
+                return  # an answer to someone talking to the bot: not bulk
+        recent = self._recent_paid if paid else self._recent_sends
+        limit = PAID_FLOOD_LIMIT if paid else self.flood_limit
         while recent and recent[0] <= now - 1.0:
             recent.popleft()
-        if len(recent) >= self.flood_limit:
+        if len(recent) >= limit:
             self.flood_refusals += 1
             raise _ApiError(
                 429,

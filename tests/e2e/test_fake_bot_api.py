@@ -882,3 +882,28 @@ async def test_flood_limit_is_a_rolling_second(stand_in: FakeBotApi, ptb: Bot) -
     await asyncio.sleep(1.05)
     await ptb.send_message(CHAT, "c")
     assert stand_in.flood_refusals == 0
+
+
+async def test_flood_limit_counts_bulk_messages_only(stand_in: FakeBotApi, ptb: Bot) -> None:
+    """A chat that wrote to the bot lately gets its answers whatever the bulk count; paid
+    broadcasts count against Telegram's paid limit instead."""
+    stand_in.flood_limit = 1
+    stand_in.register_chat(OTHER_CHAT)
+    stand_in.push_text(OTHER_CHAT, "hello")
+    await ptb.send_message(CHAT, "bulk")
+    for number in range(3):
+        await ptb.send_message(OTHER_CHAT, f"answer {number}")
+    await ptb.send_message(CHAT, "paid", allow_paid_broadcast=True)
+    with pytest.raises(RetryAfter):
+        await ptb.send_message(CHAT, "bulk again")
+    assert stand_in.flood_refusals == 1
+
+
+async def test_an_injected_failure_can_name_its_chat(stand_in: FakeBotApi, ptb: Bot) -> None:
+    stand_in.register_chat(OTHER_CHAT)
+    stand_in.fail_next("sendMessage", status=429, retry_after=5, chat_id=OTHER_CHAT)
+    await ptb.send_message(CHAT, "through")
+    with pytest.raises(RetryAfter):
+        await ptb.send_message(OTHER_CHAT, "refused")
+    await ptb.send_message(OTHER_CHAT, "through now")
+    assert [m.text for m in stand_in.messages(OTHER_CHAT)] == ["through now"]
