@@ -191,9 +191,8 @@ def _command(turn: Turn, name: str, args: str = "") -> None:
     elif name == "timezone":
         reminders.command_timezone(turn, args)
     elif name == "help":
-        turn.say(turn.text("help"))
-        warnings.warning_signs(turn)
-        turn.say(turn.text("help_footer"))
+        # One message: what I do, the warning signs with the numbers, and that I am no doctor.
+        turn.say(turn.text("help"), *warnings.warning_signs_text(turn), turn.text("help_footer"))
     elif name == "safety":
         routine.stop(turn, "abandoned")  # stop, not abandon: no step phase without a routine
         turn.update(choice_mode=None, choice_area=None)

@@ -67,4 +67,9 @@ def warning_signs(turn: Turn) -> None:
     It is a new message without buttons, so the step on screen, its buttons and its timer all
     stay as they are: reading the list never costs someone their place in a routine.
     """
-    turn.say(turn.safety("red_flags_summary"), "\n".join(numbers.reference_lines(turn)))
+    turn.say(*warning_signs_text(turn))
+
+
+def warning_signs_text(turn: Turn) -> list[str]:
+    """The list and the numbers, as paragraphs (for the button's message and for /help)."""
+    return [turn.safety("red_flags_summary"), "\n".join(numbers.reference_lines(turn))]

@@ -1,4 +1,4 @@
-"""One hop to aiosqlite's thread per SQLite statement, not four.
+"""One hop to aiosqlite's thread per SQLite statement, not four, and none for an empty commit.
 
 Why: aiosqlite runs the SQLite connection in a thread of its own, and every call is a hand-off
 to that thread and back (a queue, a thread wake-up, a wake-up of the event loop). SQLAlchemy's
@@ -65,6 +65,19 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
         return super().cursor(server_side) if server_side else OneHopCursor(self)
+
+    # Most updates only read (/help, a stale button, a timer that no longer applies), and
+    # sqlite3 opens a transaction only for a write: their commit, and the pool's rollback when
+    # the connection is returned, have nothing to do. Asked without a hop (sqlite3 lets any
+    # thread read `in_transaction`, and the pool lends this connection to one caller at a
+    # time, whose last hop has finished), that saves two of an update's three hops.
+    def commit(self) -> None:
+        if self._connection._conn.in_transaction:
+            super().commit()
+
+    def rollback(self) -> None:
+        if self._connection._conn.in_transaction:
+            super().rollback()
 
 
 class OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):
