@@ -253,14 +253,7 @@ def _cancel(turn: Turn) -> None:
     setting_up = turn.state.phase in reminders.SETUP_PHASES
     busy = turn.state.phase != Phase.IDLE or turn.state.timer is not None
     routine.stop(turn, "cancelled")
-    turn.update(
-        choice_mode=None,
-        choice_area=None,
-        draft_purpose=None,
-        draft_time=None,
-        draft_days=None,
-        safety_question=None,
-    )
+    turn.drop_drafts()
     if setting_up:
         turn.say(turn.text("reminder.setup_cancelled"), remove_keyboard=True)
         return

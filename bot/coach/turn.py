@@ -82,6 +82,18 @@ class Turn:
     def set_progress(self, progress: Progress | None, **changes: Any) -> None:
         self.update(progress=progress, **changes)
 
+    def drop_drafts(self) -> None:
+        """Forget what was half chosen: the way into a routine, a reminder being set up, the
+        safety question on screen (for /cancel, and when a warning sign ends everything)."""
+        self.update(
+            choice_mode=None,
+            choice_area=None,
+            draft_purpose=None,
+            draft_time=None,
+            draft_days=None,
+            safety_question=None,
+        )
+
     @property
     def progress(self) -> Progress:
         progress = self.state.progress

@@ -43,15 +43,8 @@ def answer_flags(turn: Turn, flags: list[str]) -> bool:
     running = turn.state.progress is not None or turn.state.timer is not None
     routine.stop(turn, "red_flag")
     # Whatever was half done (a reminder being set up, a question on screen) is dropped too.
-    turn.update(
-        phase=Phase.IDLE,
-        choice_mode=None,
-        choice_area=None,
-        draft_purpose=None,
-        draft_time=None,
-        draft_days=None,
-        safety_question=None,
-    )
+    turn.update(phase=Phase.IDLE)
+    turn.drop_drafts()
     worst: Level = "emergency" if "emergency" in levels else "urgent"
     turn.say(
         *texts,
