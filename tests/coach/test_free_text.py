@@ -13,7 +13,7 @@ AREA_LABELS = [
     "Foot / toes / arch",
     "Calf",
     "Shin",
-    "No cramp now — help me prevent night cramps",
+    "No cramp now — a bedtime stretch for night cramps",
 ]
 
 

@@ -14,7 +14,7 @@ AREA_LABELS = [
     "Foot / toes / arch",
     "Calf",
     "Shin",
-    "No cramp now — help me prevent night cramps",
+    "No cramp now — a bedtime stretch for night cramps",
 ]
 POSITION_LABELS = ["In bed", "Sitting", "Standing"]
 STEADY = Profile(safety=SafetyAnswers("no", "no", "no", "no", "no"))
@@ -60,7 +60,7 @@ def test_choosing_an_area_asks_for_the_position(driver: CoachDriver, area: str) 
 
 def test_prevent_asks_where_the_stretches_happen(driver: CoachDriver, en: Catalog) -> None:
     driver.start()
-    reply = driver.press("No cramp now — help me prevent night cramps")
+    reply = driver.press("No cramp now — a bedtime stretch for night cramps")
     assert reply.text == en.text("ask_position_prevention")
     assert reply.labels == POSITION_LABELS
     assert driver.state.choice_mode == "prevention"

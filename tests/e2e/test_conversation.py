@@ -47,7 +47,7 @@ async def test_start_to_wrap_up_with_timed_follow_ups(
         "Foot / toes / arch",
         "Calf",
         "Shin",
-        "No cramp now — help me prevent night cramps",
+        "No cramp now — a bedtime stretch for night cramps",
     ]
 
     await tap(api, CHAT, "Calf")
