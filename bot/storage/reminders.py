@@ -28,10 +28,10 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
+from bot.storage.db import dialect_insert
 from bot.storage.models import Reminder, ReminderSend, User
 
 __all__ = [
@@ -184,15 +184,6 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-def _insert(session: AsyncSession, model: type[Any]) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model)
-    if dialect == "sqlite":
-        return sqlite.insert(model)
-    raise NotImplementedError(f"storage supports sqlite and postgresql, not {dialect}")
-
-
 # -- the conversation's side -----------------------------------------------------------------
 def _last_night_snoozed() -> ColumnElement[Any]:
     """Whether the night of the reminder's ``last_sent_date`` used its one snooze already."""
@@ -270,7 +261,7 @@ async def save_reminder(
         "snooze_date": None,
         "updated_at": now,
     }
-    stmt = _insert(session, Reminder).values(
+    stmt = dialect_insert(session, Reminder).values(
         user_id=user_id, created_at=now, helping_asked=False, **values
     )
     await session.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_=values))
@@ -482,7 +473,7 @@ async def open_sends(session: AsyncSession, claims: Sequence[NightClaim]) -> dic
     if not claims:
         return {}
     stmt = (
-        _insert(session, ReminderSend)
+        dialect_insert(session, ReminderSend)
         .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
         .returning(ReminderSend.user_id, ReminderSend.id)
     )
