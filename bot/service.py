@@ -319,12 +319,8 @@ async def _apply_profile_action(
             await reminder_store.disable_reminder(session, user_id, now)
         case SnoozeReminder(night=night, until=until):
             await reminder_store.snooze_reminder(session, user_id, night, until, now)
-        case SkipReminder(next_fire_at=next_fire_at, next_local_date=next_local_date):
+        case SkipReminder():
             await reminder_store.clear_snooze(session, user_id, now)
-            if next_fire_at is not None and next_local_date is not None:
-                await reminder_store.set_next_fire(
-                    session, user_id, next_fire_at, next_local_date, now
-                )
         case AnswerHelping(answer=answer):
             await reminder_store.record_helping_answer(session, user_id, answer, now)
         case SaveMorning(at=at, next_at=next_at):

@@ -123,10 +123,7 @@ class SnoozeReminder:
 
 @dataclass(frozen=True, slots=True)
 class SkipReminder:
-    """No stretch tonight: drop a pending snooze, and move the reminder if `next_fire_at` is set."""
-
-    next_fire_at: datetime | None = None
-    next_local_date: date | None = None
+    """No stretch tonight: drop a pending snooze (the reminder stays where it is)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.db import dialect_insert
 from bot.storage.models import MediaFile, User
 from bot.storage.repo import SEEN_USER_COLUMNS, SeenUser, seen_user
 
@@ -43,9 +43,9 @@ async def remember_file_id(
         "file_id": file_id,
         "created_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(insert(MediaFile).values(values).on_conflict_do_nothing())
+    await session.execute(
+        dialect_insert(session, MediaFile).values(values).on_conflict_do_nothing()
+    )
 
 
 async def preferences(session: AsyncSession, user_id: int) -> SeenUser:

@@ -28,10 +28,10 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Row, Select, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 
+from bot.storage.db import dialect_insert
 from bot.storage.models import Reminder, ReminderSend, User
 
 __all__ = [
@@ -44,15 +44,12 @@ __all__ = [
     "Scope",
     "SendRecord",
     "advance_morning",
-    "advance_reminder",
     "advance_reminders",
-    "begin_sending",
     "begin_sends",
     "clear_snooze",
     "disable_reminder",
     "finish_sends",
     "load_reminder",
-    "open_send",
     "open_sends",
     "record_helping_answer",
     "reopen_for_snooze",
@@ -63,7 +60,6 @@ __all__ = [
     "select_due_snoozes",
     "select_stale_sends",
     "set_morning",
-    "set_next_fire",
     "set_user_timezone",
     "snooze_reminder",
     "take_over_send",
@@ -188,15 +184,6 @@ def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield items[start : start + CHUNK]
 
 
-def _insert(session: AsyncSession, model: type[Any]) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model)
-    if dialect == "sqlite":
-        return sqlite.insert(model)
-    raise NotImplementedError(f"storage supports sqlite and postgresql, not {dialect}")
-
-
 # -- the conversation's side -----------------------------------------------------------------
 def _last_night_snoozed() -> ColumnElement[Any]:
     """Whether the night of the reminder's ``last_sent_date`` used its one snooze already."""
@@ -274,7 +261,7 @@ async def save_reminder(
         "snooze_date": None,
         "updated_at": now,
     }
-    stmt = _insert(session, Reminder).values(
+    stmt = dialect_insert(session, Reminder).values(
         user_id=user_id, created_at=now, helping_asked=False, **values
     )
     await session.execute(stmt.on_conflict_do_update(index_elements=["user_id"], set_=values))
@@ -297,21 +284,6 @@ async def disable_reminder(session: AsyncSession, user_id: int, now: datetime) -
         .returning(Reminder.user_id)
     )
     return result.scalar_one_or_none() is not None
-
-
-async def set_next_fire(
-    session: AsyncSession,
-    user_id: int,
-    next_fire_at: datetime,
-    next_local_date: date,
-    now: datetime,
-) -> None:
-    """Move an enabled reminder to another night (the user skipped the next one)."""
-    await session.execute(
-        update(Reminder)
-        .where(Reminder.user_id == user_id, Reminder.enabled.is_(True))
-        .values(next_fire_at=next_fire_at, next_local_date=next_local_date, updated_at=now)
-    )
 
 
 async def snooze_reminder(
@@ -447,44 +419,11 @@ def _due(row: Row[Any]) -> DueReminder:
     return DueReminder(**row._mapping)
 
 
-async def advance_reminder(
-    session: AsyncSession,
-    due: DueReminder,
-    *,
-    next_fire_at: datetime,
-    next_local_date: date,
-    sent_date: date | None,
-    ask_helping: bool,
-    now: datetime,
-) -> bool:
-    """Move ``due`` on to its next night if nobody else did since it was read.
-
-    ``sent_date`` is the night being sent (None when the night was missed and is skipped).
-    """
-    values: dict[str, Any] = {
-        "next_fire_at": next_fire_at,
-        "next_local_date": next_local_date,
-        "updated_at": now,
-    }
-    if sent_date is not None:
-        values["last_sent_date"] = sent_date
-        if due.started_on is None:
-            values["started_on"] = sent_date
-    if ask_helping:
-        values["helping_asked"] = True
-    result = await session.execute(
-        update(Reminder)
-        .where(Reminder.user_id == due.user_id, Reminder.next_fire_at == due.next_fire_at)
-        .values(values)
-        .returning(Reminder.user_id)
-    )
-    return result.scalar_one_or_none() is not None
-
-
 async def advance_reminders(
     session: AsyncSession, moves: Sequence[ReminderMove], now: datetime
 ) -> set[int]:
-    """:func:`advance_reminder` for many reminders; the user ids of those this caller moved.
+    """Move each due reminder on to its next night if nobody else did since it was read; the
+    user ids of those this caller moved.
 
     Each row moves only if its ``next_fire_at`` is still the one that was read. Reminders going
     to the same place (a fan-out: the same zone, time and night) move in one statement, up to
@@ -524,42 +463,9 @@ async def advance_reminders(
     return moved
 
 
-async def open_send(
-    session: AsyncSession,
-    *,
-    user_id: int,
-    chat_id: int,
-    local_date: date,
-    due_at: datetime,
-    status: str,
-    lease_until: datetime | None,
-    ask_helping: bool = False,
-) -> int | None:
-    """Claim the night: the new record's id, or None when that night already has one."""
-    stmt = (
-        _insert(session, ReminderSend)
-        .values(
-            user_id=user_id,
-            chat_id=chat_id,
-            local_date=local_date,
-            due_at=due_at,
-            status=status,
-            lease_until=lease_until,
-            attempts=0,
-            snoozed=False,
-            ask_helping=ask_helping,
-        )
-        .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
-        .returning(ReminderSend.id)
-    )
-    result = await session.execute(stmt)
-    send_id: int | None = result.scalar_one_or_none()
-    return send_id
-
-
 async def open_sends(session: AsyncSession, claims: Sequence[NightClaim]) -> dict[int, int]:
-    """:func:`open_send` for many nights: user id -> the new record's id, for each night that
-    had no record yet (the others are left out).
+    """Claim nights: user id -> the new record's id, for each night that had no record yet
+    (the others, claimed already, are left out).
 
     One statement executed for all rows at once: SQLAlchemy compiles it once and sends the rows
     as multi-row INSERTs.
@@ -567,7 +473,7 @@ async def open_sends(session: AsyncSession, claims: Sequence[NightClaim]) -> dic
     if not claims:
         return {}
     stmt = (
-        _insert(session, ReminderSend)
+        dialect_insert(session, ReminderSend)
         .on_conflict_do_nothing(index_elements=["user_id", "local_date"])
         .returning(ReminderSend.user_id, ReminderSend.id)
     )
@@ -693,17 +599,13 @@ async def take_over_send(
     return result.scalar_one_or_none() is not None
 
 
-async def begin_sending(session: AsyncSession, send_id: int, now: datetime) -> bool:
-    """``pending -> sending``, right before the message goes out; False: someone else has it.
-
-    After this, the record is never sent again by anyone: if the process dies mid-send, the
-    night counts as (possibly) sent rather than risking a second message.
-    """
-    return send_id in await begin_sends(session, [send_id], now)
-
-
 async def begin_sends(session: AsyncSession, send_ids: Sequence[int], now: datetime) -> set[int]:
-    """:func:`begin_sending` for several records in one statement; the ids this caller won."""
+    """``pending -> sending``, right before the messages go out, in one statement; the ids this
+    caller won (the others: someone else has them).
+
+    After this, a record is never sent again by anyone: if the process dies mid-send, the night
+    counts as (possibly) sent rather than risking a second message.
+    """
     connection = await session.connection()
     won: set[int] = set()
     for chunk in _chunks(send_ids):

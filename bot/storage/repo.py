@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, bindparam, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.diary.entries import DiaryEntry
+from bot.storage.db import dialect_insert
 from bot.storage.models import Base, ChatState, Episode, User
 
 __all__ = [
@@ -82,21 +82,10 @@ async def _insert_ignoring_conflict(
     IntegrityError (which would poison the caller's whole transaction): the loser simply waits for
     the winner's commit and inserts nothing.
     """
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        pg_stmt = (
-            postgresql.insert(model)
-            .values(dict(values))
-            .on_conflict_do_nothing(index_elements=[key])
-        )
-        result = await session.execute(pg_stmt.returning(returning))
-    elif dialect == "sqlite":
-        lite_stmt = (
-            sqlite.insert(model).values(dict(values)).on_conflict_do_nothing(index_elements=[key])
-        )
-        result = await session.execute(lite_stmt.returning(returning))
-    else:
-        raise NotImplementedError(f"storage supports sqlite and postgresql, not {dialect}")
+    stmt = dialect_insert(session, model).values(dict(values))
+    result = await session.execute(
+        stmt.on_conflict_do_nothing(index_elements=[key]).returning(returning)
+    )
     return result.scalar_one_or_none()
 
 

@@ -142,14 +142,18 @@ async def _everything_about(factory: Factory, user_id: int) -> None:
             next_local_date=date(2026, 5, 7),
             now=NOW,
         )
-        await store.open_send(
+        await store.open_sends(
             session,
-            user_id=user_id,
-            chat_id=user_id,
-            local_date=date(2026, 5, 6),
-            due_at=NOW,
-            status="sent",
-            lease_until=None,
+            [
+                store.NightClaim(
+                    user_id=user_id,
+                    chat_id=user_id,
+                    local_date=date(2026, 5, 6),
+                    due_at=NOW,
+                    status="sent",
+                    lease_until=None,
+                )
+            ],
         )
         await session.commit()
 
