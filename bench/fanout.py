@@ -43,7 +43,7 @@ from bench.users import Crowd
 from bot.reminders.schedule import EVERY_DAY, next_fire
 from bot.storage.db import make_engine
 from bot.storage.models import Reminder, ReminderSend, User
-from tests.e2e.fake_bot_api import FakeBotApi, RecordedRequest
+from tools.botapi_standin import FakeBotApi, RecordedRequest
 
 # Telegram's cap on bulk messages per second, which the stand-in enforces in (b) and (c).
 TELEGRAM_CAP = 30

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/x.py` as well as `python -m bench.x`
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.fake_bot_api import FakeBotApi  # noqa: E402
+from tools.botapi_standin import FakeBotApi  # noqa: E402
 
 TOKEN = "123456:BENCH-token"
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/crampcoach_bench"

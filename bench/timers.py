@@ -51,7 +51,7 @@ from bench.users import SENDS, Crowd
 from bot.content import AREAS, POSITIONS, Content, load_content
 from bot.storage.db import make_engine
 from bot.storage.models import ChatState
-from tests.e2e.fake_bot_api import FakeBotApi, RecordedRequest
+from tools.botapi_standin import FakeBotApi, RecordedRequest
 
 FIRST_CHAT = 700_000_001
 STEP = re.compile(r"Step (\d+) of \d+")

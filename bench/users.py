@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.e2e.fake_bot_api import FakeBotApi, RecordedRequest
+from tools.botapi_standin import FakeBotApi, RecordedRequest
 
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendAnimation", "sendDocument"})
 AREAS = ("Calf", "Foot / toes / arch", "Ankle", "Shin")

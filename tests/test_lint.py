@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import shutil
 import subprocess
 import sys
@@ -31,3 +32,23 @@ def test_mypy_strict_is_clean() -> None:
 def test_ruff_format_is_applied() -> None:
     result = _run(_tool("ruff"), "format", "--check", "--no-cache", str(ROOT))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bench_and_tools_never_import_tests() -> None:
+    """The Bot API stand-in and the picture generator live in tools/, shared by tests and bench."""
+    offenders = []
+    for path in sorted([*(ROOT / "bench").rglob("*.py"), *(ROOT / "tools").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{path.relative_to(ROOT)}: {name}"
+                for name in names
+                if name == "tests" or name.startswith("tests.")
+            ]
+    assert offenders == []

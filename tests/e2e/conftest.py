@@ -21,7 +21,7 @@ from bot.storage import make_engine, make_sessionmaker
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.app import build_application, serve
 from tests.auxil.clock import ShiftedClock
-from tests.e2e.fake_bot_api import FakeBotApi
+from tools.botapi_standin import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-token"

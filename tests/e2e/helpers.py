@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.e2e.fake_bot_api import FakeBotApi
+from tools.botapi_standin import FakeBotApi
 
 
 def texts(api: FakeBotApi, chat_id: int) -> list[str]:

@@ -9,7 +9,6 @@ from bot.content import Content
 from bot.storage import episodes_for, is_blocked
 from tests.auxil.coach_driver import warning_line
 from tests.e2e.conftest import RunningBot
-from tests.e2e.fake_bot_api import FakeBotApi
 from tests.e2e.helpers import (
     begin,
     drive_routine,
@@ -21,6 +20,7 @@ from tests.e2e.helpers import (
     tap,
     texts,
 )
+from tools.botapi_standin import FakeBotApi
 
 CHAT = 424242
 

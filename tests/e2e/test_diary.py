@@ -8,8 +8,8 @@ import io
 from PIL import Image
 
 from tests.e2e.conftest import RunningBot
-from tests.e2e.fake_bot_api import FakeBotApi, UploadedFile
 from tests.e2e.helpers import begin, say, tap, texts, until_said
+from tools.botapi_standin import FakeBotApi, UploadedFile
 
 CHAT = 8181
 

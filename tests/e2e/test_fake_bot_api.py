@@ -1,4 +1,4 @@
-"""Tests of the Bot API stand-in itself.
+"""Tests of the Bot API stand-in itself (`tools/botapi_standin/`).
 
 Why: every end-to-end test trusts the stand-in to behave like Telegram. These tests pin that
 trust down twice over: with raw HTTP (what goes over the wire, byte for byte) and with a real
@@ -29,7 +29,7 @@ from telegram import (
 from telegram.constants import ChatMemberStatus, MessageEntityType
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from tests.e2e.fake_bot_api import (
+from tools.botapi_standin import (
     FakeBotApi,
     parse_html,
     parse_markdown,

@@ -19,8 +19,8 @@ from bot.content import Content
 from bot.reminders.schedule import EVERY_DAY
 from bot.storage.models import Reminder, User
 from tests.e2e.conftest import RunningBot
-from tests.e2e.fake_bot_api import FakeBotApi, RecordedRequest
 from tests.e2e.helpers import say, tap
+from tools.botapi_standin import FakeBotApi, RecordedRequest
 
 PEOPLE = 25
 FIRST_CHAT = 7100

@@ -6,8 +6,8 @@ import json
 
 from bot.storage.personal import personal_rows
 from tests.e2e.conftest import RunningBot
-from tests.e2e.fake_bot_api import FakeBotApi, UploadedFile
 from tests.e2e.helpers import begin, reply_containing, say, tap, texts, until_said
+from tools.botapi_standin import FakeBotApi, UploadedFile
 
 CHAT = 6161
 

@@ -13,8 +13,8 @@ from PIL import Image
 from bot.content import Content
 from tests.auxil.clock import ShiftedClock
 from tests.e2e.conftest import RunningBot
-from tests.e2e.fake_bot_api import FakeBotApi, UploadedFile
 from tests.e2e.helpers import begin, say, tap
+from tools.botapi_standin import FakeBotApi, UploadedFile
 
 
 @pytest.fixture

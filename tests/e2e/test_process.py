@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from tests.e2e.conftest import ROOT, TOKEN
-from tests.e2e.fake_bot_api import FakeBotApi
 from tests.e2e.helpers import say, tap
+from tools.botapi_standin import FakeBotApi
 
 CHAT = 777
 

@@ -17,7 +17,7 @@ from typing import Any
 from telegram.ext import ExtBot
 
 from bot.telegram.lanes import Budget, Lane, LaneRateLimiter
-from tests.e2e.fake_bot_api import FakeBotApi
+from tools.botapi_standin import FakeBotApi
 
 CHAT = 4242
 OTHER = 4343

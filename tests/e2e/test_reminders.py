@@ -17,8 +17,8 @@ from bot.storage import ReminderSend, episodes_for, is_blocked
 from bot.storage import reminders as store
 from tests.auxil.clock import ShiftedClock
 from tests.e2e.conftest import RunningBot
-from tests.e2e.fake_bot_api import BotMessage, FakeBotApi
 from tests.e2e.helpers import next_message, quiet_for, say, tap, texts, until_said
+from tools.botapi_standin import BotMessage, FakeBotApi
 
 # Thursday 7 May 2026: 21:30 in Berlin (CEST) is 19:30 UTC.
 FIRE = datetime(2026, 5, 7, 19, 30, tzinfo=UTC)

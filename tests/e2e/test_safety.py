@@ -10,7 +10,6 @@ from bot.content import Content
 from bot.storage import episodes_for
 from bot.storage.models import ChatState, User
 from tests.e2e.conftest import RunningBot
-from tests.e2e.fake_bot_api import FakeBotApi
 from tests.e2e.helpers import (
     begin,
     quiet_for,
@@ -21,6 +20,7 @@ from tests.e2e.helpers import (
     texts,
     until_said,
 )
+from tools.botapi_standin import FakeBotApi
 
 SIT_DOWN = "1 of 4 · Sit down first\n"
 STAND_ON_LEG = "1 of 3 · Lean onto the leg, both feet down\n"

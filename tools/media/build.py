@@ -2,7 +2,7 @@
 
 The files live in `content/media/` next to the texts they illustrate, so the bot ships them as plain
 content and never draws at run time. Because they are generated, a test rebuilds them and compares
-bytes: a pose changed without `python -m bot.media` fails the suite instead of shipping a stale
+bytes: a pose changed without `python -m tools.media` fails the suite instead of shipping a stale
 picture. That only works if a build is deterministic, hence: one fixed palette with no dithering
 (see `figure.palette_image`), no metadata (Pillow writes no time or text chunks unless asked), and
 fixed encoder settings below.
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from bot.media.poses import POSES
+from tools.media.poses import POSES
 
 PNG = ".png"
 GIF = ".gif"
@@ -71,7 +71,7 @@ def build(out_dir: Path) -> dict[str, Path]:
     """Write every exercise's picture (and animation) into `out_dir`; returns file name → path.
 
     Files are written whole, and only files this build owns are touched; removing files that no
-    exercise uses any more is the caller's choice (`python -m bot.media` does it).
+    exercise uses any more is the caller's choice (`python -m tools.media` does it).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}

@@ -1,4 +1,4 @@
-"""`python -m bot.media [CONTENT_DIR]`: rebuild `content/media/` in place and say what changed.
+"""`python -m tools.media [CONTENT_DIR]`: rebuild `content/media/` in place and say what changed.
 
 It also removes pictures that no exercise uses any more, and refuses to run when an exercise in
 the content has no pose (or a pose names no exercise), so the two can never drift apart quietly.
@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.content import ContentError, load_content
-from bot.media.build import GIF, PNG, build
-from bot.media.poses import POSES
+from tools.media.build import GIF, PNG, build
+from tools.media.poses import POSES
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Rebuild the media folder; returns the process exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m bot.media", description=__doc__.splitlines()[0]
+        prog="python -m tools.media", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "content_dir", nargs="?", type=Path, default=Path("content"), help="default: ./content"
@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing, unknown = sorted(exercises - set(POSES)), sorted(set(POSES) - exercises)
     if missing or unknown:
         if missing:
-            print(f"No pose in bot/media/poses.py for: {', '.join(missing)}", file=sys.stderr)
+            print(f"No pose in tools/media/poses.py for: {', '.join(missing)}", file=sys.stderr)
         if unknown:
             print(f"Poses for exercises not in the content: {', '.join(unknown)}", file=sys.stderr)
         return 2

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
-from bot.media.figure import (
+from tools.media.figure import (
     ACCENT,
     ARROW,
     CARD,
