@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bot.config import PROJECT_ROOT
-from bot.storage.sqlite_hops import one_hop_dbapi
+from bot.storage.sqlite_inline import BUSY_TIMEOUT_MS, inline_dbapi
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -71,10 +71,10 @@ def _is_memory_sqlite(url: URL) -> bool:
     return database in ("", ":memory:") or url.query.get("mode") == "memory"
 
 
-def _sqlite_pragmas(wal: bool) -> Callable[[Any, ConnectionPoolEntry], None]:
+def _sqlite_pragmas(wal: bool, busy_ms: int) -> Callable[[Any, ConnectionPoolEntry], None]:
     statements = [
         "PRAGMA foreign_keys=ON",
-        "PRAGMA busy_timeout=5000",
+        f"PRAGMA busy_timeout={busy_ms}",
         "PRAGMA synchronous=NORMAL",
     ]
     if wal:
@@ -101,7 +101,8 @@ def make_engine(url: str | URL) -> AsyncEngine:
     """Create the async engine for ``url`` with the per-backend settings the bot relies on.
 
     SQLite gets a single pooled connection with WAL (file databases only), ``foreign_keys=ON``,
-    ``busy_timeout=5000`` and ``synchronous=NORMAL``. PostgreSQL gets ``pool_pre_ping`` so a
+    a busy timeout (5 s in all; see ``bot.storage.sqlite_inline``) and ``synchronous=NORMAL``,
+    and runs its statements on the event loop's thread. PostgreSQL gets ``pool_pre_ping`` so a
     connection dropped by a restart or a proxy is replaced instead of failing the next update.
     """
     parsed = normalize_url(url)
@@ -116,10 +117,15 @@ def make_engine(url: str | URL) -> AsyncEngine:
         pool: dict[str, Any] = (
             {} if memory else {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60}
         )
+        busy_ms = 5000
         if parsed.get_driver_name() == "aiosqlite":
-            pool["module"] = one_hop_dbapi()  # one thread hand-off per statement, not four
+            # Statements on the loop's own thread, no hand-off (bot/storage/sqlite_inline.py);
+            # SQLite's busy handler then blocks the loop, so it gets a short timeout and the
+            # module waits out the rest of the 5 s on the loop.
+            pool["module"] = inline_dbapi()
+            busy_ms = BUSY_TIMEOUT_MS
         engine = create_async_engine(parsed, **pool)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(not memory))
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(not memory, busy_ms))
         return engine
     if backend == "postgresql":
         # Room for every update handled at once, the reminder senders and the timers: with
