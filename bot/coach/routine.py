@@ -218,13 +218,15 @@ def _same(turn: Turn, progress: Progress) -> None:
         return
     if progress.options:  # standing up: offered as a question, never started unasked
         turn.update(phase=Phase.ASK_STAND)
-        turn.say(
-            turn.text("stand.ask"),
-            turn.safety("getting_up"),
-            buttons=turn.keyboard(STAND_BUTTONS),
-        )
+        _ask_stand(turn, fresh=True)
         return
     _try_another(turn, progress)
+
+
+def _ask_stand(turn: Turn, *, fresh: bool) -> None:
+    """ "Try it standing?", with the getting-up caution right before the choice."""
+    buttons = turn.keyboard(STAND_BUTTONS, fresh=fresh)
+    turn.say(turn.text("stand.ask"), turn.safety("getting_up"), buttons=buttons)
 
 
 def stand_answer(turn: Turn, yes: bool) -> None:
@@ -377,8 +379,7 @@ def reprompt(turn: Turn) -> bool:
             buttons=turn.keyboard(step_buttons(turn), fresh=False),
         )
     elif phase == Phase.ASK_STAND:
-        buttons = turn.keyboard(STAND_BUTTONS, fresh=False)
-        turn.say(turn.text("stand.ask"), turn.safety("getting_up"), buttons=buttons)
+        _ask_stand(turn, fresh=False)
     elif phase == Phase.PAUSED:
         turn.say(turn.text("paused"), buttons=turn.keyboard(PAUSED_BUTTONS, fresh=False))
     elif phase == Phase.ASK_FEELING:
