@@ -33,7 +33,7 @@ from bot.coach import (
     Text,
     TimerFired,
 )
-from bot.coach.reminders import reminder_messages
+from bot.coach.flows.reminder_night import reminder_messages
 from bot.content import Content
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
@@ -168,9 +168,9 @@ class TerminalChat:
         # Buttons of one reply are numbered on from each other (a reply can carry more than one
         # keyboard, e.g. a reminder's answer and then the safety offer), so every number on
         # screen means one thing.
-        if any(isinstance(action, Say) and action.buttons for action in result.actions):
+        if any(isinstance(action, Say) and action.buttons for action in result.outbox):
             self._choices = []
-        for action in result.actions:
+        for action in result.outbox:
             if isinstance(action, CancelTimer) and self._timer and self._timer[0] == action.token:
                 self._timer[1].cancel()
                 self._timer = None

@@ -77,7 +77,7 @@ class CountingCoach(Coach):
             if self.pause is not None:
                 self.pause()
             extra = {**state.extra, "presses": [*presses, event.args]}
-            return Result(state=state.with_(extra=extra), actions=())
+            return Result(state=state.with_(extra=extra))
         return super().handle(state, event, now, language=language, profile=profile)
 
 

@@ -1,4 +1,4 @@
-"""Collects what one event does: the next state and the actions, built up step by step.
+"""Collects what one event does: the next state, the effects and the outbox, built up step by step.
 
 Flows call small methods here (say, keyboard, start a timer) instead of
 juggling lists, so that the rules that must always hold live in one place:
@@ -12,16 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.coach import callbacks
-from bot.coach.actions import (
-    Action,
+from bot.coach.callbacks import CallbackData
+from bot.coach.effects import Effect, LogEpisode
+from bot.coach.outbox import (
     Button,
     CancelTimer,
+    DiaryPicture,
     Keyboard,
-    LogEpisode,
     Notify,
+    Outgoing,
     Say,
     StartTimer,
 )
@@ -29,14 +29,17 @@ from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.state import ChatState, Progress, Timer
 from bot.content import Catalog, Content
 
-# (button label key, verb, argument) — labels are looked up in the catalog.
-ButtonSpec = tuple[str, str, str]
+# (button label key, what the button means) — labels are looked up in the catalog.
+ButtonSpec = tuple[str, CallbackData]
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
+    """One event's outcome: the next state, the database work and what to send, in order."""
+
     state: ChatState
-    actions: tuple[Action, ...]
+    effects: tuple[Effect, ...] = ()
+    outbox: tuple[Outgoing, ...] = ()
 
 
 class Turn:
@@ -44,11 +47,12 @@ class Turn:
 
     __slots__ = (
         "_fresh_used",
-        "actions",
         "catalog",
         "checkin_after",
         "content",
+        "effects",
         "now",
+        "outbox",
         "profile",
         "state",
         "time_scale",
@@ -72,7 +76,8 @@ class Turn:
         self.catalog = catalog
         self.now = now
         self.time_scale = time_scale
-        self.actions: list[Action] = []
+        self.effects: list[Effect] = []
+        self.outbox: list[Outgoing] = []
         self._fresh_used = False
 
     # -- state -----------------------------------------------------------------------------
@@ -120,7 +125,7 @@ class Turn:
         if buttons and (location_button or remove_keyboard):
             raise ValueError("a message carries inline buttons or a reply keyboard, not both")
         text = "\n\n".join(p for p in parts if p)
-        self.actions.append(
+        self.outbox.append(
             Say(
                 text,
                 buttons,
@@ -131,12 +136,16 @@ class Turn:
             )
         )
 
-    def act(self, action: Action) -> None:
-        """Ask the adapter for a change outside the chat state (the reminder, the time zone)."""
-        self.actions.append(action)
+    def effect(self, effect: Effect) -> None:
+        """Ask the service for a change outside the chat state (the reminder, the time zone)."""
+        self.effects.append(effect)
 
     def notify(self, text: str) -> None:
-        self.actions.append(Notify(text))
+        self.outbox.append(Notify(text))
+
+    def picture(self, picture: DiaryPicture) -> None:
+        """Send a diary picture; the service draws it after the commit."""
+        self.outbox.append(picture)
 
     def keyboard(self, rows: Sequence[Sequence[ButtonSpec]], *, fresh: bool = True) -> Keyboard:
         """Buttons for a new message (fresh: older buttons become stale) or a repeat of the last."""
@@ -148,26 +157,13 @@ class Turn:
         return tuple(
             tuple(
                 Button(
-                    self.catalog.button(label, **self._label_values(label, arg)),
-                    callbacks.encode(screen, verb, arg),
+                    self.catalog.button(label, **data.label_values(self.catalog, self.now)),
+                    data.pack(screen),
                 )
-                for label, verb, arg in row
+                for label, data in row
             )
             for row in rows
         )
-
-    def _label_values(self, label: str, arg: str) -> dict[str, str]:
-        """Values for labels that show their argument: an area, a time, a zone and its clock."""
-        if label == "repeat_area":
-            return {"area": self.catalog.text(f"area.{arg}")}
-        if label == "time_choice":
-            return {"time": f"{arg[:2]}:{arg[2:]}"}
-        if label == "severity":
-            return {"n": arg}
-        if label == "zone_choice":
-            clock = self.now.astimezone(ZoneInfo(arg)).strftime("%H:%M")
-            return {"zone": arg.replace("_", " "), "now": clock}
-        return {}
 
     # -- timers ----------------------------------------------------------------------------
     def start_timer(self, seconds: float, kind: str) -> float:
@@ -177,12 +173,12 @@ class Turn:
         token = f"t{seq}"
         due_at = self.now + timedelta(seconds=seconds)
         self.update(timer_seq=seq, timer=Timer(token=token, due_at=due_at, kind=kind))
-        self.actions.append(StartTimer(token=token, due_at=due_at))
+        self.outbox.append(StartTimer(token=token, due_at=due_at))
         return seconds
 
     def cancel_timer(self) -> None:
         if self.state.timer is not None:
-            self.actions.append(CancelTimer(self.state.timer.token))
+            self.outbox.append(CancelTimer(self.state.timer.token))
             self.update(timer=None)
 
     def scaled(self, seconds: float) -> float:
@@ -190,7 +186,7 @@ class Turn:
 
     # -- records ---------------------------------------------------------------------------
     def log_episode(self, progress: Progress, outcome: str) -> None:
-        self.actions.append(
+        self.effects.append(
             LogEpisode(
                 kind=progress.mode,
                 area=progress.area,
@@ -206,4 +202,4 @@ class Turn:
         state = self.state
         if self._fresh_used:
             state = state.with_(screen=state.screen + 1)
-        return Result(state=state, actions=tuple(self.actions))
+        return Result(state=state, effects=tuple(self.effects), outbox=tuple(self.outbox))

@@ -8,7 +8,8 @@ Every urgent answer names the number to call (bot/coach/numbers.py).
 
 from __future__ import annotations
 
-from bot.coach import numbers, routine
+from bot.coach import numbers
+from bot.coach.flows import routine
 from bot.coach.state import Phase
 from bot.coach.turn import Turn
 from bot.content import STOPPING_LEVELS, Level

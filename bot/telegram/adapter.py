@@ -61,7 +61,7 @@ from bot.coach import (
     StartTimer,
     TimerFired,
 )
-from bot.coach.reminders import reminder_messages
+from bot.coach.flows.reminder_night import reminder_messages
 from bot.content import Content
 from bot.reminders import zones
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
@@ -314,16 +314,16 @@ class TelegramAdapter:
         query: CallbackQuery | None = None,
     ) -> None:
         """Carry out the coach's actions in order: answer the button, arrange timers, send."""
-        notes = [a.text for a in result.actions if isinstance(a, Notify)]
+        notes = [a.text for a in result.outbox if isinstance(a, Notify)]
         if query is not None:
             await self._answer(query, notes[0] if notes else None)
         now = self.service.now()
-        for action in result.actions:
+        for action in result.outbox:
             if isinstance(action, CancelTimer):
                 self._cancel_timer(app, chat_id, action.token)
             elif isinstance(action, StartTimer):
                 self._arm(app, chat_id, action.token, action.due_at, now)
-        for action in result.actions:
+        for action in result.outbox:
             if isinstance(action, Say | Attach) and not await self._send(app, chat_id, action):
                 break
 

@@ -14,18 +14,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.coach import (
-    Action,
     Button,
     ButtonPress,
     CancelTimer,
     ChatState,
     Coach,
     Command,
+    Effect,
     Event,
     Keyboard,
     LogEpisode,
     Media,
     Notify,
+    Outgoing,
     Phase,
     Say,
     StartTimer,
@@ -35,7 +36,7 @@ from bot.coach import (
     from_dict,
     to_dict,
 )
-from bot.coach.actions import (
+from bot.coach.effects import (
     SaveReminder,
     SaveSafety,
     SaveSettings,
@@ -53,11 +54,17 @@ T0 = datetime(2025, 1, 15, 2, 30, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """The actions of one turn, with shortcuts for what tests ask about."""
+    """The effects and the outbox of one turn, with shortcuts for what tests ask about."""
 
-    actions: tuple[Action, ...]
+    effects: tuple[Effect, ...]
+    outbox: tuple[Outgoing, ...]
     state: ChatState
     now: datetime = T0
+
+    @property
+    def actions(self) -> tuple[Effect | Outgoing, ...]:
+        """Everything the turn asked for: the database work first, then what is sent."""
+        return (*self.effects, *self.outbox)
 
     @property
     def says(self) -> list[Say]:
@@ -124,14 +131,14 @@ class CoachDriver:
         result = self.coach.handle(
             self.state, event, self.now, language=self.language, profile=self.profile
         )
-        for action in result.actions:
-            self.profile = apply_to_profile(self.profile, action)
+        for effect in result.effects:
+            self.profile = apply_to_profile(self.profile, effect)
         state = result.state
         if self.roundtrip:  # as an adapter would: through the JSON row and back
             state = from_dict(json.loads(json.dumps(to_dict(state))))
             assert state == result.state
         self.state = state
-        reply = Reply(actions=result.actions, state=state, now=self.now)
+        reply = Reply(effects=result.effects, outbox=result.outbox, state=state, now=self.now)
         if reply.keyboard:
             self.keyboard = reply.keyboard
         self.history.append(reply)
@@ -162,9 +169,9 @@ class CoachDriver:
     def button_for(self, verb: str, arg: str | None = None) -> Button:
         """The button with this callback verb (and argument) in the latest keyboard."""
         for candidate in flat(self.keyboard):
-            decoded = callbacks.decode(candidate.data)
+            decoded = callbacks.split(candidate.data)
             assert decoded is not None, candidate
-            if decoded.verb == verb and (arg is None or decoded.arg == arg):
+            if decoded.prefix == verb and (arg is None or decoded.arg == arg):
                 return candidate
         raise AssertionError(f"no button {verb}.{arg} in {[b.data for b in flat(self.keyboard)]}")
 
@@ -212,7 +219,7 @@ class CoachDriver:
         raise AssertionError("the routine did not end")
 
 
-def apply_to_profile(profile: Profile, action: Action) -> Profile:
+def apply_to_profile(profile: Profile, action: Effect) -> Profile:
     """What the service does to the rows, on the in-memory profile (history fields aside)."""
     reminder = profile.reminder
     match action:
@@ -273,7 +280,7 @@ class Walk:
         return [episode for reply in self.replies for episode in reply.episodes]
 
 
-def all_actions(replies: Iterable[Reply]) -> list[Action]:
+def all_actions(replies: Iterable[Reply]) -> list[Effect | Outgoing]:
     return [action for reply in replies for action in reply.actions]
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from bot.coach import Coach, Phase
-from bot.coach.callbacks import MAX_CALLBACK_BYTES, Callback, decode, encode
+from bot.coach.callbacks import (
+    MAX_CALLBACK_BYTES,
+    CallbackData,
+    Envelope,
+    Press,
+    split,
+    unpack,
+)
+from bot.coach.flows.choose import AreaChoice, RepeatLast
+from bot.coach.flows.routine import FeelingAnswer, Next, Why
 from bot.content import AREAS, POSITIONS
 from tests.auxil.coach_driver import CoachDriver
 
@@ -15,29 +24,32 @@ def test_telegram_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("screen", "verb", "arg", "data"),
+    ("screen", "button", "verb", "arg", "data"),
     [
-        (0, "n", "", "0.n"),
-        (12, "a", "calf", "12.a.calf"),
-        (3, "f", "gone", "3.f.gone"),
-        (7, "rep", "shin", "7.rep.shin"),
+        (0, Next(), "n", "", "0.n"),
+        (12, AreaChoice(choice="calf"), "a", "calf", "12.a.calf"),
+        (3, FeelingAnswer(feeling="gone"), "f", "gone", "3.f.gone"),
+        (7, RepeatLast(area="shin"), "rep", "shin", "7.rep.shin"),
     ],
 )
-def test_encode_and_decode_round_trip(screen: int, verb: str, arg: str, data: str) -> None:
-    assert encode(screen, verb, arg) == data
-    assert decode(data) == Callback(screen=screen, verb=verb, arg=arg)
+def test_encode_and_decode_round_trip(
+    screen: int, button: CallbackData, verb: str, arg: str, data: str
+) -> None:
+    assert button.pack(screen) == data
+    assert unpack(data) == Press(screen=screen, data=button)
+    assert split(data) == Envelope(screen=screen, prefix=verb, arg=arg)
 
 
 def test_an_argument_may_contain_dots() -> None:
-    assert decode("5.x.a.b") == Callback(5, "x", "a.b")
+    assert split("5.x.a.b") == Envelope(5, "x", "a.b")
 
 
 def test_encode_refuses_more_than_64_bytes() -> None:
-    assert len(encode(1, "a", "x" * 60).encode()) == 64
+    assert len(Why(exercise="x" * 60).pack(1).encode()) == 64
     with pytest.raises(ValueError, match="too long"):
-        encode(1, "a", "x" * 61)
+        Why(exercise="x" * 61).pack(1)
     with pytest.raises(ValueError, match="too long"):
-        encode(1, "a", "é" * 31)  # 62 bytes of argument, though only 31 characters
+        Why(exercise="é" * 31).pack(1)  # 62 bytes of argument, though only 31 characters
 
 
 @pytest.mark.parametrize(
@@ -60,7 +72,7 @@ def test_encode_refuses_more_than_64_bytes() -> None:
     ],
 )
 def test_decode_rejects_what_we_never_produce(data: str) -> None:
-    assert decode(data) is None
+    assert unpack(data) is None
 
 
 def every_keyboard(driver: CoachDriver) -> list[str]:
@@ -90,7 +102,7 @@ def test_every_button_of_every_flow_fits(coach: Coach, position: str) -> None:
     datas = every_keyboard(driver)
     assert len(datas) > 50
     assert all(len(data.encode()) <= MAX_CALLBACK_BYTES for data in datas)
-    assert all(decode(data) is not None for data in datas)
+    assert all(unpack(data) is not None for data in datas)
     assert driver.state.phase == Phase.IDLE
 
 

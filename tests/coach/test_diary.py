@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.coach import ButtonPress, Command, Phase, Text
-from bot.coach.actions import DiaryPicture, LogEpisode
-from bot.coach.diary import when_it_was
+from bot.coach.effects import LogEpisode
+from bot.coach.flows.diary import when_it_was
 from bot.coach.machine import needs_diary
+from bot.coach.outbox import DiaryPicture
 from bot.coach.profile import Profile
 from bot.content import Catalog
 from bot.diary import DiaryEntry

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.coach import Coach, Phase
-from bot.coach.actions import SaveSettings
+from bot.coach.effects import SaveSettings
+from bot.coach.flows.routine import MAX_CAPTION, step_message
 from bot.coach.profile import Profile, SafetyAnswers
-from bot.coach.routine import MAX_CAPTION, step_message
 from bot.coach.state import ChatState, Progress
 from bot.coach.turn import Turn
 from bot.content import Catalog, Content

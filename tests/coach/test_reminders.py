@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.coach import Action, Coach, Location, LogEpisode, Notify, Phase, Reopened, Say, callbacks
-from bot.coach.actions import (
+from bot.coach import Coach, Effect, Location, LogEpisode, Notify, Phase, Reopened, Say, callbacks
+from bot.coach.effects import (
     AnswerHelping,
     SaveMorning,
     SaveReminder,
@@ -22,8 +22,8 @@ from bot.coach.actions import (
     SnoozeReminder,
     StopReminder,
 )
+from bot.coach.flows.reminder_night import SNOOZE_MINUTES, reminder_messages
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
-from bot.coach.reminders import SNOOZE_MINUTES, reminder_messages
 from bot.content import Catalog, Content
 from bot.reminders.schedule import EVERY_DAY, WEEKDAYS, WEEKENDS
 from tests.auxil.coach_driver import CoachDriver, Reply
@@ -71,9 +71,9 @@ def chat(
     return CoachDriver(coach, roundtrip=True, now=now, profile=profile)
 
 
-def changes(reply: Reply) -> list[Action]:
-    """The reminder actions of a turn (what the service would write), in order."""
-    return [a for a in reply.actions if isinstance(a, (*REMINDER_ACTIONS, AnswerHelping))]
+def changes(reply: Reply) -> list[Effect]:
+    """The reminder effects of a turn (what the service would write), in order."""
+    return [a for a in reply.effects if isinstance(a, (*REMINDER_ACTIONS, AnswerHelping))]
 
 
 def saved_text(
@@ -667,7 +667,7 @@ def test_an_old_zone_choice_is_stale(coach: Coach, en: Catalog) -> None:
 def test_a_forged_zone_button_saves_nothing(coach: Coach, en: Catalog) -> None:
     driver = chat(coach, now=utc(2026, 5, 7, 18, 5))
     driver.command("timezone", "UTC+5:30")
-    forged = callbacks.encode(driver.state.screen, "rz", "Etc/GMT-5")
+    forged = f"{driver.state.screen}.rz.Etc/GMT-5"
     reply = driver.press_data(forged)
     assert reply.actions == (Notify(en.text("stale_button")),)
     assert driver.profile.zone is None
@@ -766,8 +766,8 @@ def test_reminder_message_and_helping_question(content: Content, en: Catalog) ->
     assert [[b.label for b in row] for row in says[1].buttons] == [
         ["Yes, keep them", "Not really, stop them"]
     ]
-    decoded = [callbacks.decode(b.data) for say in says for row in say.buttons for b in row]
-    assert [(d.screen, d.verb, d.arg) for d in decoded if d is not None] == [
+    decoded = [callbacks.split(b.data) for say in says for row in say.buttons for b in row]
+    assert [(d.screen, d.prefix, d.arg) for d in decoded if d is not None] == [
         (0, "bs", "20260507"),
         (0, "bz", "20260507"),
         (0, "bk", "20260507"),

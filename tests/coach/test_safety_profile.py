@@ -9,7 +9,7 @@ from dataclasses import fields, replace
 import pytest
 
 from bot.coach import Coach, Phase, Reopened
-from bot.coach.actions import SaveSafety
+from bot.coach.effects import SaveSafety
 from bot.coach.profile import NO_ANSWERS, Answer, Profile, SafetyAnswers
 from bot.content import AREAS, SAFETY_QUESTIONS, Catalog, Content
 from tests.auxil.coach_driver import CoachDriver, Reply

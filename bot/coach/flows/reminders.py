@@ -2,7 +2,7 @@
 buttons of a reminder message.
 
 Reminders live in their own rows, so these flows read the user's `Profile` and ask for changes
-with reminder actions; the service applies them in the same transaction as the chat state. Every
+with reminder effects; the service applies them in the same transaction as the chat state. Every
 answer confirms in the user's local time, computed with the same pure `next_fire` the dispatcher
 uses, so what we promise is what gets stored.
 
@@ -14,160 +14,109 @@ the conversation's, stale.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import datetime, time
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.coach import callbacks, routine, safety_profile
-from bot.coach.actions import (
-    AnswerHelping,
-    Button,
-    Keyboard,
-    LogEpisode,
-    SaveMorning,
-    SaveReminder,
-    SaveZone,
-    Say,
-    SkipReminder,
-    SnoozeReminder,
-    StopReminder,
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+
+from bot.coach.callbacks import CallbackData
+from bot.coach.effects import SaveMorning, SaveReminder, SaveZone, StopReminder
+from bot.coach.flows import routine, routine_end, safety
+from bot.coach.flows.reminder_view import (
+    ChangeReminder,
+    RemindersOff,
+    describe_days,
+    describe_next,
+    local_clock,
+    show,
+    zone_label,
 )
-from bot.coach.profile import ReminderInfo
+from bot.coach.router import Router, Words
 from bot.coach.state import Phase
 from bot.coach.turn import ButtonSpec, Turn
-from bot.content import Catalog, Content
+from bot.content import Catalog
 from bot.reminders.schedule import (
     EVERY_DAY,
     WEEKDAYS,
     WEEKENDS,
     next_fire,
-    relative_day,
-    snooze,
-    weekdays_of,
 )
 from bot.reminders.times import format_time, parse_time
 from bot.reminders.zones import find_zone, is_valid_zone, zones_for_local_time
 
 Locator = Callable[[float, float], str | None]
+router = Router()
 
-SNOOZE_MINUTES = 30
+
+def _clock(value: Any) -> Any:
+    if isinstance(value, str):
+        parsed = parse_time(value)
+        if parsed is None:
+            raise ValueError(f"{value!r} is not a time")
+        return parsed
+    return value
+
+
+def _zone(value: str) -> str:
+    if not is_valid_zone(value):
+        raise ValueError(f"{value!r} is not a time zone")
+    return value
+
+
+# A local time on the wire, as HHMM.
+Clock = Annotated[time, BeforeValidator(_clock), PlainSerializer(lambda at: at.strftime("%H%M"))]
+
+
+class BedtimeChoice(CallbackData, prefix="rt"):
+    at: Clock
+
+    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
+        return {"time": self.at.strftime("%H:%M")}
+
+
+class DaysChoice(CallbackData, prefix="rd"):
+    days: Literal["all", "wkd", "wke"]
+
+
+class ZoneChoice(CallbackData, prefix="rz"):
+    zone: Annotated[str, AfterValidator(_zone)]
+
+    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
+        clock = now.astimezone(ZoneInfo(self.zone)).strftime("%H:%M")
+        return {"zone": zone_label(self.zone), "now": clock}
+
+
+class MorningChoice(CallbackData, prefix="rm"):
+    at: Clock | Literal["off"]
+
+    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
+        return {} if self.at == "off" else {"time": self.at.strftime("%H:%M")}
+
+
 TIME_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("time_choice", "rt", "2130"), ("time_choice", "rt", "2200")),
-    (("time_choice", "rt", "2230"), ("time_choice", "rt", "2300")),
+    (("time_choice", BedtimeChoice(at=time(21, 30))), ("time_choice", BedtimeChoice(at=time(22)))),
+    (("time_choice", BedtimeChoice(at=time(22, 30))), ("time_choice", BedtimeChoice(at=time(23)))),
 )
 DAYS = {"all": EVERY_DAY, "wkd": WEEKDAYS, "wke": WEEKENDS}
 DAYS_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("days_all", "rd", "all"),),
-    (("days_weekdays", "rd", "wkd"), ("days_weekends", "rd", "wke")),
-)
-VIEW_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("change_time", "rc", "time"), ("change_days", "rc", "days")),
-    (("change_zone", "rc", "zone"), ("morning_checkin", "rc", "morning")),
-    (("stop_reminders", "ro", ""),),
+    (("days_all", DaysChoice(days="all")),),
+    (("days_weekdays", DaysChoice(days="wkd")), ("days_weekends", DaysChoice(days="wke"))),
 )
 MORNING_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("time_choice", "rm", "0700"), ("time_choice", "rm", "0730")),
-    (("time_choice", "rm", "0800"), ("time_choice", "rm", "0830")),
-    (("no_morning", "rm", "off"),),
+    (("time_choice", MorningChoice(at=time(7))), ("time_choice", MorningChoice(at=time(7, 30)))),
+    (("time_choice", MorningChoice(at=time(8))), ("time_choice", MorningChoice(at=time(8, 30)))),
+    (("no_morning", MorningChoice(at="off")),),
 )
 OFF_WORDS = frozenset({"off", "stop", "disable", "cancel", "no", "none"})
 ON_WORDS = frozenset({"on", "enable", "resume"})
 SETUP_PHASES = frozenset(
     {Phase.REMINDER_TIME, Phase.REMINDER_DAYS, Phase.REMINDER_ZONE, Phase.REMINDER_MORNING}
 )
-# Verbs of a reminder message's buttons; their argument is the local night, e.g. "20261123".
-# "mn"/"my" answer the morning check-in ("no cramps" / "yes, log one").
-NIGHT_VERBS = frozenset({"bs", "bz", "bk", "bo", "bh", "mn", "my"})
-
-
-# -- the reminder message itself (sent by the dispatcher, not in reply to anything) -----------
-def night_arg(night: date) -> str:
-    return night.strftime("%Y%m%d")
-
-
-def parse_night(arg: str) -> date | None:
-    head = arg.split(".", 1)[0]
-    if len(head) != 8 or not (head.isascii() and head.isdigit()):
-        return None
-    try:
-        return date(int(head[:4]), int(head[4:6]), int(head[6:]))
-    except ValueError:
-        return None
-
-
-def reminder_messages(
-    content: Content,
-    *,
-    language: str | None,
-    night: date,
-    snoozed: bool,
-    ask_helping: bool,
-    kind: str = "bedtime",
-) -> tuple[Say, ...]:
-    """The reminder, and the one-time six-week question riding along with it; or, for
-    `kind="morning"`, the morning check-in about `night`."""
-    catalog = content.catalog(language)
-    arg = night_arg(night)
-
-    def button(label: str, verb: str, suffix: str = "") -> Button:
-        return _night_button(catalog, label, verb, arg + suffix)
-
-    if kind == "morning":
-        answers = ((button("no_cramps", "mn"), button("yes_cramp", "my")),)
-        return (Say(catalog.text("morning.question"), answers),)
-
-    rows: list[tuple[Button, ...]] = [(button("start_now", "bs"),)]
-    if snoozed:
-        rows.append((button("skip_tonight", "bk"),))
-    else:
-        rows.append((button("snooze", "bz"), button("skip_tonight", "bk")))
-    rows.append((button("stop_reminders", "bo"),))
-    key = "reminder.message_snoozed" if snoozed else "reminder.message"
-    messages = [Say(catalog.text(key), tuple(rows))]
-    if ask_helping:
-        helping: Keyboard = (
-            (button("helping_yes", "bh", ".yes"), button("helping_no", "bh", ".no")),
-        )
-        messages.append(Say(catalog.text("reminder.helping_question"), helping))
-    return tuple(messages)
-
-
-def _night_button(catalog: Catalog, label: str, verb: str, arg: str) -> Button:
-    # Screen 0: these buttons are tied to their night, not to a message of the conversation.
-    return Button(catalog.button(label), callbacks.encode(0, verb, arg))
-
-
-# -- wording ---------------------------------------------------------------------------------
-def local_clock(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
-
-
-def describe_next(
-    catalog: Catalog, fire_at: datetime, night: date, zone: str, now: datetime
-) -> str:
-    """ "tonight at 21:30", "tomorrow at 21:30" or "on Friday at 21:30", in the user's zone."""
-    tz = ZoneInfo(zone)
-    today = now.astimezone(tz).date()
-    clock = fire_at.astimezone(tz).strftime("%H:%M")
-    when = relative_day(night, today) if night >= today else "today"
-    weekday = catalog.text(f"weekday.{night.weekday()}")
-    return catalog.text(f"when.{when}", time=clock, weekday=weekday)
-
-
-def describe_days(catalog: Catalog, days: int) -> str:
-    if days == EVERY_DAY:
-        return catalog.text("days.every")
-    if days == WEEKDAYS:
-        return catalog.text("days.weekdays")
-    if days == WEEKENDS:
-        return catalog.text("days.weekends")
-    return ", ".join(catalog.text(f"weekday.{day}") for day in weekdays_of(days))
-
-
-def _zone_label(zone: str) -> str:
-    return zone.replace("_", " ")
 
 
 # -- entry points from the machine -----------------------------------------------------------
+@router.command("reminder")
 def command_reminder(turn: Turn, args: str) -> None:
     word = args.strip().lower()
     reminder = turn.profile.active_reminder
@@ -201,6 +150,7 @@ def command_reminder(turn: Turn, args: str) -> None:
     _finish(turn, None)
 
 
+@router.command("timezone")
 def command_timezone(turn: Turn, args: str) -> None:
     reminder = turn.profile.active_reminder
     if turn.state.phase not in SETUP_PHASES:  # in the middle of a set-up, /timezone answers it
@@ -244,46 +194,26 @@ def offer(turn: Turn) -> None:
         begin(turn, "setup")
 
 
-def show(turn: Turn, reminder: ReminderInfo) -> None:
-    parts = [
-        turn.text(
-            "reminder.view",
-            time=format_time(reminder.at),
-            days=describe_days(turn.catalog, reminder.days),
-            zone=_zone_label(reminder.zone),
-            next=_next_text(turn, reminder),
-        )
-    ]
-    morning = format_time(reminder.morning_at) if reminder.morning_at else None
-    parts.append(
-        turn.text("reminder.view_morning", time=morning)
-        if morning
-        else turn.text("reminder.view_no_morning")
-    )
-    if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
-        parts.append(
-            turn.text(
-                "reminder.view_snoozed", time=local_clock(reminder.snooze_until, reminder.zone)
-            )
-        )
-    # Not a fresh screen: showing the reminder must not make the buttons on screen stale (a
-    # routine's Next, a question's answers); the view's own buttons work from any message.
-    turn.say(*parts, buttons=turn.keyboard(VIEW_BUTTONS, fresh=False))
+@router.button(RemindersOff)
+def _off_pressed(turn: Turn, data: RemindersOff) -> None:
+    turn.notify(turn.text("stopped_note"))
+    stop(turn)
 
 
-def _next_text(turn: Turn, reminder: ReminderInfo) -> str:
-    if reminder.next_fire_at is None or reminder.next_local_date is None:
-        fire = next_fire(
-            reminder.at,
-            ZoneInfo(reminder.zone),
-            reminder.days,
-            after=turn.now,
-            last_sent=reminder.last_sent_date,
-        )
-        return describe_next(turn.catalog, fire.at, fire.local_date, reminder.zone, turn.now)
-    return describe_next(
-        turn.catalog, reminder.next_fire_at, reminder.next_local_date, reminder.zone, turn.now
-    )
+@router.button(routine_end.RemindMe)
+def _remind_me_pressed(turn: Turn, data: routine_end.RemindMe) -> None:
+    if turn.state.progress is not None:
+        turn.notify(turn.text("reminder.after_routine"))  # an old offer must not end a routine
+        return
+    offer(turn)
+
+
+@router.button(ChangeReminder)
+def _change_pressed(turn: Turn, data: ChangeReminder) -> None:
+    if turn.state.progress is not None:
+        turn.notify(turn.text("reminder.after_routine"))
+        return
+    begin(turn, data.part)
 
 
 def stop(turn: Turn) -> None:
@@ -291,7 +221,7 @@ def stop(turn: Turn) -> None:
     if turn.profile.active_reminder is None:
         turn.say(turn.text("reminder.none"), remove_keyboard=True)
         return
-    turn.act(StopReminder())
+    turn.effect(StopReminder())
     turn.say(turn.text("reminder.stopped"), remove_keyboard=True)
 
 
@@ -329,11 +259,11 @@ def _got_morning(turn: Turn, at: time | None) -> None:
         turn.say(turn.text("reminder.none"))
         return
     if at is None:
-        turn.act(SaveMorning(at=None, next_at=None))
+        turn.effect(SaveMorning(at=None, next_at=None))
         turn.say(turn.text("morning.off"))
         return
     fire = next_fire(at, ZoneInfo(reminder.zone), EVERY_DAY, after=turn.now)
-    turn.act(SaveMorning(at=at, next_at=fire.at))
+    turn.effect(SaveMorning(at=at, next_at=fire.at))
     turn.say(
         turn.text(
             "morning.saved",
@@ -349,7 +279,7 @@ def ask_zone(turn: Turn) -> None:
         parts.append(
             turn.text(
                 "reminder.zone_current",
-                zone=_zone_label(turn.profile.zone),
+                zone=zone_label(turn.profile.zone),
                 now=local_clock(turn.now, turn.profile.zone),
             )
         )
@@ -357,7 +287,8 @@ def ask_zone(turn: Turn) -> None:
     turn.say(*parts, location_button=turn.catalog.button("share_location"))
 
 
-def reprompt(turn: Turn) -> bool:
+@router.reprompt(*SETUP_PHASES)
+def _ask_again(turn: Turn) -> bool:
     phase = turn.state.phase
     if phase == Phase.REMINDER_TIME:
         ask_time(turn, fresh=False)
@@ -365,31 +296,36 @@ def reprompt(turn: Turn) -> bool:
         ask_days(turn, fresh=False)
     elif phase == Phase.REMINDER_ZONE:
         ask_zone(turn)
-    elif phase == Phase.REMINDER_MORNING:
-        ask_morning(turn, fresh=False)
     else:
-        return False
+        ask_morning(turn, fresh=False)
     return True
 
 
 # -- answers ---------------------------------------------------------------------------------
-def screen_button(turn: Turn, verb: str, arg: str) -> bool:
-    """Buttons of the set-up questions (checked against the screen by the machine)."""
-    if verb == "rt":
-        at = parse_time(arg)
-        if at is None:
-            return False
-        _got_time(turn, at)
-    elif verb == "rd" and arg in DAYS:
-        turn.update(draft_days=DAYS[arg])
-        _finish(turn, None)
-    elif verb == "rz" and is_valid_zone(arg):
-        zone_chosen(turn, arg)
-    elif verb == "rm" and (arg == "off" or parse_time(arg) is not None):
-        _got_morning(turn, None if arg == "off" else parse_time(arg))
-    else:
-        return False
-    return True
+@router.button(BedtimeChoice, Phase.REMINDER_TIME)
+def _time_pressed(turn: Turn, data: BedtimeChoice) -> None:
+    _got_time(turn, data.at)
+
+
+@router.button(DaysChoice, Phase.REMINDER_DAYS)
+def _days_pressed(turn: Turn, data: DaysChoice) -> None:
+    turn.update(draft_days=DAYS[data.days])
+    _finish(turn, None)
+
+
+@router.button(ZoneChoice, Phase.REMINDER_ZONE)
+def _zone_pressed(turn: Turn, data: ZoneChoice) -> None:
+    zone_chosen(turn, data.zone)
+
+
+@router.button(MorningChoice, Phase.REMINDER_MORNING)
+def _morning_pressed(turn: Turn, data: MorningChoice) -> None:
+    _got_morning(turn, None if data.at == "off" else data.at)
+
+
+@router.text(*SETUP_PHASES)
+def _typed(turn: Turn, words: Words) -> bool:
+    return text(turn, words.text, other_meaning=bool(words.intents))
 
 
 def text(turn: Turn, words: str, *, other_meaning: bool) -> bool:
@@ -454,7 +390,7 @@ def resolve_zone(turn: Turn, words: str) -> None:
     if not candidates:
         turn.say(turn.text("reminder.bad_zone"))
         return
-    rows = [(("zone_choice", "rz", zone),) for zone in candidates]
+    rows = [(("zone_choice", ZoneChoice(zone=zone)),) for zone in candidates]
     keyboard = turn.keyboard(rows)
     turn.say(turn.text("reminder.pick_zone"), buttons=keyboard)
 
@@ -463,10 +399,10 @@ def zone_chosen(turn: Turn, zone: str) -> None:
     has_reminder = turn.state.draft_time is not None or turn.profile.active_reminder is not None
     if turn.state.draft_purpose in (None, "zone") and not has_reminder:
         _leave_setup(turn)
-        turn.act(SaveZone(zone))
+        turn.effect(SaveZone(zone))
         turn.say(
             turn.text(
-                "reminder.zone_saved", zone=_zone_label(zone), now=local_clock(turn.now, zone)
+                "reminder.zone_saved", zone=zone_label(zone), now=local_clock(turn.now, zone)
             ),
             remove_keyboard=True,
         )
@@ -504,8 +440,8 @@ def _finish(turn: Turn, zone: str | None) -> None:
         last_sent=known.last_sent_date if known else None,
     )
     if zone != turn.profile.zone:
-        turn.act(SaveZone(zone))
-    turn.act(
+        turn.effect(SaveZone(zone))
+    turn.effect(
         SaveReminder(
             zone=zone, at=at, days=days, next_fire_at=fire.at, next_local_date=fire.local_date
         )
@@ -516,7 +452,7 @@ def _finish(turn: Turn, zone: str | None) -> None:
             "reminder.saved",
             time=format_time(at),
             days=describe_days(turn.catalog, days),
-            zone=_zone_label(zone),
+            zone=zone_label(zone),
             next=describe_next(turn.catalog, fire.at, fire.local_date, zone, turn.now),
         ),
         turn.text("reminder.saved_hint"),
@@ -524,7 +460,7 @@ def _finish(turn: Turn, zone: str | None) -> None:
     )
     parts: list[str] = []
     rows: list[tuple[ButtonSpec, ...]] = []
-    safety_profile.offer(turn, parts, rows)
+    safety.offer(turn, parts, rows)
     if parts:  # its own message: the one above takes the time-zone keyboard away
         turn.say(*parts, buttons=turn.keyboard(rows))
 
@@ -538,78 +474,3 @@ def _leave_setup(turn: Turn) -> None:
     _clear_draft(turn)
     if turn.state.phase in SETUP_PHASES:
         turn.update(phase=Phase.IDLE)
-
-
-# -- a reminder message's buttons ------------------------------------------------------------
-def night_button(turn: Turn, verb: str, arg: str) -> None:
-    night = parse_night(arg)
-    if night is None:
-        turn.notify(turn.text("stale_button"))
-        return
-    reminder = turn.profile.active_reminder
-    if verb == "bh":
-        _helping(turn, arg.rpartition(".")[2])
-        return
-    if verb == "bo":
-        turn.notify(turn.text("stopped_note"))
-        stop(turn)
-        return
-    if verb == "mn":
-        _no_cramps(turn, night)
-        return
-    if reminder is None:
-        turn.notify(turn.text("reminder.none_note"))
-        return
-    if night != reminder.last_sent_date:
-        turn.notify(turn.text("reminder.old_night"))
-        return
-    if verb == "bz":
-        _snooze(turn, reminder, night)
-    elif verb == "bk":
-        turn.act(SkipReminder())
-        turn.notify(turn.text("reminder.skipped_note"))
-        turn.say(turn.text("reminder.skipped", next=_next_text(turn, reminder)))
-
-
-def _no_cramps(turn: Turn, night: date) -> None:
-    """A cramp-free night goes into the diary, so the pattern shows the good nights too."""
-    turn.actions.append(
-        LogEpisode(
-            kind="none",
-            area=None,
-            position=None,
-            started_at=turn.now,
-            ended_at=turn.now,
-            outcome="none",
-            exercises=(),
-        )
-    )
-    turn.say(turn.text("morning.none_logged"))
-
-
-def _snooze(turn: Turn, reminder: ReminderInfo, night: date) -> None:
-    if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
-        clock = local_clock(reminder.snooze_until, reminder.zone)
-        turn.notify(turn.text("reminder.already_snoozed", time=clock))
-        return
-    if reminder.last_night_snoozed:
-        turn.notify(turn.text("reminder.snooze_used"))
-        return
-    until = snooze(turn.now, SNOOZE_MINUTES)
-    turn.act(SnoozeReminder(night=night, until=until))
-    turn.notify(turn.text("reminder.snoozed_note", minutes=SNOOZE_MINUTES))
-    turn.say(turn.text("reminder.snoozed", time=local_clock(until, reminder.zone)))
-
-
-def _helping(turn: Turn, answer: str) -> None:
-    if answer not in ("yes", "no"):
-        turn.notify(turn.text("stale_button"))
-        return
-    turn.act(AnswerHelping(answer))
-    if answer == "yes":
-        active = turn.profile.active_reminder is not None
-        turn.say(turn.text("reminder.helping_yes" if active else "reminder.helping_yes_off"))
-        return
-    if turn.profile.active_reminder is not None:
-        turn.act(StopReminder())
-    turn.say(turn.text("reminder.helping_no"))

@@ -9,35 +9,67 @@ service renders off the event loop after the transaction, so no image work happe
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from bot.coach import routine
-from bot.coach.actions import DiaryPicture, LogEpisode
+from pydantic import Field
+
+from bot.coach.callbacks import CallbackData, Digits
+from bot.coach.effects import LogEpisode
+from bot.coach.flows import routine
+from bot.coach.outbox import DiaryPicture
+from bot.coach.router import Router, Words
 from bot.coach.state import Phase
 from bot.coach.turn import ButtonSpec, Turn
-from bot.content import Area
+from bot.content import Area, Catalog
 from bot.diary import DiarySummary, summarize
 from bot.diary.summary import MIN_DAYS_FOR_RATE
 from bot.reminders.schedule import wall_time_to_utc
 
+router = Router()
+When = Literal["evening", "night", "morning", "now"]
+
+
+class LogCramp(CallbackData, prefix="dl"):
+    """ "Log a cramp": works from any message."""
+
+
+class Report(CallbackData, prefix="dr"):
+    """The doctor's report: works from any message."""
+
+
+class LogArea(CallbackData, prefix="la"):
+    area: Area
+
+
+class LogWhen(CallbackData, prefix="lw"):
+    when: When
+
+
+class LogSeverity(CallbackData, prefix="ls"):
+    severity: Annotated[Digits, Field(le=10)]
+
+    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
+        return {"n": str(self.severity)}
+
+
 DIARY_DAYS = 30
 DIARY_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("diary_log", "dl", ""),),
-    (("diary_report", "dr", ""),),
+    (("diary_log", LogCramp()),),
+    (("diary_report", Report()),),
 )
 AREA_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("area_ankle", "la", "ankle"), ("area_foot", "la", "foot")),
-    (("area_calf", "la", "calf"), ("area_shin", "la", "shin")),
+    (("area_ankle", LogArea(area="ankle")), ("area_foot", LogArea(area="foot"))),
+    (("area_calf", LogArea(area="calf")), ("area_shin", LogArea(area="shin"))),
 )
 WHEN_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("when_evening", "lw", "evening"), ("when_night", "lw", "night")),
-    (("when_morning", "lw", "morning"), ("when_now", "lw", "now")),
+    (("when_evening", LogWhen(when="evening")), ("when_night", LogWhen(when="night"))),
+    (("when_morning", LogWhen(when="morning")), ("when_now", LogWhen(when="now"))),
 )
 SEVERITY_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    tuple(("severity", "ls", str(n)) for n in range(6)),
-    tuple(("severity", "ls", str(n)) for n in range(6, 11)),
+    tuple(("severity", LogSeverity(severity=n)) for n in range(6)),
+    tuple(("severity", LogSeverity(severity=n)) for n in range(6, 11)),
 )
-LOG_PHASES = frozenset({Phase.DIARY_AREA, Phase.DIARY_WHEN, Phase.DIARY_SEVERITY})
 # "Roughly when", as a local wall-clock time: the evening and the night are last night's.
 WHEN_LOCAL = {"evening": time(21, 0), "night": time(2, 30), "morning": time(5, 30)}
 
@@ -47,6 +79,7 @@ def zone_of(turn: Turn) -> str:
     return turn.profile.zone or "UTC"
 
 
+@router.command("diary")
 def command(turn: Turn, args: str) -> None:
     if args.strip().lower() in ("report", "doctor"):
         report(turn)
@@ -60,7 +93,7 @@ def command(turn: Turn, args: str) -> None:
         days=DIARY_DAYS,
         reminder_started=turn.profile.reminder_started,
     )
-    turn.act(
+    turn.picture(
         DiaryPicture(
             kind="chart",
             entries=turn.profile.diary,
@@ -74,10 +107,15 @@ def command(turn: Turn, args: str) -> None:
     turn.say(*summary_text(turn, summary), buttons=turn.keyboard(DIARY_BUTTONS, fresh=False))
 
 
+@router.button(Report)
+def _report_pressed(turn: Turn, data: Report) -> None:
+    report(turn)
+
+
 def report(turn: Turn) -> None:
     zone = zone_of(turn)
     turn.say(turn.text("diary.report_intro"))
-    turn.act(
+    turn.picture(
         DiaryPicture(
             kind="report",
             entries=turn.profile.diary,
@@ -150,29 +188,54 @@ def start_log(turn: Turn, area: Area | None = None) -> None:
         routine.abandon(turn, "abandoned")
     turn.update(phase=Phase.DIARY_AREA, choice_mode=None, choice_area=None, diary_when=None)
     if area is not None:
-        screen_button(turn, "la", area)
+        _area_chosen(turn, area)
         return
     turn.say(turn.text("diary.log.area"), buttons=turn.keyboard(AREA_BUTTONS))
 
 
-def screen_button(turn: Turn, verb: str, arg: str) -> bool:
-    if verb == "la" and arg in ("ankle", "foot", "calf", "shin"):
-        turn.update(phase=Phase.DIARY_WHEN, choice_area=arg)
-        turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS))
-    elif verb == "lw" and arg in (*WHEN_LOCAL, "now"):
-        turn.update(phase=Phase.DIARY_SEVERITY, diary_when=arg)
-        turn.say(turn.text("diary.log.severity"), buttons=turn.keyboard(SEVERITY_BUTTONS))
-    elif verb == "ls" and arg.isascii() and arg.isdigit() and 0 <= int(arg) <= 10:
-        _logged(turn, int(arg))
-    else:
+@router.button(LogCramp)
+def _log_pressed(turn: Turn, data: LogCramp) -> None:
+    if turn.state.progress is not None:
+        turn.notify(turn.text("reminder.after_routine"))  # an old offer must not end a routine
+        return
+    start_log(turn)
+
+
+@router.text(Phase.IDLE, Phase.CHECKIN, Phase.ASK_AREA, Phase.ROUTINE_MENU)
+def _log_words(turn: Turn, words: Words) -> bool:
+    """ "I had a cramp": it's over, so into the diary."""
+    if not words.has("log"):
         return False
+    found = words.one_of("area.")
+    start_log(turn, next((a for a in ("ankle", "foot", "calf", "shin") if a == found), None))
     return True
+
+
+@router.button(LogArea, Phase.DIARY_AREA)
+def _area_pressed(turn: Turn, data: LogArea) -> None:
+    _area_chosen(turn, data.area)
+
+
+def _area_chosen(turn: Turn, area: Area) -> None:
+    turn.update(phase=Phase.DIARY_WHEN, choice_area=area)
+    turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS))
+
+
+@router.button(LogWhen, Phase.DIARY_WHEN)
+def _when_pressed(turn: Turn, data: LogWhen) -> None:
+    turn.update(phase=Phase.DIARY_SEVERITY, diary_when=data.when)
+    turn.say(turn.text("diary.log.severity"), buttons=turn.keyboard(SEVERITY_BUTTONS))
+
+
+@router.button(LogSeverity, Phase.DIARY_SEVERITY)
+def _severity_pressed(turn: Turn, data: LogSeverity) -> None:
+    _logged(turn, data.severity)
 
 
 def _logged(turn: Turn, severity: int) -> None:
     area, when = turn.state.choice_area, turn.state.diary_when or "now"
     at = when_it_was(turn.now, when, ZoneInfo(zone_of(turn)))
-    turn.actions.append(
+    turn.effect(
         LogEpisode(
             kind="manual",
             area=area,
@@ -214,16 +277,20 @@ def when_it_was(now: datetime, when: str, zone: ZoneInfo) -> datetime:
     return min(moment, now)
 
 
-def reprompt(turn: Turn) -> bool:
-    phase = turn.state.phase
-    if phase == Phase.DIARY_AREA:
-        turn.say(turn.text("diary.log.area"), buttons=turn.keyboard(AREA_BUTTONS, fresh=False))
-    elif phase == Phase.DIARY_WHEN:
-        turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS, fresh=False))
-    elif phase == Phase.DIARY_SEVERITY:
-        turn.say(
-            turn.text("diary.log.severity"), buttons=turn.keyboard(SEVERITY_BUTTONS, fresh=False)
-        )
-    else:
-        return False
+@router.reprompt(Phase.DIARY_AREA)
+def _area_again(turn: Turn) -> bool:
+    turn.say(turn.text("diary.log.area"), buttons=turn.keyboard(AREA_BUTTONS, fresh=False))
+    return True
+
+
+@router.reprompt(Phase.DIARY_WHEN)
+def _when_again(turn: Turn) -> bool:
+    turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS, fresh=False))
+    return True
+
+
+@router.reprompt(Phase.DIARY_SEVERITY)
+def _severity_again(turn: Turn) -> bool:
+    buttons = turn.keyboard(SEVERITY_BUTTONS, fresh=False)
+    turn.say(turn.text("diary.log.severity"), buttons=buttons)
     return True
