@@ -10,6 +10,7 @@ answered here, by showing the question on screen again.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.coach import callbacks, warnings
@@ -27,7 +28,7 @@ from bot.coach.flows import MENU, ROUTER, choose, diary, reminders
 from bot.coach.intents import find_intents
 from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.router import Words
-from bot.coach.state import ChatState, Phase
+from bot.coach.state import IDLE, ChatState, Phase
 from bot.coach.turn import Result, Turn
 from bot.content import Content
 from bot.reminders.zones import zone_at
@@ -79,7 +80,7 @@ class Coach:
         profile: Profile = NO_PROFILE,
     ) -> Result:
         if language and language != state.language:
-            state = state.with_(language=language)
+            state = replace(state, language=language)
         state = self._fits_content(state)
         turn = Turn(
             state,
@@ -120,7 +121,7 @@ class Coach:
         )
         if known and progress.step < len(exercises[progress.exercise_id].steps):
             return state
-        return state.with_(progress=None, phase=Phase.IDLE, timer=None)
+        return replace(state, flow=IDLE, timer=None)
 
 
 def _command(turn: Turn, name: str, args: str = "") -> None:
@@ -151,7 +152,7 @@ def _timer(turn: Turn, token: str) -> None:
     timer = turn.state.timer
     if timer is None or timer.token != token:
         return  # the user already moved on; this follow-up no longer applies
-    turn.update(timer=None)  # it has fired: nothing left to cancel
+    turn.fired()
     handler = ROUTER.timers.get(timer.kind)
     if handler is not None:
         handler(turn)

@@ -9,9 +9,9 @@ new timer always replaces the previous one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Literal
 
 from bot.coach.callbacks import CallbackData
 from bot.coach.effects import Effect, LogEpisode
@@ -26,8 +26,8 @@ from bot.coach.outbox import (
     StartTimer,
 )
 from bot.coach.profile import NO_PROFILE, Profile
-from bot.coach.state import ChatState, Progress, Timer
-from bot.content import Catalog, Content
+from bot.coach.state import IDLE, ChatState, Flow, InRoutine, Progress, Timer
+from bot.content import Area, Catalog, Content, Position
 
 # (button label key, what the button means) — labels are looked up in the catalog.
 ButtonSpec = tuple[str, CallbackData]
@@ -81,23 +81,27 @@ class Turn:
         self._fresh_used = False
 
     # -- state -----------------------------------------------------------------------------
-    def update(self, **changes: Any) -> None:
-        self.state = self.state.with_(**changes)
+    def go(self, flow: Flow) -> None:
+        """Move the chat into `flow` (whatever the previous flow kept is left behind)."""
+        self.state = replace(self.state, flow=flow)
 
-    def set_progress(self, progress: Progress | None, **changes: Any) -> None:
-        self.update(progress=progress, **changes)
+    def set_progress(self, progress: Progress) -> None:
+        """Change the routine in progress; what it asks stays (a step, unless it was in one)."""
+        flow = self.state.flow
+        asking = flow.asking if isinstance(flow, InRoutine) else "step"
+        self.go(InRoutine(progress, asking))
 
-    def drop_drafts(self) -> None:
-        """Forget what was half chosen: the way into a routine, a reminder being set up, the
-        safety question on screen (for /cancel, and when a warning sign ends everything)."""
-        self.update(
-            choice_mode=None,
-            choice_area=None,
-            draft_purpose=None,
-            draft_time=None,
-            draft_days=None,
-            safety_question=None,
-        )
+    def end_routine(self) -> None:
+        if self.state.progress is not None:
+            self.go(IDLE)
+
+    def met(self) -> None:
+        """The person has seen the welcome: next time it is a welcome back."""
+        self.state = replace(self.state, known=True)
+
+    def remember_routine(self, area: Area | None, position: Position) -> None:
+        """The last relief routine, for "it's back" and "/routine: repeat"."""
+        self.state = replace(self.state, last_area=area, last_position=position)
 
     @property
     def progress(self) -> Progress:
@@ -166,20 +170,25 @@ class Turn:
         )
 
     # -- timers ----------------------------------------------------------------------------
-    def start_timer(self, seconds: float, kind: str) -> float:
+    def start_timer(self, seconds: float, kind: Literal["step", "checkin"]) -> float:
         """Replace any pending timer with one due in `seconds` (already scaled); returns them."""
         self.cancel_timer()
         seq = self.state.timer_seq + 1
         token = f"t{seq}"
         due_at = self.now + timedelta(seconds=seconds)
-        self.update(timer_seq=seq, timer=Timer(token=token, due_at=due_at, kind=kind))
+        timer = Timer(token=token, due_at=due_at, kind=kind)
+        self.state = replace(self.state, timer_seq=seq, timer=timer)
         self.outbox.append(StartTimer(token=token, due_at=due_at))
         return seconds
 
     def cancel_timer(self) -> None:
         if self.state.timer is not None:
             self.outbox.append(CancelTimer(self.state.timer.token))
-            self.update(timer=None)
+            self.fired()
+
+    def fired(self) -> None:
+        """The pending timer is gone (it fired, or was cancelled): nothing left to cancel."""
+        self.state = replace(self.state, timer=None)
 
     def scaled(self, seconds: float) -> float:
         return seconds * self.time_scale
@@ -201,5 +210,5 @@ class Turn:
     def result(self) -> Result:
         state = self.state
         if self._fresh_used:
-            state = state.with_(screen=state.screen + 1)
+            state = replace(state, screen=state.screen + 1)
         return Result(state=state, effects=tuple(self.effects), outbox=tuple(self.outbox))

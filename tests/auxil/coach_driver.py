@@ -46,6 +46,7 @@ from bot.coach.effects import (
     StopReminder,
 )
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
+from bot.coach.state import Choosing, LoggingCramp, SafetyQuestion, SettingReminder
 from bot.content import Content
 
 # 02:30 UTC: the small hours, when night cramps strike.
@@ -106,6 +107,34 @@ class Reply:
     @property
     def labels(self) -> list[str]:
         return [button.label for row in self.keyboard for button in row]
+
+
+@dataclass(frozen=True, slots=True)
+class Scratch:
+    """What the flow on screen has chosen so far, read the same way whichever flow it is."""
+
+    choice_mode: str | None = None
+    choice_area: str | None = None
+    draft_purpose: str | None = None
+    draft_time: str | None = None
+    draft_days: int | None = None
+    diary_when: str | None = None
+    safety_question: str | None = None
+
+
+def scratch(state: ChatState) -> Scratch:
+    match state.flow:
+        case Choosing(mode=mode, area=area):
+            return Scratch(choice_mode=mode, choice_area=area)
+        case SettingReminder(draft=draft):
+            return Scratch(
+                draft_purpose=draft.purpose, draft_time=draft.time, draft_days=draft.days
+            )
+        case LoggingCramp(area=area, when=when):
+            return Scratch(choice_area=area, diary_when=when)
+        case SafetyQuestion(question=question):
+            return Scratch(safety_question=question)
+    return Scratch()
 
 
 def flat(keyboard: Keyboard) -> list[Button]:

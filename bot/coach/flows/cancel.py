@@ -18,8 +18,7 @@ router = Router()
 def cancel(turn: Turn, args: str = "") -> None:
     setting_up = turn.state.phase in SETUP_PHASES
     busy = turn.state.phase != Phase.IDLE or turn.state.timer is not None
-    routine.stop(turn, "cancelled")
-    turn.drop_drafts()
+    routine.stop(turn, "cancelled")  # and whatever was half chosen with it
     if setting_up:
         turn.say(turn.text("reminder.setup_cancelled"), remove_keyboard=True)
         return
@@ -37,6 +36,5 @@ def _stop_words(turn: Turn, words: Words) -> bool:
     if not (in_routine or turn.state.phase != Phase.IDLE):
         return False
     routine.stop(turn)
-    turn.update(choice_mode=None, choice_area=None)
     turn.say(turn.text("stopped" if in_routine else "cancelled"))
     return True

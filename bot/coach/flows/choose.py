@@ -13,7 +13,7 @@ from bot.coach.callbacks import CallbackData
 from bot.coach.flows import routine
 from bot.coach.flows.reminders import SETUP_PHASES
 from bot.coach.router import Router, Words
-from bot.coach.state import Phase
+from bot.coach.state import Choosing, Phase
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import Area, Catalog, Mode, Position
 
@@ -56,7 +56,8 @@ CHOOSING_PHASES = (Phase.IDLE, Phase.ASK_AREA, Phase.ROUTINE_MENU, Phase.CHECKIN
 def start(turn: Turn, args: str = "") -> None:
     routine.abandon(turn, "abandoned")
     greeting = turn.text("welcome_back" if turn.state.known else "welcome")
-    turn.update(phase=Phase.ASK_AREA, known=True, choice_mode=None, choice_area=None)
+    turn.met()
+    turn.go(Choosing("area"))
     turn.say(
         greeting,
         turn.text("disclaimer"),
@@ -68,7 +69,8 @@ def start(turn: Turn, args: str = "") -> None:
 @router.command("routine")
 def routine_menu(turn: Turn, args: str = "") -> None:
     routine.abandon(turn, "abandoned")
-    turn.update(phase=Phase.ROUTINE_MENU, known=True, choice_mode=None, choice_area=None)
+    turn.met()
+    turn.go(Choosing("menu"))
     turn.say(turn.text("routine_menu"), buttons=turn.keyboard(_routine_menu_rows(turn)))
 
 
@@ -86,14 +88,15 @@ def _routine_menu_rows(turn: Turn) -> list[tuple[ButtonSpec, ...]]:
 def choose_area(turn: Turn, choice: Area | Literal["prevent"]) -> None:
     mode: Mode = "prevention" if choice == "prevent" else "relief"
     area = None if choice == "prevent" else choice
-    turn.update(phase=Phase.ASK_POSITION, choice_mode=mode, choice_area=area)
+    turn.go(Choosing("position", mode, area))
     question = "ask_position_prevention" if mode == "prevention" else "ask_position"
     turn.say(turn.text(question), buttons=turn.keyboard(POSITION_BUTTONS))
 
 
 def choose_position(turn: Turn, position: Position) -> None:
-    mode = turn.state.choice_mode or "relief"
-    area = turn.state.choice_area
+    flow = turn.state.flow
+    chosen = flow if isinstance(flow, Choosing) else Choosing("position")
+    mode, area = chosen.mode or "relief", chosen.area
     if mode == "relief" and area is None:  # cannot happen through our buttons; ask again
         start(turn)
         return
@@ -140,9 +143,9 @@ def _routine_menu_again(turn: Turn) -> bool:
 
 @router.reprompt(Phase.ASK_POSITION)
 def _ask_position_again(turn: Turn) -> bool:
-    question = (
-        "ask_position_prevention" if turn.state.choice_mode == "prevention" else "ask_position"
-    )
+    flow = turn.state.flow
+    prevention = isinstance(flow, Choosing) and flow.mode == "prevention"
+    question = "ask_position_prevention" if prevention else "ask_position"
     turn.say(turn.text(question), buttons=turn.keyboard(POSITION_BUTTONS, fresh=False))
     return True
 

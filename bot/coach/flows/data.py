@@ -9,7 +9,7 @@ from bot.coach.callbacks import CallbackData
 from bot.coach.effects import ExportData, ForgetUser
 from bot.coach.flows import routine
 from bot.coach.router import Router
-from bot.coach.state import ChatState, Phase
+from bot.coach.state import IDLE, ChatState, ConfirmForget, Phase
 from bot.coach.turn import ButtonSpec, Turn
 
 router = Router()
@@ -44,14 +44,14 @@ def export(turn: Turn, args: str = "") -> None:
 @router.command("forget")
 def forget(turn: Turn, args: str = "") -> None:
     routine.abandon(turn, "abandoned")
-    turn.update(phase=Phase.CONFIRM_FORGET, choice_mode=None, choice_area=None)
+    turn.go(ConfirmForget())
     turn.say(turn.text("forget.confirm"), buttons=turn.keyboard(FORGET_BUTTONS))
 
 
 @router.button(Forget, Phase.CONFIRM_FORGET)
 def _answered(turn: Turn, data: Forget) -> None:
     if data.answer == "no":
-        turn.update(phase=Phase.IDLE)
+        turn.go(IDLE)
         turn.say(turn.text("forget.kept"))
         return
     turn.cancel_timer()

@@ -8,8 +8,9 @@ service renders off the event loop after the transaction, so no image work happe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -19,7 +20,7 @@ from bot.coach.effects import LogEpisode
 from bot.coach.flows import routine
 from bot.coach.outbox import DiaryPicture
 from bot.coach.router import Router, Words
-from bot.coach.state import Phase
+from bot.coach.state import IDLE, LoggingCramp, Phase, When
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import Area, Catalog
 from bot.diary import DiarySummary, summarize
@@ -27,7 +28,6 @@ from bot.diary.summary import MIN_DAYS_FOR_RATE
 from bot.reminders.schedule import wall_time_to_utc
 
 router = Router()
-When = Literal["evening", "night", "morning", "now"]
 
 
 class LogCramp(CallbackData, prefix="dl"):
@@ -186,7 +186,7 @@ def start_log(turn: Turn, area: Area | None = None) -> None:
     """Log a cramp that is over; "I had a calf cramp last night" skips the first question."""
     if turn.state.progress is not None:
         routine.abandon(turn, "abandoned")
-    turn.update(phase=Phase.DIARY_AREA, choice_mode=None, choice_area=None, diary_when=None)
+    turn.go(LoggingCramp("area"))
     if area is not None:
         _area_chosen(turn, area)
         return
@@ -217,13 +217,13 @@ def _area_pressed(turn: Turn, data: LogArea) -> None:
 
 
 def _area_chosen(turn: Turn, area: Area) -> None:
-    turn.update(phase=Phase.DIARY_WHEN, choice_area=area)
+    turn.go(LoggingCramp("when", area))
     turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS))
 
 
 @router.button(LogWhen, Phase.DIARY_WHEN)
 def _when_pressed(turn: Turn, data: LogWhen) -> None:
-    turn.update(phase=Phase.DIARY_SEVERITY, diary_when=data.when)
+    turn.go(replace(_logging(turn), asking="severity", when=data.when))
     turn.say(turn.text("diary.log.severity"), buttons=turn.keyboard(SEVERITY_BUTTONS))
 
 
@@ -232,8 +232,14 @@ def _severity_pressed(turn: Turn, data: LogSeverity) -> None:
     _logged(turn, data.severity)
 
 
+def _logging(turn: Turn) -> LoggingCramp:
+    flow = turn.state.flow
+    return flow if isinstance(flow, LoggingCramp) else LoggingCramp("severity")
+
+
 def _logged(turn: Turn, severity: int) -> None:
-    area, when = turn.state.choice_area, turn.state.diary_when or "now"
+    logging = _logging(turn)
+    area, when = logging.area, logging.when or "now"
     at = when_it_was(turn.now, when, ZoneInfo(zone_of(turn)))
     turn.effect(
         LogEpisode(
@@ -247,7 +253,7 @@ def _logged(turn: Turn, severity: int) -> None:
             severity=severity,
         )
     )
-    turn.update(phase=Phase.IDLE, choice_area=None, diary_when=None)
+    turn.go(IDLE)
     turn.say(
         turn.text(
             "diary.log.done",

@@ -14,6 +14,7 @@ the conversation's, stale.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -33,7 +34,7 @@ from bot.coach.flows.reminder_view import (
     zone_label,
 )
 from bot.coach.router import Router, Words
-from bot.coach.state import Phase
+from bot.coach.state import IDLE, NO_DRAFT, Draft, Phase, Purpose, SettingReminder
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import Catalog
 from bot.reminders.schedule import (
@@ -110,6 +111,7 @@ MORNING_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
 )
 OFF_WORDS = frozenset({"off", "stop", "disable", "cancel", "no", "none"})
 ON_WORDS = frozenset({"on", "enable", "resume"})
+Asking = Literal["time", "days", "zone", "morning"]
 SETUP_PHASES = frozenset(
     {Phase.REMINDER_TIME, Phase.REMINDER_DAYS, Phase.REMINDER_ZONE, Phase.REMINDER_MORNING}
 )
@@ -133,8 +135,7 @@ def command_reminder(turn: Turn, args: str) -> None:
         if reminder is not None:
             show(turn, reminder)
         elif turn.profile.reminder is not None:  # back on as it was, in today's zone
-            _clear_draft(turn)
-            _finish(turn, None)
+            _finish(turn, NO_DRAFT, None)
         else:
             begin(turn, "setup")
         return
@@ -142,47 +143,45 @@ def command_reminder(turn: Turn, args: str) -> None:
     if at is None:
         turn.say(turn.text("reminder.bad_time"))
         return
-    turn.update(
-        draft_purpose="time",
-        draft_time=format_time(at),
-        draft_days=reminder.days if reminder else None,
-    )
-    _finish(turn, None)
+    _finish(turn, Draft("time", format_time(at), reminder.days if reminder else None), None)
 
 
 @router.command("timezone")
 def command_timezone(turn: Turn, args: str) -> None:
-    reminder = turn.profile.active_reminder
-    if turn.state.phase not in SETUP_PHASES:  # in the middle of a set-up, /timezone answers it
-        turn.update(
-            draft_purpose="zone",
-            draft_time=format_time(reminder.at) if reminder else None,
-            draft_days=reminder.days if reminder else None,
-        )
+    draft = _draft(turn)
+    if not isinstance(turn.state.flow, SettingReminder):  # in a set-up, /timezone answers it
+        draft = _draft_from(turn, "zone")
     if args.strip():
-        resolve_zone(turn, args)
+        resolve_zone(turn, draft, args)
     else:
-        ask_zone(turn)
+        ask_zone(turn, draft)
 
 
-def begin(turn: Turn, purpose: str) -> None:
+def begin(turn: Turn, purpose: Purpose) -> None:
     """Ask the questions for `purpose` ("setup": all of them), starting from what is set now."""
-    reminder = turn.profile.active_reminder
-    turn.update(
-        draft_purpose=purpose,
-        draft_time=format_time(reminder.at) if reminder else None,
-        draft_days=reminder.days if reminder else None,
-        choice_mode=None,
-        choice_area=None,
-    )
+    draft = _draft_from(turn, purpose)
     if purpose == "days":
-        ask_days(turn)
+        ask_days(turn, draft)
     elif purpose == "morning":
-        ask_morning(turn)
+        ask_morning(turn, draft)
     elif purpose == "zone":
-        ask_zone(turn)
+        ask_zone(turn, draft)
     else:
-        ask_time(turn)
+        ask_time(turn, draft)
+
+
+def _draft_from(turn: Turn, purpose: Purpose) -> Draft:
+    """A new draft for `purpose`, starting from the reminder as it is set now."""
+    reminder = turn.profile.active_reminder
+    if reminder is None:
+        return Draft(purpose)
+    return Draft(purpose, format_time(reminder.at), reminder.days)
+
+
+def _draft(turn: Turn) -> Draft:
+    """The reminder being set up, as far as it got."""
+    flow = turn.state.flow
+    return flow.draft if isinstance(flow, SettingReminder) else NO_DRAFT
 
 
 def offer(turn: Turn) -> None:
@@ -226,7 +225,7 @@ def stop(turn: Turn) -> None:
 
 
 # -- the questions ---------------------------------------------------------------------------
-def _enter_setup(turn: Turn, phase: Phase) -> None:
+def _enter_setup(turn: Turn, asking: Asking, draft: Draft) -> None:
     """Questions take over the chat: a routine in progress ends (and is logged) first.
 
     A pending check-in after a finished routine is left alone: the set-up takes a minute, and
@@ -234,21 +233,21 @@ def _enter_setup(turn: Turn, phase: Phase) -> None:
     """
     if turn.state.progress is not None:
         routine.abandon(turn, "abandoned")
-    turn.update(phase=phase, choice_mode=None, choice_area=None)
+    turn.go(SettingReminder(asking, draft))
 
 
-def ask_time(turn: Turn, *, fresh: bool = True) -> None:
-    _enter_setup(turn, Phase.REMINDER_TIME)
+def ask_time(turn: Turn, draft: Draft, *, fresh: bool = True) -> None:
+    _enter_setup(turn, "time", draft)
     turn.say(turn.text("reminder.ask_time"), buttons=turn.keyboard(TIME_BUTTONS, fresh=fresh))
 
 
-def ask_days(turn: Turn, *, fresh: bool = True) -> None:
-    _enter_setup(turn, Phase.REMINDER_DAYS)
+def ask_days(turn: Turn, draft: Draft, *, fresh: bool = True) -> None:
+    _enter_setup(turn, "days", draft)
     turn.say(turn.text("reminder.ask_days"), buttons=turn.keyboard(DAYS_BUTTONS, fresh=fresh))
 
 
-def ask_morning(turn: Turn, *, fresh: bool = True) -> None:
-    _enter_setup(turn, Phase.REMINDER_MORNING)
+def ask_morning(turn: Turn, draft: Draft, *, fresh: bool = True) -> None:
+    _enter_setup(turn, "morning", draft)
     turn.say(turn.text("morning.ask"), buttons=turn.keyboard(MORNING_BUTTONS, fresh=fresh))
 
 
@@ -272,8 +271,8 @@ def _got_morning(turn: Turn, at: time | None) -> None:
     )
 
 
-def ask_zone(turn: Turn) -> None:
-    _enter_setup(turn, Phase.REMINDER_ZONE)
+def ask_zone(turn: Turn, draft: Draft) -> None:
+    _enter_setup(turn, "zone", draft)
     parts = []
     if turn.profile.zone is not None:
         parts.append(
@@ -289,33 +288,32 @@ def ask_zone(turn: Turn) -> None:
 
 @router.reprompt(*SETUP_PHASES)
 def _ask_again(turn: Turn) -> bool:
-    phase = turn.state.phase
+    phase, draft = turn.state.phase, _draft(turn)
     if phase == Phase.REMINDER_TIME:
-        ask_time(turn, fresh=False)
+        ask_time(turn, draft, fresh=False)
     elif phase == Phase.REMINDER_DAYS:
-        ask_days(turn, fresh=False)
+        ask_days(turn, draft, fresh=False)
     elif phase == Phase.REMINDER_ZONE:
-        ask_zone(turn)
+        ask_zone(turn, draft)
     else:
-        ask_morning(turn, fresh=False)
+        ask_morning(turn, draft, fresh=False)
     return True
 
 
 # -- answers ---------------------------------------------------------------------------------
 @router.button(BedtimeChoice, Phase.REMINDER_TIME)
 def _time_pressed(turn: Turn, data: BedtimeChoice) -> None:
-    _got_time(turn, data.at)
+    _got_time(turn, _draft(turn), data.at)
 
 
 @router.button(DaysChoice, Phase.REMINDER_DAYS)
 def _days_pressed(turn: Turn, data: DaysChoice) -> None:
-    turn.update(draft_days=DAYS[data.days])
-    _finish(turn, None)
+    _finish(turn, replace(_draft(turn), days=DAYS[data.days]), None)
 
 
 @router.button(ZoneChoice, Phase.REMINDER_ZONE)
 def _zone_pressed(turn: Turn, data: ZoneChoice) -> None:
-    zone_chosen(turn, data.zone)
+    zone_chosen(turn, _draft(turn), data.zone)
 
 
 @router.button(MorningChoice, Phase.REMINDER_MORNING)
@@ -335,25 +333,28 @@ def text(turn: Turn, words: str, *, other_meaning: bool) -> bool:
     words are not an answer, and are not told off as a bad time or zone either: the machine
     deals with them (a cramp matters more than the reminder being set up).
     """
-    phase = turn.state.phase
+    phase, draft = turn.state.phase, _draft(turn)
     if phase in (Phase.REMINDER_TIME, Phase.REMINDER_MORNING):
         # Both questions take a time: bedtime, or the morning check-in's.
-        answer, ask = (
-            (_got_time, ask_time) if phase == Phase.REMINDER_TIME else (_got_morning, ask_morning)
-        )
         at = parse_time(words)
         if at is not None:
-            answer(turn, at)
+            if phase == Phase.REMINDER_TIME:
+                _got_time(turn, draft, at)
+            else:
+                _got_morning(turn, at)
             return True
         if other_meaning:
             return False
         turn.say(turn.text("reminder.bad_time"))
-        ask(turn, fresh=False)
+        if phase == Phase.REMINDER_TIME:
+            ask_time(turn, draft, fresh=False)
+        else:
+            ask_morning(turn, draft, fresh=False)
         return True
     if phase == Phase.REMINDER_ZONE:
         if other_meaning and find_zone(words, turn.now).zone is None:
             return False
-        resolve_zone(turn, words)
+        resolve_zone(turn, draft, words)
         return True
     return False
 
@@ -365,14 +366,14 @@ def location(turn: Turn, latitude: float, longitude: float, locate: Locator) -> 
     if zone is None:
         turn.say(turn.text("reminder.location_unknown"))
         return True
-    zone_chosen(turn, zone)
+    zone_chosen(turn, _draft(turn), zone)
     return True
 
 
-def resolve_zone(turn: Turn, words: str) -> None:
+def resolve_zone(turn: Turn, draft: Draft, words: str) -> None:
     match = find_zone(words, turn.now)
     if match.zone is not None:
-        zone_chosen(turn, match.zone)
+        zone_chosen(turn, draft, match.zone)
         return
     candidates = match.candidates
     if not candidates:
@@ -380,13 +381,13 @@ def resolve_zone(turn: Turn, words: str) -> None:
         if clock is not None:
             candidates = zones_for_local_time(clock, turn.now)
             if not candidates:
-                _enter_setup(turn, Phase.REMINDER_ZONE)
+                _enter_setup(turn, "zone", draft)
                 turn.say(turn.text("reminder.no_zone_for_time", time=format_time(clock)))
                 return
     if len(candidates) == 1:
-        zone_chosen(turn, candidates[0])
+        zone_chosen(turn, draft, candidates[0])
         return
-    _enter_setup(turn, Phase.REMINDER_ZONE)
+    _enter_setup(turn, "zone", draft)
     if not candidates:
         turn.say(turn.text("reminder.bad_zone"))
         return
@@ -395,9 +396,9 @@ def resolve_zone(turn: Turn, words: str) -> None:
     turn.say(turn.text("reminder.pick_zone"), buttons=keyboard)
 
 
-def zone_chosen(turn: Turn, zone: str) -> None:
-    has_reminder = turn.state.draft_time is not None or turn.profile.active_reminder is not None
-    if turn.state.draft_purpose in (None, "zone") and not has_reminder:
+def zone_chosen(turn: Turn, draft: Draft, zone: str) -> None:
+    has_reminder = draft.time is not None or turn.profile.active_reminder is not None
+    if draft.purpose in (None, "zone") and not has_reminder:
         _leave_setup(turn)
         turn.effect(SaveZone(zone))
         turn.say(
@@ -407,31 +408,30 @@ def zone_chosen(turn: Turn, zone: str) -> None:
             remove_keyboard=True,
         )
         return
-    _finish(turn, zone)
+    _finish(turn, draft, zone)
 
 
-def _got_time(turn: Turn, at: time) -> None:
-    turn.update(draft_time=format_time(at))
-    if turn.state.draft_purpose == "setup":
-        ask_days(turn)
+def _got_time(turn: Turn, draft: Draft, at: time) -> None:
+    draft = replace(draft, time=format_time(at))
+    if draft.purpose == "setup":
+        ask_days(turn, draft)
     else:
-        _finish(turn, None)
+        _finish(turn, draft, None)
 
 
-def _finish(turn: Turn, zone: str | None) -> None:
+def _finish(turn: Turn, draft: Draft, zone: str | None) -> None:
     """Store the reminder from the draft (or what is set) and confirm it; ask what is missing."""
     known = turn.profile.reminder
     zone = zone or turn.profile.zone or (known.zone if known else None)
     if zone is None:
-        ask_zone(turn)
+        ask_zone(turn, draft)
         return
-    at = parse_time(turn.state.draft_time) if turn.state.draft_time else None
+    at = parse_time(draft.time) if draft.time else None
     at = at or (known.at if known else None)
     if at is None:
-        turn.update(draft_purpose="setup")
-        ask_time(turn)
+        ask_time(turn, replace(draft, purpose="setup"))
         return
-    days = turn.state.draft_days or (known.days if known else EVERY_DAY)
+    days = draft.days or (known.days if known else EVERY_DAY)
     fire = next_fire(
         at,
         ZoneInfo(zone),
@@ -465,12 +465,7 @@ def _finish(turn: Turn, zone: str | None) -> None:
         turn.say(*parts, buttons=turn.keyboard(rows))
 
 
-def _clear_draft(turn: Turn) -> None:
-    turn.update(draft_purpose=None, draft_time=None, draft_days=None)
-
-
 def _leave_setup(turn: Turn) -> None:
     """Done: back to idle from a set-up question; anything else (a routine) carries on."""
-    _clear_draft(turn)
-    if turn.state.phase in SETUP_PHASES:
-        turn.update(phase=Phase.IDLE)
+    if isinstance(turn.state.flow, SettingReminder):
+        turn.go(IDLE)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from bot.coach import numbers
 from bot.coach.callbacks import CallbackData
 from bot.coach.flows import routine_end, safety
 from bot.coach.router import Router, Words
-from bot.coach.state import Phase, Progress
+from bot.coach.state import IDLE, InRoutine, Phase, Progress
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import Area, Mode, Position
 
@@ -97,10 +97,9 @@ def start(turn: Turn, mode: Mode, area: Area | None, position: Position) -> None
         spare=safety.allowed(turn, routine.alternates),
         options=safety.allowed(turn, routine.options),
     )
-    changes: dict[str, object] = {"choice_mode": None, "choice_area": None}
     if mode == "relief":
-        changes.update(last_area=area, last_position=position)
-    turn.set_progress(progress, **changes)
+        turn.remember_routine(area, position)
+    turn.go(InRoutine(progress))
     if mode == "prevention":
         turn.say(turn.text("prevention_intro"))
     show_step(turn, fresh=True)
@@ -167,7 +166,7 @@ def show_step(turn: Turn, *, fresh: bool, remaining: float | None = None) -> Non
             turn.start_timer(wait, "step")
         else:
             turn.cancel_timer()
-    turn.update(phase=Phase.STEP)
+    turn.go(InRoutine(progress, "step"))
     text = step_message(turn, wait_seconds=wait, first=fresh and progress.step == 0)
     turn.say(
         text,
@@ -195,7 +194,7 @@ def advance(turn: Turn) -> None:
     progress = turn.progress
     exercise = turn.content.exercise(progress.exercise_id)
     if progress.step + 1 < len(exercise.steps):
-        turn.set_progress(_replace(progress, step=progress.step + 1))
+        turn.set_progress(replace(progress, step=progress.step + 1))
         show_step(turn, fresh=True)
     else:
         exercise_finished(turn)
@@ -219,7 +218,7 @@ def exercise_finished(turn: Turn) -> None:
 
 
 def ask_feeling(turn: Turn) -> None:
-    turn.update(phase=Phase.ASK_FEELING)
+    turn.go(InRoutine(turn.progress, "feeling"))
     turn.say(turn.text("ask_feeling"), buttons=turn.keyboard(FEELING_BUTTONS))
 
 
@@ -231,7 +230,7 @@ def feeling(turn: Turn, value: Feeling) -> None:
     elif value == "worse":
         turn.cancel_timer()
         turn.log_episode(progress, "worse")
-        turn.set_progress(None, phase=Phase.IDLE)
+        turn.go(IDLE)
         # Easing the foot down is the shin's stretch: "don't let the toes point" is for the rest.
         advice = turn.safety("worse_shin" if progress.area == "shin" else "worse")
         turn.say(advice, turn.text("worse_stopped"))
@@ -250,7 +249,7 @@ def _same(turn: Turn, progress: Progress) -> None:
     if turn.now - progress.started_at >= ESCALATE_AFTER * turn.time_scale:
         turn.cancel_timer()
         turn.log_episode(progress, "advice")
-        turn.set_progress(None, phase=Phase.IDLE)
+        turn.go(IDLE)
         turn.say(
             turn.safety("ten_minutes"),
             *numbers.call_lines(turn, "urgent"),
@@ -258,7 +257,7 @@ def _same(turn: Turn, progress: Progress) -> None:
         )
         return
     if progress.options:  # standing up: offered as a question, never started unasked
-        turn.update(phase=Phase.ASK_STAND)
+        turn.go(InRoutine(progress, "stand"))
         _ask_stand(turn, fresh=True)
         return
     _try_another(turn, progress)
@@ -277,10 +276,10 @@ def stand_answer(turn: Turn, yes: bool) -> None:
     if yes:
         at = progress.exercise + 1
         plan = (*progress.plan[:at], option, *progress.plan[at:])
-        _next_exercise(turn, _replace(progress, plan=plan, options=rest))
+        _next_exercise(turn, replace(progress, plan=plan, options=rest))
         return
     turn.say(turn.text("stand.declined"))
-    _try_another(turn, _replace(progress, options=rest), announce=False)
+    _try_another(turn, replace(progress, options=rest), announce=False)
 
 
 def _try_another(turn: Turn, progress: Progress, *, announce: bool = True) -> None:
@@ -295,12 +294,12 @@ def _try_another(turn: Turn, progress: Progress, *, announce: bool = True) -> No
         plan = (*plan, main)
     if announce:
         turn.say(turn.text("same_next"))
-    _next_exercise(turn, _replace(progress, plan=plan, spare=spare))
+    _next_exercise(turn, replace(progress, plan=plan, spare=spare))
 
 
 def _next_exercise(turn: Turn, progress: Progress) -> None:
     turn.set_progress(
-        _replace(progress, exercise=progress.exercise + 1, step=0, paused_remaining=None)
+        replace(progress, exercise=progress.exercise + 1, step=0, paused_remaining=None)
     )
     show_step(turn, fresh=True)
 
@@ -325,21 +324,21 @@ def pause(turn: Turn) -> None:
     if timer is not None and timer.kind == "step":
         remaining = max(0.0, (timer.due_at - turn.now).total_seconds())
     turn.cancel_timer()
-    turn.set_progress(_replace(progress, paused_remaining=remaining), phase=Phase.PAUSED)
+    turn.go(InRoutine(replace(progress, paused_remaining=remaining), "paused"))
     turn.say(turn.text("paused"), buttons=turn.keyboard(PAUSED_BUTTONS))
 
 
 def resume(turn: Turn) -> None:
     progress = turn.progress
     remaining = progress.paused_remaining
-    turn.set_progress(_replace(progress, paused_remaining=None))
+    turn.set_progress(replace(progress, paused_remaining=None))
     turn.say(turn.text("resumed"))
     show_step(turn, fresh=True, remaining=remaining)
 
 
 def stop(turn: Turn, outcome: str = "stopped") -> None:
     abandon(turn, outcome)
-    turn.update(phase=Phase.IDLE)
+    turn.go(IDLE)
 
 
 def abandon(turn: Turn, outcome: str) -> None:
@@ -348,7 +347,7 @@ def abandon(turn: Turn, outcome: str) -> None:
     progress = turn.state.progress
     if progress is not None:
         turn.log_episode(progress, outcome)
-        turn.set_progress(None)
+        turn.go(IDLE)
 
 
 @router.reprompt(Phase.STEP)
@@ -462,8 +461,4 @@ def _paused_words(turn: Turn, words: Words) -> bool:
 
 def _record(progress: Progress, feeling: str) -> Progress:
     entry = (progress.exercise_id, feeling)
-    return _replace(progress, outcomes=(*progress.outcomes, entry))
-
-
-def _replace(progress: Progress, **changes: Any) -> Progress:
-    return replace(progress, **changes)
+    return replace(progress, outcomes=(*progress.outcomes, entry))

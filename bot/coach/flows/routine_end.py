@@ -9,7 +9,7 @@ from typing import Literal
 from bot.coach.callbacks import CallbackData
 from bot.coach.flows import routine, safety
 from bot.coach.router import Router, Words
-from bot.coach.state import Phase
+from bot.coach.state import IDLE, CheckIn, Phase
 from bot.coach.turn import ButtonSpec, Turn
 
 router = Router()
@@ -38,7 +38,7 @@ def wrap_up(turn: Turn, outcome: str) -> None:
     progress = turn.progress
     turn.cancel_timer()
     turn.log_episode(progress, outcome)
-    turn.set_progress(None, phase=Phase.IDLE)
+    turn.go(IDLE)
     parts = [turn.text(f"wrapup.{outcome}"), turn.text("tip.after")]
     if safety.warmth_allowed(turn):
         parts.append(turn.text("tip.warmth"))
@@ -60,7 +60,7 @@ def prevention_done(turn: Turn) -> None:
     progress = turn.progress
     turn.cancel_timer()
     turn.log_episode(progress, "done")
-    turn.set_progress(None, phase=Phase.IDLE)
+    turn.go(IDLE)
     parts = [turn.text("prevention_done"), turn.safety("evidence"), turn.text("tip.bedtime")]
     rows: list[tuple[ButtonSpec, ...]] = []
     if turn.profile.active_reminder is None:
@@ -71,7 +71,8 @@ def prevention_done(turn: Turn) -> None:
 
 
 def checkin_due(turn: Turn) -> None:
-    turn.update(timer=None, phase=Phase.CHECKIN)
+    turn.fired()
+    turn.go(CheckIn())
     turn.say(turn.text("checkin_question"), buttons=turn.keyboard(CHECKIN_BUTTONS), silent=True)
 
 
@@ -80,7 +81,7 @@ def checkin_answer(turn: Turn, answer: Literal["gone", "back"]) -> None:
         turn.say(turn.text("checkin_back"))
         routine.start(turn, "relief", turn.state.last_area, turn.state.last_position)
     else:
-        turn.update(phase=Phase.IDLE)
+        turn.go(IDLE)
         turn.say(turn.text("checkin_good"))
 
 

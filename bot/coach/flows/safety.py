@@ -12,19 +12,17 @@ in content/safety_profile.yaml; this module only applies them.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Literal
 
 from bot.coach.callbacks import CallbackData
 from bot.coach.effects import SaveSafety
 from bot.coach.flows import routine
 from bot.coach.profile import ANSWERS, Answer, SafetyAnswers
 from bot.coach.router import Router
-from bot.coach.state import Phase
+from bot.coach.state import IDLE, Phase, Question, SafetyQuestion
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import SAFETY_QUESTIONS, Exercise, Tag
 
 router = Router()
-Question = Literal["balance", "joint", "pregnancy", "clot", "numb_feet"]
 QUESTIONS: tuple[Question, ...] = ("balance", "joint", "pregnancy", "clot", "numb_feet")
 
 
@@ -115,7 +113,6 @@ def offer(turn: Turn, parts: list[str], rows: list[tuple[ButtonSpec, ...]]) -> N
 def command(turn: Turn, args: str = "") -> None:
     """/safety: the answers as they stand, and a button to (re)answer them."""
     routine.stop(turn, "abandoned")  # stop, not abandon: no step phase without a routine
-    turn.update(choice_mode=None, choice_area=None)
     answers = turn.profile.safety
     if not any(getattr(answers, question) for question in SAFETY_QUESTIONS):
         begin(turn)
@@ -140,7 +137,7 @@ def begin(turn: Turn) -> None:
 
 
 def ask(turn: Turn, question: Question, *, fresh: bool = True) -> None:
-    turn.update(phase=Phase.SAFETY, safety_question=question)
+    turn.go(SafetyQuestion(question))
     row: tuple[ButtonSpec, ...] = tuple(
         (f"safety_{answer}", SafetyAnswer(question=question, answer=answer)) for answer in ANSWERS
     )
@@ -152,7 +149,7 @@ def ask(turn: Turn, question: Question, *, fresh: bool = True) -> None:
 def answer(turn: Turn, data: SafetyAnswer) -> None:
     """A tap on yes / no / prefer not to say, for the question on screen."""
     question = data.question
-    if question != turn.state.safety_question:
+    if question != _on_screen(turn):
         turn.notify(turn.text("stale_button"))
         return
     # Saved at once, one answer at a time: stopping half way keeps what was answered.
@@ -162,7 +159,7 @@ def answer(turn: Turn, data: SafetyAnswer) -> None:
     if later:
         ask(turn, later[0])
     else:
-        turn.update(phase=Phase.IDLE, safety_question=None)
+        turn.go(IDLE)
         turn.say(turn.text("safety.done"))
 
 
@@ -181,8 +178,13 @@ def later(turn: Turn, data: SafetyLater) -> None:
 
 @router.reprompt(Phase.SAFETY)
 def _ask_again(turn: Turn) -> bool:
-    question = next((q for q in QUESTIONS if q == turn.state.safety_question), None)
+    question = _on_screen(turn)
     if question is None:
         return False
     ask(turn, question, fresh=False)
     return True
+
+
+def _on_screen(turn: Turn) -> Question | None:
+    flow = turn.state.flow
+    return flow.question if isinstance(flow, SafetyQuestion) else None
