@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+from zoneinfo import available_timezones
+
 import pytest
 
-from bot.coach import Coach, Phase
-from bot.coach.callbacks import (
-    MAX_CALLBACK_BYTES,
-    CallbackData,
-    Envelope,
-    Press,
-    split,
-    unpack,
+from bot.coach import Button, Coach, Phase, Say
+from bot.coach.callbacks import CallbackData, Envelope, Press, split, unpack
+from bot.coach.flows.choose import AreaChoice, PositionChoice, RepeatLast
+from bot.coach.flows.data import Forget
+from bot.coach.flows.diary import LogArea, LogCramp, LogSeverity, LogWhen, Report
+from bot.coach.flows.reminder_night import (
+    HadCramp,
+    Helping,
+    NoCramps,
+    SkipTonight,
+    Snooze,
+    StartNow,
+    StopReminders,
 )
-from bot.coach.flows.choose import AreaChoice, RepeatLast
-from bot.coach.flows.routine import FeelingAnswer, Next, Why
-from bot.content import AREAS, POSITIONS
+from bot.coach.flows.reminder_view import ChangeReminder, RemindersOff
+from bot.coach.flows.reminders import BedtimeChoice, DaysChoice, MorningChoice, ZoneChoice
+from bot.coach.flows.routine import (
+    FeelingAnswer,
+    Next,
+    Pause,
+    Resume,
+    Skip,
+    StandAnswer,
+    Stop,
+    WarningSigns,
+    Why,
+)
+from bot.coach.flows.routine_end import CheckinAnswer, NoCheckin, RemindMe
+from bot.coach.flows.safety import SafetyAnswer, SafetyLater, SafetyStart
+from bot.coach.flows.settings import Setting
+from bot.content import AREAS, POSITIONS, Content
+from bot.reminders.zones import is_valid_zone
+from bot.telegram.adapter import MAX_CALLBACK_BYTES, markup
 from tests.auxil.coach_driver import CoachDriver
 
 
@@ -44,12 +68,70 @@ def test_an_argument_may_contain_dots() -> None:
     assert split("5.x.a.b") == Envelope(5, "x", "a.b")
 
 
-def test_encode_refuses_more_than_64_bytes() -> None:
+def _say(data: str) -> Say:
+    return Say("x", ((Button("b", data),),))
+
+
+def test_the_telegram_markup_refuses_more_than_64_bytes() -> None:
     assert len(Why(exercise="x" * 60).pack(1).encode()) == 64
+    assert markup(_say(Why(exercise="x" * 60).pack(1))) is not None
     with pytest.raises(ValueError, match="too long"):
-        Why(exercise="x" * 61).pack(1)
+        markup(_say(Why(exercise="x" * 61).pack(1)))
     with pytest.raises(ValueError, match="too long"):
-        Why(exercise="é" * 31).pack(1)  # 62 bytes of argument, though only 31 characters
+        # 62 bytes of argument, though only 31 characters
+        markup(_say(Why(exercise="é" * 31).pack(1)))
+
+
+def test_every_kind_of_button_fits_with_its_longest_values(content: Content) -> None:
+    night = date(2026, 11, 23)
+    zone = max((z for z in available_timezones() if is_valid_zone(z)), key=len)
+    longest: list[CallbackData] = [
+        AreaChoice(choice="prevent"),
+        PositionChoice(position="standing"),
+        RepeatLast(area="ankle"),
+        Next(),
+        Pause(),
+        Resume(),
+        Skip(),
+        Stop(),
+        FeelingAnswer(feeling="better"),
+        StandAnswer(answer="yes"),
+        CheckinAnswer(answer="gone"),
+        NoCheckin(),
+        Why(exercise=max(content.exercises, key=len)),
+        WarningSigns(),
+        RemindMe(),
+        BedtimeChoice(at=time(23, 30)),
+        DaysChoice(days="all"),
+        ZoneChoice(zone=zone),
+        MorningChoice(at="off"),
+        MorningChoice(at=time(8, 30)),
+        ChangeReminder(part="morning"),
+        RemindersOff(),
+        StartNow(night=night),
+        Snooze(night=night),
+        SkipTonight(night=night),
+        StopReminders(night=night),
+        Helping(night=night, answer="yes"),
+        NoCramps(night=night),
+        HadCramp(night=night),
+        LogCramp(),
+        Report(),
+        LogArea(area="ankle"),
+        LogWhen(when="evening"),
+        LogSeverity(severity=10),
+        SafetyStart(),
+        SafetyLater(),
+        SafetyAnswer(question="numb_feet", answer="unsaid"),
+        Setting(name="pictures", value="off"),
+        Forget(answer="yes"),
+    ]
+    # A new kind of button must be added above.
+    assert {type(button) for button in longest} == set(CallbackData.codecs.values())
+    for button in longest:
+        data = button.pack(10**15)  # a very long chat
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+        assert unpack(data) == Press(10**15, button)
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,12 @@ import pytest
 
 from bot.coach import Coach, Phase
 from bot.coach.effects import SaveSettings
-from bot.coach.flows.routine import MAX_CAPTION, step_message
+from bot.coach.flows.routine import step_message
 from bot.coach.profile import Profile, SafetyAnswers
 from bot.coach.state import ChatState, InRoutine, Progress
 from bot.coach.turn import Turn
 from bot.content import Catalog, Content
+from bot.telegram.adapter import MAX_CAPTION
 from tests.auxil.coach_driver import T0, CoachDriver, warning_line
 
 

@@ -171,18 +171,14 @@ def show_step(turn: Turn, *, fresh: bool, remaining: float | None = None) -> Non
     turn.say(
         text,
         buttons=turn.keyboard(step_buttons(turn), fresh=fresh),
-        picture=_picture(turn, text),
+        picture=_picture(turn),
     )
 
 
-# Telegram's caption limit; the HTML tags in our text only make this check stricter.
-MAX_CAPTION = 1024
-
-
-def _picture(turn: Turn, caption: str) -> str | None:
+def _picture(turn: Turn) -> str | None:
     """The exercise's picture goes with its first step, unless pictures are off."""
     progress = turn.progress
-    if progress.step != 0 or not turn.profile.pictures or len(caption) > MAX_CAPTION:
+    if progress.step != 0 or not turn.profile.pictures:
         return None
     path = turn.content.media.get(progress.exercise_id)
     return str(path) if path is not None else None
