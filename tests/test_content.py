@@ -337,6 +337,9 @@ PASS_THROUGH = {
     ("safety.py", "cautions", "rule.caution"),
     ("safety.py", "notes", "rule.note"),
     ("help.py", "_source_line", "template"),  # its callers' keys: see KEY_ARGUMENTS
+    # Router.question (and the `again` inside it): each key is also asked where it is set.
+    ("router.py", "question", "key"),
+    ("router.py", "again", "key"),
 }
 # Helpers that take a catalog key as an argument: (function, argument index) -> kind of key.
 KEY_ARGUMENTS = {("_source_line", 2): "text"}

@@ -9,15 +9,16 @@ order, which is also the order in which typed words are tried.
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bot.coach.callbacks import CallbackData
 from bot.coach.state import Phase
-from bot.coach.turn import Turn
+from bot.coach.turn import ButtonSpec, Turn
 
 Data = TypeVar("Data", bound=CallbackData)
+Choice = TypeVar("Choice", bound=str)
 CommandHandler = Callable[[Turn, str], None]
 AnyCommand = TypeVar("AnyCommand", bound=CommandHandler)
 ButtonHandler = Callable[[Turn, Any], None]
@@ -40,6 +41,11 @@ class Words:
         """The single intent with this prefix, or None when there is none or it is ambiguous."""
         matches = [i.removeprefix(prefix) for i in self.intents if i.startswith(prefix)]
         return matches[0] if len(matches) == 1 else None
+
+    def pick(self, prefix: str, choices: tuple[Choice, ...]) -> Choice | None:
+        """Like `one_of`, as one of `choices` (an area, a feeling) or None."""
+        found = self.one_of(prefix)
+        return next((choice for choice in choices if choice == found), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,25 @@ class Router:
 
         return register
 
+    def answer(
+        self,
+        phase: Phase,
+        prefix: str,
+        choices: tuple[Choice, ...],
+        act: Callable[[Turn, Choice], None],
+    ) -> None:
+        """Typed words naming exactly one of `choices` (intents `prefix` + choice) answer the
+        question of `phase`: "in bed" for where, "better" for how it is now."""
+
+        def answered(turn: Turn, words: Words) -> bool:
+            choice = words.pick(prefix, choices)
+            if choice is None:
+                return False
+            act(turn, choice)
+            return True
+
+        self.text(phase)(answered)
+
     def reprompt(self, *phases: Phase) -> Callable[[Reprompt], Reprompt]:
         """How to show the question of `phases` again, with buttons that stay valid (False when
         there turns out to be nothing to show)."""
@@ -107,6 +132,16 @@ class Router:
             return handler
 
         return register
+
+    def question(self, phase: Phase, key: str, rows: Sequence[Sequence[ButtonSpec]]) -> None:
+        """A question shown again just as it was asked: its text and its buttons, which stay
+        valid (not a fresh screen)."""
+
+        def again(turn: Turn) -> bool:
+            turn.say(turn.text(key), buttons=turn.keyboard(rows, fresh=False))
+            return True
+
+        self.reprompt(phase)(again)
 
     def timer(self, kind: str) -> Callable[[TimerHandler], TimerHandler]:
         def register(handler: TimerHandler) -> TimerHandler:

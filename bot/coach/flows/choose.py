@@ -15,7 +15,7 @@ from bot.coach.flows.reminders import SETUP_PHASES
 from bot.coach.router import Router, Words
 from bot.coach.state import Choosing, Phase
 from bot.coach.turn import ButtonSpec, Turn
-from bot.content import Area, Catalog, Mode, Position
+from bot.content import AREAS, POSITIONS, Area, Catalog, Mode, Position
 
 router = Router()
 
@@ -128,10 +128,7 @@ def _repeat_pressed(turn: Turn, data: RepeatLast) -> None:
     repeat_last(turn)
 
 
-@router.reprompt(Phase.ASK_AREA)
-def _ask_area_again(turn: Turn) -> bool:
-    turn.say(turn.text("ask_area"), buttons=turn.keyboard(AREA_BUTTONS, fresh=False))
-    return True
+router.question(Phase.ASK_AREA, "ask_area", AREA_BUTTONS)
 
 
 @router.reprompt(Phase.ROUTINE_MENU)
@@ -151,20 +148,10 @@ def _ask_position_again(turn: Turn) -> bool:
 
 
 # -- typed words -----------------------------------------------------------------------------
-def _area(words: Words) -> Area | None:
-    found = words.one_of("area.")
-    return next((area for area in ("ankle", "foot", "calf", "shin") if area == found), None)
-
-
-def _position(words: Words) -> Position | None:
-    found = words.one_of("position.")
-    return next((p for p in ("bed", "sitting", "standing") if p == found), None)
-
-
 @router.text(*CHOOSING_PHASES)
 def _named(turn: Turn, words: Words) -> bool:
     """ "calf, in bed" starts at once; "my calf" asks where; "bedtime stretch", "same again"."""
-    area, position = _area(words), _position(words)
+    area, position = words.pick("area.", AREAS), words.pick("position.", POSITIONS)
     if area is not None and position is not None:  # "calf, in bed": no need to ask
         routine.start(turn, "relief", area, position)
     elif area is not None:
@@ -178,13 +165,7 @@ def _named(turn: Turn, words: Words) -> bool:
     return True
 
 
-@router.text(Phase.ASK_POSITION)
-def _where(turn: Turn, words: Words) -> bool:
-    position = _position(words)
-    if position is None:
-        return False
-    choose_position(turn, position)
-    return True
+router.answer(Phase.ASK_POSITION, "position.", POSITIONS, choose_position)
 
 
 @router.text(Phase.IDLE)

@@ -61,7 +61,4 @@ def _answered(turn: Turn, data: Forget) -> None:
     turn.say(turn.text("forget.done"), remove_keyboard=True)
 
 
-@router.reprompt(Phase.CONFIRM_FORGET)
-def _confirm_again(turn: Turn) -> bool:
-    turn.say(turn.text("forget.confirm"), buttons=turn.keyboard(FORGET_BUTTONS, fresh=False))
-    return True
+router.question(Phase.CONFIRM_FORGET, "forget.confirm", FORGET_BUTTONS)

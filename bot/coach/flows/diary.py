@@ -22,7 +22,7 @@ from bot.coach.outbox import DiaryPicture
 from bot.coach.router import Router, Words
 from bot.coach.state import IDLE, LoggingCramp, Phase, When
 from bot.coach.turn import ButtonSpec, Turn
-from bot.content import Area, Catalog
+from bot.content import AREAS, Area, Catalog
 from bot.diary import DiarySummary, summarize
 from bot.diary.summary import MIN_DAYS_FOR_RATE
 from bot.reminders.schedule import wall_time_to_utc
@@ -195,10 +195,8 @@ def start_log(turn: Turn, area: Area | None = None) -> None:
 
 @router.button(LogCramp)
 def _log_pressed(turn: Turn, data: LogCramp) -> None:
-    if turn.state.progress is not None:
-        turn.notify(turn.text("reminder.after_routine"))  # an old offer must not end a routine
-        return
-    start_log(turn)
+    if not routine.in_the_way(turn):
+        start_log(turn)
 
 
 @router.text(Phase.IDLE, Phase.CHECKIN, Phase.ASK_AREA, Phase.ROUTINE_MENU)
@@ -206,8 +204,7 @@ def _log_words(turn: Turn, words: Words) -> bool:
     """ "I had a cramp": it's over, so into the diary."""
     if not words.has("log"):
         return False
-    found = words.one_of("area.")
-    start_log(turn, next((a for a in ("ankle", "foot", "calf", "shin") if a == found), None))
+    start_log(turn, words.pick("area.", AREAS))
     return True
 
 
@@ -283,20 +280,6 @@ def when_it_was(now: datetime, when: str, zone: ZoneInfo) -> datetime:
     return min(moment, now)
 
 
-@router.reprompt(Phase.DIARY_AREA)
-def _area_again(turn: Turn) -> bool:
-    turn.say(turn.text("diary.log.area"), buttons=turn.keyboard(AREA_BUTTONS, fresh=False))
-    return True
-
-
-@router.reprompt(Phase.DIARY_WHEN)
-def _when_again(turn: Turn) -> bool:
-    turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS, fresh=False))
-    return True
-
-
-@router.reprompt(Phase.DIARY_SEVERITY)
-def _severity_again(turn: Turn) -> bool:
-    buttons = turn.keyboard(SEVERITY_BUTTONS, fresh=False)
-    turn.say(turn.text("diary.log.severity"), buttons=buttons)
-    return True
+router.question(Phase.DIARY_AREA, "diary.log.area", AREA_BUTTONS)
+router.question(Phase.DIARY_WHEN, "diary.log.when", WHEN_BUTTONS)
+router.question(Phase.DIARY_SEVERITY, "diary.log.severity", SEVERITY_BUTTONS)

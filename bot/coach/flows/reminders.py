@@ -201,18 +201,14 @@ def _off_pressed(turn: Turn, data: RemindersOff) -> None:
 
 @router.button(routine_end.RemindMe)
 def _remind_me_pressed(turn: Turn, data: routine_end.RemindMe) -> None:
-    if turn.state.progress is not None:
-        turn.notify(turn.text("reminder.after_routine"))  # an old offer must not end a routine
-        return
-    offer(turn)
+    if not routine.in_the_way(turn):
+        offer(turn)
 
 
 @router.button(ChangeReminder)
 def _change_pressed(turn: Turn, data: ChangeReminder) -> None:
-    if turn.state.progress is not None:
-        turn.notify(turn.text("reminder.after_routine"))
-        return
-    begin(turn, data.part)
+    if not routine.in_the_way(turn):
+        begin(turn, data.part)
 
 
 def stop(turn: Turn) -> None:

@@ -337,6 +337,15 @@ def stop(turn: Turn, outcome: str = "stopped") -> None:
     turn.go(IDLE)
 
 
+def in_the_way(turn: Turn) -> bool:
+    """Whether a routine is running, so an old offer's button (a reminder, the diary, the safety
+    questions) must not end it; if so, the press is answered with a note saying so."""
+    if turn.state.progress is None:
+        return False
+    turn.notify(turn.text("reminder.after_routine"))
+    return True
+
+
 def abandon(turn: Turn, outcome: str) -> None:
     """End whatever runs (routine, pending follow-up or check-in) and keep a record of a routine."""
     turn.cancel_timer()
@@ -367,16 +376,8 @@ def _stand_again(turn: Turn) -> bool:
     return True
 
 
-@router.reprompt(Phase.PAUSED)
-def _paused_again(turn: Turn) -> bool:
-    turn.say(turn.text("paused"), buttons=turn.keyboard(PAUSED_BUTTONS, fresh=False))
-    return True
-
-
-@router.reprompt(Phase.ASK_FEELING)
-def _feeling_again(turn: Turn) -> bool:
-    turn.say(turn.text("ask_feeling"), buttons=turn.keyboard(FEELING_BUTTONS, fresh=False))
-    return True
+router.question(Phase.PAUSED, "paused", PAUSED_BUTTONS)
+router.question(Phase.ASK_FEELING, "ask_feeling", FEELING_BUTTONS)
 
 
 # -- buttons, timers and words ---------------------------------------------------------------
@@ -415,23 +416,15 @@ def _step_due(turn: Turn) -> None:
 
 @router.text(*ROUTINE_PHASES)
 def _worse_or_gone(turn: Turn, words: Words) -> bool:
-    if words.has("feeling.worse"):
-        feeling(turn, "worse")
-    elif words.has("feeling.gone"):
-        feeling(turn, "gone")
-    else:
-        return False
-    return True
+    """ "It's worse" or "it's gone" counts at any point of a routine, not only when asked."""
+    heard: tuple[Feeling, ...] = ("worse", "gone")
+    said = next((value for value in heard if words.has(f"feeling.{value}")), None)
+    if said is not None:
+        feeling(turn, said)
+    return said is not None
 
 
-@router.text(Phase.ASK_FEELING)
-def _feeling_words(turn: Turn, words: Words) -> bool:
-    found = words.one_of("feeling.")
-    value = next((f for f in FEELINGS if f == found), None)
-    if value is None:
-        return False
-    feeling(turn, value)
-    return True
+router.answer(Phase.ASK_FEELING, "feeling.", FEELINGS, feeling)
 
 
 @router.text(Phase.STEP)

@@ -91,10 +91,7 @@ def no_checkin(turn: Turn) -> None:
     turn.notify(turn.text("checkin_cancelled"))
 
 
-@router.reprompt(Phase.CHECKIN)
-def _checkin_again(turn: Turn) -> bool:
-    turn.say(turn.text("checkin_question"), buttons=turn.keyboard(CHECKIN_BUTTONS, fresh=False))
-    return True
+router.question(Phase.CHECKIN, "checkin_question", CHECKIN_BUTTONS)
 
 
 @router.button(CheckinAnswer, Phase.CHECKIN)

@@ -165,10 +165,8 @@ def answer(turn: Turn, data: SafetyAnswer) -> None:
 
 @router.button(SafetyStart)
 def _start_pressed(turn: Turn, data: SafetyStart) -> None:
-    if turn.state.progress is not None:
-        turn.notify(turn.text("reminder.after_routine"))  # an old offer must not end a routine
-        return
-    begin(turn)
+    if not routine.in_the_way(turn):
+        begin(turn)
 
 
 @router.button(SafetyLater)
