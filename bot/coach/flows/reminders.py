@@ -19,7 +19,7 @@ from datetime import datetime, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer
 
 from bot.coach.callbacks import CallbackData
 from bot.coach.effects import SaveMorning, SaveReminder, SaveZone, StopReminder
@@ -59,12 +59,6 @@ def _clock(value: Any) -> Any:
     return value
 
 
-def _zone(value: str) -> str:
-    if not is_valid_zone(value):
-        raise ValueError(f"{value!r} is not a time zone")
-    return value
-
-
 # A local time on the wire, as HHMM.
 Clock = Annotated[time, BeforeValidator(_clock), PlainSerializer(lambda at: at.strftime("%H%M"))]
 
@@ -81,7 +75,8 @@ class DaysChoice(CallbackData, prefix="rd"):
 
 
 class ZoneChoice(CallbackData, prefix="rz"):
-    zone: Annotated[str, AfterValidator(_zone)]
+    # Checked against the zone data when pressed (see _zone_pressed), not when read.
+    zone: str
 
     def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
         clock = now.astimezone(ZoneInfo(self.zone)).strftime("%H:%M")
@@ -309,6 +304,9 @@ def _days_pressed(turn: Turn, data: DaysChoice) -> None:
 
 @router.button(ZoneChoice, Phase.REMINDER_ZONE)
 def _zone_pressed(turn: Turn, data: ZoneChoice) -> None:
+    if not is_valid_zone(data.zone):  # a forged or outdated zone saves nothing
+        turn.notify(turn.text("stale_button"))
+        return
     zone_chosen(turn, _draft(turn), data.zone)
 
 
