@@ -5,10 +5,10 @@ numbers to call for a time zone, `html` checks the Telegram HTML our texts may u
 """
 
 from bot.content.html import html_problem
+from bot.content.i18n import DEFAULT_LANGUAGE, match_language
 from bot.content.loader import load_content
 from bot.content.models import (
     AREAS,
-    DEFAULT_LANGUAGE,
     POSITIONS,
     SAFETY_QUESTIONS,
     STOPPING_LEVELS,
@@ -19,6 +19,7 @@ from bot.content.models import (
     Exercise,
     Level,
     Mode,
+    Plural,
     Position,
     ProfileRule,
     Routine,
@@ -41,6 +42,7 @@ __all__ = [
     "Exercise",
     "Level",
     "Mode",
+    "Plural",
     "Position",
     "ProfileRule",
     "Routine",
@@ -50,4 +52,5 @@ __all__ = [
     "Tag",
     "html_problem",
     "load_content",
+    "match_language",
 ]
