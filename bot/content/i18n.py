@@ -27,7 +27,7 @@ from babel.messages.pofile import read_po
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.content.translatable import Entry
-from bot.content.translation_rules import translation_problem
+from bot.content.translation_rules import is_html, translation_problem
 
 DEFAULT_LANGUAGE = "en"
 DOMAIN = "messages"
@@ -73,6 +73,12 @@ def match_language(code: str | None, available: Iterable[str]) -> str:
     return offered.get(found.lower(), DEFAULT_LANGUAGE) if found else DEFAULT_LANGUAGE
 
 
+def telegram_code(language: str) -> str:
+    """The code for Telegram's per-language settings (setMyCommands takes two letters): pt-BR
+    -> pt, which is also what Telegram apps send as the base of pt-br."""
+    return language.split("-")[0].lower()
+
+
 @dataclass(frozen=True, slots=True)
 class Translation:
     """One language's catalog, read from its .po: what is translated, and for which English."""
@@ -113,7 +119,7 @@ def _complete(message_string: str | tuple[str, ...] | list[str] | None) -> bool:
 def _check(path: Path, context: str, english: str, forms: Iterable[str]) -> None:
     """Each form keeps the English's placeholders and tags (for plurals, the general form's)."""
     for form in forms:
-        problem = translation_problem(english, form)
+        problem = translation_problem(english, form, html=is_html(context))
         if problem:
             raise LanguageError(f"{path}: {context}: {problem}")
 

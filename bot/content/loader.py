@@ -338,13 +338,16 @@ def load_content(directory: Path) -> Content:
         raise ContentError(f"{numbers_path}: {error}") from None
     shipped = frozenset(code for code, language in languages.items() if language.shipped)
     everyone: dict[str, Content] = {}
+    all_languages = MappingProxyType(everyone)  # one read-only view, filled below, shared by all
     media = MappingProxyType(_find_media(directory / "media", exercises))
+    offered = {language: catalogs[language] for language in shipped}
     for language, localized in texts.items():
         everyone[language] = Content(
             exercises=MappingProxyType(localized.exercises),
             routines=routines,
             safety=MappingProxyType(localized.safety),
-            catalogs=MappingProxyType(catalogs),
+            # The shipped languages' UI strings, and this language's own (shipped or not yet).
+            catalogs=MappingProxyType({**offered, language: catalogs[language]}),
             sources=MappingProxyType(dict(sources)),
             profile_rules=MappingProxyType(dict(rules)),
             emergency=numbers,
@@ -352,7 +355,7 @@ def load_content(directory: Path) -> Content:
             media=media,
             directory=directory.resolve(),
             language=language,
-            languages=MappingProxyType(everyone),
+            languages=all_languages,
             shipped=shipped,
         )
     return everyone[DEFAULT_LANGUAGE]

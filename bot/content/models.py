@@ -297,9 +297,11 @@ class Catalog:
 class Content:
     """Everything under `content/`, validated and cross-checked, in one language.
 
-    The loader builds one Content per language at start-up; they share `catalogs` (every
-    language's UI strings) and `languages`, so any of them finds the others: `localized(code)`
-    gives the content for a person's language, `catalog(code)` its UI strings.
+    The loader builds one Content per language of languages.yaml at start-up. Each holds the UI
+    strings (`catalogs`) of the shipped languages and of its own language, and they share
+    `languages`, so any of them finds the others: `localized(code)` is the content for a
+    person's language code, `catalog(code)` its UI strings. A language not shipped yet is only
+    reached on purpose, through `languages[code]` (to read or test a translation).
     """
 
     exercises: Mapping[str, Exercise]
@@ -320,13 +322,12 @@ class Content:
     shipped: frozenset[str] = frozenset({DEFAULT_LANGUAGE})
 
     def language_for(self, code: str | None) -> str:
-        """The shipped language for a Telegram language code ("pt-br" -> "pt-BR", else "en")."""
-        return match_language(code, self.shipped)
+        """Our language for a language code ("pt-br" -> "pt-BR", "de-AT" -> "de"): a shipped
+        one, or this content's own; English when neither fits."""
+        return match_language(code, self.shipped | {self.language})
 
     def localized(self, language: str | None) -> Content:
-        """The content for a language code (a Telegram one or ours), among the shipped
-        languages; English when we ship none for it. An unshipped language, for trying out a
-        translation, is `languages[code]`."""
+        """The content for a language code (a Telegram one or ours), as `language_for` finds it."""
         found = self.languages.get(self.language_for(language))
         return found or self.languages.get(DEFAULT_LANGUAGE, self)
 

@@ -29,7 +29,16 @@ def tags(text: str) -> Counter[str]:
     return Counter(match.group(0) for match in _TAG.finditer(text))
 
 
-def translation_problem(english: str, translated: str) -> str | None:
+# Button labels and command descriptions are plain text, not HTML ("Sat & Sun").
+_PLAIN_TEXT = ("button.", "command.")
+
+
+def is_html(key: str) -> bool:
+    """Whether the text under this key (a msgctxt) is sent as Telegram HTML."""
+    return not key.startswith(_PLAIN_TEXT)
+
+
+def translation_problem(english: str, translated: str, *, html: bool = True) -> str | None:
     """Why `translated` cannot stand in for `english`, or None if it can."""
     if not translated.strip():
         return "empty translation"
@@ -38,7 +47,7 @@ def translation_problem(english: str, translated: str) -> str | None:
         missing = ", ".join(f"{{{name}}}" for name in sorted(ours - theirs)) or "none"
         extra = ", ".join(f"{{{name}}}" for name in sorted(theirs - ours)) or "none"
         return f"placeholders differ from the English (missing: {missing}; extra: {extra})"
-    problem = html_problem(translated)
+    problem = html_problem(translated) if html else None
     if problem:
         return problem
     if tags(english) != tags(translated):

@@ -17,7 +17,7 @@ from babel.messages.frontend import CommandLineInterface
 
 from bot.content import ContentError, load_content
 from bot.content.i18n import DEFAULT_LANGUAGE, LanguageFile, locale_name
-from tools.i18n.checks import caption_problems, catalog_problems, word_problems
+from tools.i18n.checks import Problem, caption_problems, catalog_problems, word_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 # The same flags every time, so that a regenerated file differs only where the text did.
@@ -33,17 +33,15 @@ def _languages(content_dir: Path) -> list[str]:
 
 
 def check(content_dir: Path, language: str, partial: bool) -> int:
+    if language not in _languages(content_dir):
+        print(f"{language}: not a language of content/locales/languages.yaml")
+        return 1
     problems = list(catalog_problems(content_dir, language))
     problems += word_problems(content_dir, language)
     try:
-        content = load_content(content_dir).languages[language]
+        problems += caption_problems(load_content(content_dir).languages[language])
     except ContentError as error:
-        print(f"the bot would not start: {error}")
-        return 1
-    except KeyError:
-        print(f"{language}: not a language in content/locales/languages.yaml")
-        return 1
-    problems += caption_problems(content)
+        problems.append(Problem("start-up", f"the bot would not start: {error}"))
     wrong = [p for p in problems if not p.missing]
     left = [p for p in problems if p.missing]
     for problem in wrong if partial else problems:

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 
 from bot.content import Content, Exercise
 from bot.content.i18n import DEFAULT_LANGUAGE, locale_name, po_path
-from bot.content.translation_rules import translation_problem
+from bot.content.translation_rules import is_html, translation_problem
 
 # Telegram's caption limit (the coach sends the first step under the exercise's picture).
 MAX_CAPTION = 1024
@@ -67,7 +67,7 @@ def catalog_problems(content_dir: Path, language: str) -> Iterator[Problem]:
             if not (form or "").strip():
                 yield Problem(key, f"not translated yet{which}", True)
             else:
-                problem = translation_problem(english, form or "")
+                problem = translation_problem(english, form or "", html=is_html(key))
                 if problem:
                     yield Problem(key, problem + which)
     for extra in translated:
