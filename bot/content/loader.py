@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import yaml
+from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ValidationError
 
 from bot.content import emergency
@@ -27,6 +28,7 @@ from bot.content.i18n import (
     LanguageError,
     LanguageFile,
     Translation,
+    locale_name,
     po_path,
     read_translation,
     untranslated,
@@ -149,6 +151,13 @@ def _languages(locales: Path) -> LanguageFile:
     if not path.is_file():
         return LanguageFile(languages={DEFAULT_LANGUAGE: Language(name="English", shipped=True)})
     found = _parse(path, LanguageFile)
+    for code in found.languages:
+        try:
+            Locale.parse(locale_name(code))
+        except (UnknownLocaleError, ValueError):
+            raise ContentError(
+                f"{path}: languages.{code}: not a language code Babel knows"
+            ) from None
     if DEFAULT_LANGUAGE not in found.languages or not found.languages[DEFAULT_LANGUAGE].shipped:
         raise ContentError(f"{path}: languages.{DEFAULT_LANGUAGE}: English is the source, shipped")
     return found
