@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.coach.intents import find_intents
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.content.translation_rules import is_html, translation_problem
@@ -30,6 +31,8 @@ from tools.i18n.checks import (
     word_problems,
 )
 
+# How many words before a phrase a negation reaches (bot/coach/intents.py).
+NEGATION_WINDOW = 3
 _LANGUAGES = yaml.safe_load(
     (DEFAULT_CONTENT_DIR / "locales" / "languages.yaml").read_text(encoding="utf-8")
 )["languages"]
@@ -141,3 +144,37 @@ def test_the_translators_check_command(tmp_path: Path, capsys: pytest.CaptureFix
     assert i18n_tool(["--content", str(copy), "check", "es", "--partial"]) == 1
     said = capsys.readouterr().out
     assert "step_header" in said and "placeholders" in said
+
+
+def _reaches_past_negation(phrase: str, others: tuple[str, ...]) -> bool:
+    """Whether another phrase of the list sits deep inside this one, out of a negation's reach
+    ("not like I had been kicked" still says "been kicked")."""
+    words = phrase.split()
+    for other in others:
+        part = other.split()
+        if other != phrase and any(
+            words[start : start + len(part)] == part
+            for start in range(NEGATION_WINDOW, len(words) - len(part) + 1)
+        ):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("language", EVERY)
+def test_every_warning_sign_word_is_recognised_and_its_negation_is_not(
+    content: Content, language: str
+) -> None:
+    vocabulary = content.languages[language].catalogs[language].intents
+    negation = vocabulary["negation"][0]
+    unheard, negated = [], []
+    for key, phrases in vocabulary.items():
+        if not key.startswith("flag."):
+            continue
+        for phrase in phrases:
+            if key not in find_intents(phrase, vocabulary):
+                unheard.append((key, phrase))
+            elif not _reaches_past_negation(phrase, phrases) and key in find_intents(
+                f"{negation} {phrase}", vocabulary
+            ):
+                negated.append((key, phrase))
+    assert not unheard and not negated, (unheard[:10], negated[:10])
