@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
+from dataclasses import replace
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -286,3 +287,17 @@ def test_a_word_list_the_english_does_not_have(copy: Path) -> None:
     with pytest.raises(ContentError) as caught:
         load_content(copy)
     assert str(path) in str(caught.value) and "area.knee" in str(caught.value)
+
+
+def test_a_changed_copy_of_the_content_is_the_one_localized(content: Content) -> None:
+    changed = replace(content, media={})
+    assert changed.localized("en-GB") is changed
+    assert changed.localized("fr") is changed
+
+
+def test_a_broken_po_file_names_itself(copy: Path) -> None:
+    po = po_path(copy / "locales", "ru")
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgctxt "x"\nmsgid unquoted\n', "utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(copy)
+    assert str(po) in str(caught.value) and "not a readable .po file" in str(caught.value)

@@ -134,7 +134,9 @@ def read_translation(path: Path, language: str) -> Translation:
         return untranslated(language, path)
     with path.open("rb") as handle:
         try:
-            catalog = read_po(handle, locale=locale_name(language), domain=DOMAIN)
+            catalog = read_po(
+                handle, locale=locale_name(language), domain=DOMAIN, abort_invalid=True
+            )
         except Exception as error:  # Babel raises several types for a broken .po
             raise LanguageError(f"{path}: not a readable .po file: {error}") from None
     singular: dict[tuple[str, str], str] = {}
@@ -161,8 +163,3 @@ def read_translation(path: Path, language: str) -> Translation:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translation(language, path, singular, plural, gettext.GNUTranslations(buffer))
-
-
-def missing(translation: Translation, entries: Iterable[Entry]) -> list[str]:
-    """The keys this language has no usable translation for, in source order."""
-    return [entry.context for entry in entries if not translation.has(entry)]

@@ -327,9 +327,15 @@ class Content:
         return match_language(code, self.shipped | {self.language})
 
     def localized(self, language: str | None) -> Content:
-        """The content for a language code (a Telegram one or ours), as `language_for` finds it."""
-        found = self.languages.get(self.language_for(language))
-        return found or self.languages.get(DEFAULT_LANGUAGE, self)
+        """The content for a language code (a Telegram one or ours), as `language_for` finds it.
+
+        Itself when that is its own language, so a copy made with `dataclasses.replace` (a test
+        changing an exercise or the pictures) is the one used, not the loaded original.
+        """
+        wanted = self.language_for(language)
+        if wanted == self.language:
+            return self
+        return self.languages.get(wanted) or self.languages.get(DEFAULT_LANGUAGE, self)
 
     def catalog(self, language: str | None) -> Catalog:
         """The UI strings for a language code, as `localized` finds the language."""

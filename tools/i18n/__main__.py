@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import PoFileError
 
 from bot.content import ContentError, load_content
 from bot.content.i18n import DEFAULT_LANGUAGE, LanguageFile, locale_name
@@ -36,7 +37,11 @@ def check(content_dir: Path, language: str, partial: bool) -> int:
     if language not in _languages(content_dir):
         print(f"{language}: not a language of content/locales/languages.yaml")
         return 1
-    problems = list(catalog_problems(content_dir, language))
+    try:
+        problems = list(catalog_problems(content_dir, language))
+    except PoFileError as error:
+        print(f"the .po file cannot be read: {error}")
+        return 1
     problems += word_problems(content_dir, language)
     try:
         problems += caption_problems(load_content(content_dir).languages[language])

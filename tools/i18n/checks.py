@@ -37,7 +37,8 @@ class Problem:
 
 def _read(path: Path, language: str | None = None) -> PoCatalog:
     with path.open("rb") as handle:
-        return read_po(handle, locale=locale_name(language) if language else None)
+        locale = locale_name(language) if language else None
+        return read_po(handle, locale=locale, abort_invalid=True)
 
 
 def catalog_problems(content_dir: Path, language: str) -> Iterator[Problem]:
