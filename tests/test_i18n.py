@@ -272,7 +272,10 @@ def test_a_translation_over_a_limit_names_the_po(copy: Path) -> None:
 
 # -- words -------------------------------------------------------------------------------------
 def test_word_lists_are_per_language_with_english_for_a_missing_list(copy: Path) -> None:
-    edit_yaml(copy / "words" / "es.yaml", lambda d: d["intents"].update({"area.calf": ["Gemelo"]}))
+    edit_yaml(
+        copy / "words" / "es.yaml",
+        lambda d: d["intents"].update({"area.calf": ["Gemelo"], "area.shin": []}),
+    )
     content = load_content(copy)
     spanish = content.languages["es"].catalog("es").intents
     english = content.catalog("en").intents
