@@ -26,7 +26,7 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
-from bot.storage import Episode, ReminderSend, User, repo
+from bot.storage import Episode, ReminderSend, User, users
 from bot.storage import reminders as store
 from bot.storage.models import SAFETY_ANSWERS
 from tests.auxil.clock import ShiftedClock
@@ -224,7 +224,7 @@ def safety_service(
 
 
 def test_storage_and_coach_agree_on_the_questions_and_answers() -> None:
-    assert repo.SAFETY_QUESTIONS == SAFETY_QUESTIONS
+    assert users.SAFETY_QUESTIONS == SAFETY_QUESTIONS
     assert SAFETY_ANSWERS == ANSWERS
 
 
@@ -252,7 +252,7 @@ async def test_safety_answers_reach_the_next_events_profile(
 
     await _send(safety_service, Command("help"))  # loaded with the turn's one SELECT
     assert safety_coach.profiles[-1].safety == ANSWERED
-    # A timer is not the person writing: the answers come from media.preferences instead.
+    # A timer is not the person writing: the answers come from users.preferences instead.
     await safety_service.handle(USER, TimerFired("stale"), user_id=USER, from_user=False)
     assert safety_coach.profiles[-1].safety == ANSWERED
 

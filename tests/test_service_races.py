@@ -33,7 +33,7 @@ from bot.coach.profile import NO_PROFILE, Profile
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.service import MAX_ATTEMPTS, ChatService, ConcurrentUpdateError
-from bot.storage import repo
+from bot.storage import chats
 from bot.storage.db import make_engine, make_sessionmaker
 
 Factory = async_sessionmaker[AsyncSession]
@@ -157,7 +157,7 @@ def _in_other_process(url: str, coach: Coach, name: str) -> asyncio.Future[Resul
 
 async def _presses(sessions: Factory) -> tuple[list[str], int]:
     async with sessions() as session:
-        stored = await repo.load_state(session, CHAT)
+        stored = await chats.load_state(session, CHAT)
     assert stored is not None
     return list(stored.state["extra"]["presses"]), stored.version
 
