@@ -30,6 +30,7 @@ from bot.storage import Episode, ReminderSend, User, users
 from bot.storage import reminders as store
 from bot.storage.models import SAFETY_ANSWERS
 from tests.auxil.clock import ShiftedClock
+from tests.auxil.zones import zone_book
 
 Factory = async_sessionmaker[AsyncSession]
 USER = 777
@@ -53,7 +54,9 @@ def clock() -> ShiftedClock:
 
 @pytest.fixture
 def service(content: Content, session_factory: Factory, clock: ShiftedClock) -> ChatService:
-    coach = Coach(content, locate=lambda lat, lon: "Europe/Lisbon" if lat > 0 else None)
+    coach = Coach(
+        content, zones=zone_book(), locate=lambda lat, lon: "Europe/Lisbon" if lat > 0 else None
+    )
     return ChatService(coach, session_factory, clock=clock)
 
 
@@ -193,7 +196,7 @@ class SafetyCoach(Coach):
     __slots__ = ("profiles",)
 
     def __init__(self, content: Content) -> None:
-        super().__init__(content)
+        super().__init__(content, zones=zone_book())
         self.profiles: list[Profile] = []
 
     def handle(

@@ -35,6 +35,7 @@ from bot.content import Content, load_content
 from bot.service import MAX_ATTEMPTS, ChatService, ConcurrentUpdateError
 from bot.storage import chats
 from bot.storage.db import make_engine, make_sessionmaker
+from tests.auxil.zones import zone_book
 
 Factory = async_sessionmaker[AsyncSession]
 CHAT = 4242
@@ -58,7 +59,7 @@ class CountingCoach(Coach):
     __slots__ = ("pause", "seen")
 
     def __init__(self, content: Content, pause: Callable[[], None] | None = None) -> None:
-        super().__init__(content)
+        super().__init__(content, zones=zone_book())
         self.pause = pause
         self.seen: list[list[str]] = []
 

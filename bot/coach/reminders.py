@@ -45,7 +45,6 @@ from bot.reminders.schedule import (
     weekdays_of,
 )
 from bot.reminders.times import format_time, parse_time
-from bot.reminders.zones import find_zone, is_valid_zone, zones_for_local_time
 
 Locator = Callable[[float, float], str | None]
 
@@ -383,7 +382,7 @@ def screen_button(turn: Turn, verb: str, arg: str) -> bool:
     elif verb == "rd" and arg in DAYS:
         turn.update(draft_days=DAYS[arg])
         _finish(turn, None)
-    elif verb == "rz" and is_valid_zone(arg):
+    elif verb == "rz" and turn.zones.is_valid_zone(arg):
         zone_chosen(turn, arg)
     elif verb == "rm" and (arg == "off" or parse_time(arg) is not None):
         _got_morning(turn, None if arg == "off" else parse_time(arg))
@@ -415,7 +414,7 @@ def text(turn: Turn, words: str, *, other_meaning: bool) -> bool:
         ask(turn, fresh=False)
         return True
     if phase == Phase.REMINDER_ZONE:
-        if other_meaning and find_zone(words, turn.now).zone is None:
+        if other_meaning and turn.zones.find_zone(words, turn.now).zone is None:
             return False
         resolve_zone(turn, words)
         return True
@@ -434,7 +433,7 @@ def location(turn: Turn, latitude: float, longitude: float, locate: Locator) -> 
 
 
 def resolve_zone(turn: Turn, words: str) -> None:
-    match = find_zone(words, turn.now)
+    match = turn.zones.find_zone(words, turn.now)
     if match.zone is not None:
         zone_chosen(turn, match.zone)
         return
@@ -442,7 +441,7 @@ def resolve_zone(turn: Turn, words: str) -> None:
     if not candidates:
         clock = parse_time(words)
         if clock is not None:
-            candidates = zones_for_local_time(clock, turn.now)
+            candidates = turn.zones.zones_for_local_time(clock, turn.now)
             if not candidates:
                 _enter_setup(turn, Phase.REMINDER_ZONE)
                 turn.say(turn.text("reminder.no_zone_for_time", time=format_time(clock)))

@@ -28,6 +28,7 @@ from bot.coach.actions import (
 from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.state import ChatState, Progress, Timer
 from bot.content import Catalog, Content
+from bot.reminders.zones import ZoneBook
 
 # (button label key, verb, argument) — labels are looked up in the catalog.
 ButtonSpec = tuple[str, str, str]
@@ -52,6 +53,7 @@ class Turn:
         "profile",
         "state",
         "time_scale",
+        "zones",
     )
 
     def __init__(
@@ -63,6 +65,7 @@ class Turn:
         now: datetime,
         time_scale: float,
         checkin_after: timedelta,
+        zones: ZoneBook,
         profile: Profile = NO_PROFILE,
     ) -> None:
         self.state = state
@@ -72,6 +75,7 @@ class Turn:
         self.catalog = catalog
         self.now = now
         self.time_scale = time_scale
+        self.zones = zones
         self.actions: list[Action] = []
         self._fresh_used = False
 

@@ -27,6 +27,7 @@ from bot.coach.reminders import SNOOZE_MINUTES, reminder_messages
 from bot.content import Catalog, Content
 from bot.reminders.schedule import EVERY_DAY, WEEKDAYS, WEEKENDS
 from tests.auxil.coach_driver import CoachDriver, Reply
+from tests.auxil.zones import zone_book
 
 BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"
@@ -118,7 +119,7 @@ def located(content: Content) -> tuple[Coach, list[tuple[float, float]]]:
         asked.append((latitude, longitude))
         return PLACES.get((latitude, longitude))
 
-    return Coach(content, locate=locate), asked
+    return Coach(content, zones=zone_book(), locate=locate), asked
 
 
 @pytest.fixture
