@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot import formats
 from bot.coach import callbacks, routine, safety_profile
 from bot.coach.actions import (
     AnswerHelping,
@@ -136,8 +137,13 @@ def _night_button(catalog: Catalog, label: str, verb: str, arg: str) -> Button:
 
 
 # -- wording ---------------------------------------------------------------------------------
-def local_clock(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+def local_clock(turn: Turn, moment: datetime, zone: str) -> str:
+    return clock_text(turn, moment.astimezone(ZoneInfo(zone)))
+
+
+def clock_text(turn: Turn, value: time | datetime) -> str:
+    """A time as the chat's language writes a 24-hour clock (``21:30``)."""
+    return formats.clock(value, turn.catalog.language)
 
 
 def describe_next(
@@ -146,9 +152,9 @@ def describe_next(
     """ "tonight at 21:30", "tomorrow at 21:30" or "on Friday at 21:30", in the user's zone."""
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
-    clock = fire_at.astimezone(tz).strftime("%H:%M")
+    clock = formats.clock(fire_at.astimezone(tz), catalog.language)
     when = relative_day(night, today) if night >= today else "today"
-    weekday = catalog.text(f"weekday.{night.weekday()}")
+    weekday = formats.weekday(night.weekday(), catalog.language)
     return catalog.text(f"when.{when}", time=clock, weekday=weekday)
 
 
@@ -159,7 +165,8 @@ def describe_days(catalog: Catalog, days: int) -> str:
         return catalog.text("days.weekdays")
     if days == WEEKENDS:
         return catalog.text("days.weekends")
-    return ", ".join(catalog.text(f"weekday.{day}") for day in weekdays_of(days))
+    names = (formats.weekday(day, catalog.language) for day in weekdays_of(days))
+    return formats.join(names, catalog.language)
 
 
 def _zone_label(zone: str) -> str:
@@ -247,13 +254,13 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
     parts = [
         turn.text(
             "reminder.view",
-            time=format_time(reminder.at),
+            time=clock_text(turn, reminder.at),
             days=describe_days(turn.catalog, reminder.days),
             zone=_zone_label(reminder.zone),
             next=_next_text(turn, reminder),
         )
     ]
-    morning = format_time(reminder.morning_at) if reminder.morning_at else None
+    morning = clock_text(turn, reminder.morning_at) if reminder.morning_at else None
     parts.append(
         turn.text("reminder.view_morning", time=morning)
         if morning
@@ -262,7 +269,8 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
     if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
         parts.append(
             turn.text(
-                "reminder.view_snoozed", time=local_clock(reminder.snooze_until, reminder.zone)
+                "reminder.view_snoozed",
+                time=local_clock(turn, reminder.snooze_until, reminder.zone),
             )
         )
     # Not a fresh screen: showing the reminder must not make the buttons on screen stale (a
@@ -349,7 +357,7 @@ def ask_zone(turn: Turn) -> None:
             turn.text(
                 "reminder.zone_current",
                 zone=_zone_label(turn.profile.zone),
-                now=local_clock(turn.now, turn.profile.zone),
+                now=local_clock(turn, turn.now, turn.profile.zone),
             )
         )
     parts.append(turn.text("reminder.ask_zone"))
@@ -444,7 +452,12 @@ def resolve_zone(turn: Turn, words: str) -> None:
             candidates = turn.zones.zones_for_local_time(clock, turn.now)
             if not candidates:
                 _enter_setup(turn, Phase.REMINDER_ZONE)
-                turn.say(turn.text("reminder.no_zone_for_time", time=format_time(clock)))
+                turn.say(
+                    turn.text(
+                        "reminder.no_zone_for_time",
+                        time=clock_text(turn, clock),
+                    )
+                )
                 return
     if len(candidates) == 1:
         zone_chosen(turn, candidates[0])
@@ -465,7 +478,9 @@ def zone_chosen(turn: Turn, zone: str) -> None:
         turn.act(SaveZone(zone))
         turn.say(
             turn.text(
-                "reminder.zone_saved", zone=_zone_label(zone), now=local_clock(turn.now, zone)
+                "reminder.zone_saved",
+                zone=_zone_label(zone),
+                now=local_clock(turn, turn.now, zone),
             ),
             remove_keyboard=True,
         )
@@ -513,7 +528,7 @@ def _finish(turn: Turn, zone: str | None) -> None:
     turn.say(
         turn.text(
             "reminder.saved",
-            time=format_time(at),
+            time=clock_text(turn, at),
             days=describe_days(turn.catalog, days),
             zone=_zone_label(zone),
             next=describe_next(turn.catalog, fire.at, fire.local_date, zone, turn.now),
@@ -588,7 +603,7 @@ def _no_cramps(turn: Turn, night: date) -> None:
 
 def _snooze(turn: Turn, reminder: ReminderInfo, night: date) -> None:
     if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
-        clock = local_clock(reminder.snooze_until, reminder.zone)
+        clock = local_clock(turn, reminder.snooze_until, reminder.zone)
         turn.notify(turn.text("reminder.already_snoozed", time=clock))
         return
     if reminder.last_night_snoozed:
@@ -597,7 +612,7 @@ def _snooze(turn: Turn, reminder: ReminderInfo, night: date) -> None:
     until = snooze(turn.now, SNOOZE_MINUTES)
     turn.act(SnoozeReminder(night=night, until=until))
     turn.notify(turn.text("reminder.snoozed_note", minutes=SNOOZE_MINUTES))
-    turn.say(turn.text("reminder.snoozed", time=local_clock(until, reminder.zone)))
+    turn.say(turn.text("reminder.snoozed", time=local_clock(turn, until, reminder.zone)))
 
 
 def _helping(turn: Turn, answer: str) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import formats
 from bot.coach import callbacks
 from bot.coach.actions import (
     Action,
@@ -165,11 +166,11 @@ class Turn:
         if label == "repeat_area":
             return {"area": self.catalog.text(f"area.{arg}")}
         if label == "time_choice":
-            return {"time": f"{arg[:2]}:{arg[2:]}"}
+            return {"time": formats.clock(time(int(arg[:2]), int(arg[2:])), self.catalog.language)}
         if label == "severity":
             return {"n": arg}
         if label == "zone_choice":
-            clock = self.now.astimezone(ZoneInfo(arg)).strftime("%H:%M")
+            clock = formats.clock(self.now.astimezone(ZoneInfo(arg)), self.catalog.language)
             return {"zone": arg.replace("_", " "), "now": clock}
         return {}
 

@@ -23,7 +23,7 @@ import matplotlib
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.diary.entries import DiaryEntry, night_of
-from bot.diary.labels import REPORT_KEYS, Labels, format_number
+from bot.diary.labels import REPORT_KEYS, Labels
 from bot.diary.summary import MIN_DAYS_FOR_RATE, DiarySummary, NightMark, night_marks
 
 __all__ = ["REPORT_SIZE", "doctor_report"]
@@ -148,6 +148,7 @@ def doctor_report(
     zone: ZoneInfo,
     today: date,
     labels: Mapping[str, str],
+    language: str,
     red_flags: Sequence[str],
     chart_png: bytes | None,
 ) -> bytes:
@@ -161,6 +162,7 @@ def doctor_report(
         today: the user's local date, printed as the date the report was made.
         labels: the words; needs :data:`bot.diary.labels.REPORT_KEYS`. ``exercise.<id>`` keys name
             the exercises that helped (the id is shown when one is missing).
+        language: the chat's language: dates and numbers are written its way (Babel).
         red_flags: warning signs, one sentence each, listed under "worth mentioning to your doctor".
         chart_png: the weekly chart (:func:`bot.diary.chart.weekly_chart`) to embed, or ``None``.
 
@@ -171,7 +173,7 @@ def doctor_report(
         MissingLabelError: ``labels`` lacks a key (all missing keys are named).
         LabelFormatError: a label uses a placeholder the report does not fill.
     """
-    words = Labels.checked(labels, REPORT_KEYS)
+    words = Labels.checked(labels, REPORT_KEYS, language)
     marks = _night_strip_marks(summary, entries, zone)
     chart = Image.open(io.BytesIO(chart_png)).convert("RGB") if chart_png is not None else None
     sections = _sections(summary, words)
@@ -221,7 +223,7 @@ def _items(words: Labels, pairs: Iterable[tuple[str, int]], name: Callable[[str]
 
 
 def _sections(summary: DiarySummary, words: Labels) -> tuple[_Section, ...]:
-    rate = format_number(summary.per_week)
+    rate = words.number(summary.per_week)
     cramps = (
         words("diary.report.cramps", count=summary.cramps, rate=rate)
         if summary.observed_days >= MIN_DAYS_FOR_RATE
@@ -241,7 +243,7 @@ def _sections(summary: DiarySummary, words: Labels) -> tuple[_Section, ...]:
     if summary.severity_mean is not None and summary.severity_max is not None:
         severity = words(
             "diary.report.severity.value",
-            mean=format_number(summary.severity_mean),
+            mean=words.number(summary.severity_mean),
             max=summary.severity_max,
             count=summary.severity_count,
         )
@@ -276,7 +278,7 @@ def _bedtime(summary: DiarySummary, words: Labels) -> tuple[str, ...]:
             lines.append(
                 words(
                     "diary.report.bedtime.before",
-                    rate=format_number(summary.before.per_week),
+                    rate=words.number(summary.before.per_week),
                     days=summary.before.days,
                 )
             )
@@ -284,7 +286,7 @@ def _bedtime(summary: DiarySummary, words: Labels) -> tuple[str, ...]:
             lines.append(
                 words(
                     "diary.report.bedtime.after",
-                    rate=format_number(summary.after.per_week),
+                    rate=words.number(summary.after.per_week),
                     days=summary.after.days,
                 )
             )
