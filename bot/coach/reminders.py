@@ -452,12 +452,7 @@ def resolve_zone(turn: Turn, words: str) -> None:
             candidates = turn.zones.zones_for_local_time(clock, turn.now)
             if not candidates:
                 _enter_setup(turn, Phase.REMINDER_ZONE)
-                turn.say(
-                    turn.text(
-                        "reminder.no_zone_for_time",
-                        time=clock_text(turn, clock),
-                    )
-                )
+                turn.say(turn.text("reminder.no_zone_for_time", time=clock_text(turn, clock)))
                 return
     if len(candidates) == 1:
         zone_chosen(turn, candidates[0])
@@ -478,9 +473,7 @@ def zone_chosen(turn: Turn, zone: str) -> None:
         turn.act(SaveZone(zone))
         turn.say(
             turn.text(
-                "reminder.zone_saved",
-                zone=_zone_label(zone),
-                now=local_clock(turn, turn.now, zone),
+                "reminder.zone_saved", zone=_zone_label(zone), now=local_clock(turn, turn.now, zone)
             ),
             remove_keyboard=True,
         )
