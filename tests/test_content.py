@@ -306,8 +306,6 @@ FSTRING_KEYS: dict[str, tuple[str, ...]] = {
     "wrapup.{outcome}": ("gone", "better"),  # routine.wrap_up is called with these two
     "media.{kind}": ("sticker", "photo", "voice", "video", "document", "location", "other"),
     "area.{arg}": AREAS,
-    "weekday.{night.weekday()}": tuple("0123456"),
-    "weekday.{day}": tuple("0123456"),
     "when.{when}": ("today", "tomorrow", "later"),
     "privacy.{table}": PRIVACY_TABLES,
     "diary.time.{key}": tuple(key for key, _, _ in TIME_BUCKETS),
