@@ -28,6 +28,7 @@ from bot.coach.outbox import (
 from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.state import IDLE, ChatState, Flow, InRoutine, Progress, Timer
 from bot.content import Area, Catalog, Content, Position
+from bot.reminders.zones import ZoneBook
 
 # (button label key, what the button means) — labels are looked up in the catalog.
 ButtonSpec = tuple[str, CallbackData]
@@ -56,6 +57,7 @@ class Turn:
         "profile",
         "state",
         "time_scale",
+        "zones",
     )
 
     def __init__(
@@ -67,6 +69,7 @@ class Turn:
         now: datetime,
         time_scale: float,
         checkin_after: timedelta,
+        zones: ZoneBook,
         profile: Profile = NO_PROFILE,
     ) -> None:
         self.state = state
@@ -76,6 +79,7 @@ class Turn:
         self.catalog = catalog
         self.now = now
         self.time_scale = time_scale
+        self.zones = zones
         self.effects: list[Effect] = []
         self.outbox: list[Outgoing] = []
         self._fresh_used = False

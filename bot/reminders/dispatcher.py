@@ -49,8 +49,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reminders.schedule import EVERY_DAY, Fire, next_fire
-from bot.storage import reminders as store
-from bot.storage import repo
+from bot.storage import reminder_queue as store
+from bot.storage import reminders, users
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +267,7 @@ class ReminderDispatcher:
             except (ZoneInfoNotFoundError, ValueError):
                 # Only reachable if tzdata lost a zone; stopping beats failing every tick forever.
                 log.error("Reminder of user %s has an unknown zone %r", due.user_id, due.timezone)
-                await store.disable_reminder(session, due.user_id, now)
+                await reminders.disable_reminder(session, due.user_id, now)
                 report.failed += 1
                 continue
             after = max(now, due.next_fire_at)
@@ -502,7 +502,7 @@ class ReminderDispatcher:
                 if job.send_id is None:  # a morning check-in: no record, no retry
                     if outcome is Outcome.BLOCKED:
                         report.blocked += 1
-                        await repo.set_blocked(session, job.user_id, True, now)
+                        await users.set_blocked(session, job.user_id, True, now)
                     elif outcome is Outcome.SENT:
                         report.sent += 1
                     continue
@@ -520,7 +520,7 @@ class ReminderDispatcher:
                     report.sent += 1
                 elif outcome is Outcome.BLOCKED:
                     report.blocked += 1
-                    await repo.set_blocked(session, job.user_id, True, now)
+                    await users.set_blocked(session, job.user_id, True, now)
                 elif outcome is Outcome.FAILED:
                     report.failed += 1
                 else:

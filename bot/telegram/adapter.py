@@ -63,7 +63,6 @@ from bot.coach import (
 )
 from bot.coach.flows.reminder_night import reminder_messages
 from bot.content import Content
-from bot.reminders import zones
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
 from bot.telegram.lanes import Lane
@@ -170,9 +169,6 @@ class TelegramAdapter:
             self._arm(app, chat_id, token, due_at, now)
         if pending:
             log.info("Re-armed %d pending follow-up(s) from the database", len(pending))
-        # City names and shared locations need map data (about a second to load); load it in a
-        # thread now, so the first person to type a city does not stall every other chat.
-        await asyncio.to_thread(zones.warm_up)
         self._start_reminder_clock(app)
 
     def _start_reminder_clock(self, app: App) -> None:

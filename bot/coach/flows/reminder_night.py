@@ -186,7 +186,7 @@ def _no_cramps(turn: Turn, night: date) -> None:
 
 def _snooze(turn: Turn, reminder: ReminderInfo, night: date) -> None:
     if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
-        clock = local_clock(reminder.snooze_until, reminder.zone)
+        clock = local_clock(turn, reminder.snooze_until, reminder.zone)
         turn.notify(turn.text("reminder.already_snoozed", time=clock))
         return
     if reminder.last_night_snoozed:
@@ -195,7 +195,7 @@ def _snooze(turn: Turn, reminder: ReminderInfo, night: date) -> None:
     until = snooze(turn.now, SNOOZE_MINUTES)
     turn.effect(SnoozeReminder(night=night, until=until))
     turn.notify(turn.text("reminder.snoozed_note", minutes=SNOOZE_MINUTES))
-    turn.say(turn.text("reminder.snoozed", time=local_clock(until, reminder.zone)))
+    turn.say(turn.text("reminder.snoozed", time=local_clock(turn, until, reminder.zone)))
 
 
 def _helping(turn: Turn, answer: Literal["yes", "no"]) -> None:

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from bot import formats
 from bot.coach.callbacks import CallbackData
 from bot.coach.profile import ReminderInfo
 from bot.coach.turn import ButtonSpec, Turn
@@ -20,7 +21,6 @@ from bot.reminders.schedule import (
     relative_day,
     weekdays_of,
 )
-from bot.reminders.times import format_time
 
 
 class ChangeReminder(CallbackData, prefix="rc"):
@@ -44,8 +44,13 @@ VIEW_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
 
 
 # -- wording --------------------------------------------------------------------------------------
-def local_clock(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+def local_clock(turn: Turn, moment: datetime, zone: str) -> str:
+    return clock_text(turn, moment.astimezone(ZoneInfo(zone)))
+
+
+def clock_text(turn: Turn, value: time | datetime) -> str:
+    """A time as the chat's language writes a 24-hour clock (``21:30``)."""
+    return formats.clock(value, turn.catalog.language)
 
 
 def describe_next(
@@ -54,9 +59,9 @@ def describe_next(
     """ "tonight at 21:30", "tomorrow at 21:30" or "on Friday at 21:30", in the user's zone."""
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
-    clock = fire_at.astimezone(tz).strftime("%H:%M")
+    clock = formats.clock(fire_at.astimezone(tz), catalog.language)
     when = relative_day(night, today) if night >= today else "today"
-    weekday = catalog.text(f"weekday.{night.weekday()}")
+    weekday = formats.weekday(night.weekday(), catalog.language)
     return catalog.text(f"when.{when}", time=clock, weekday=weekday)
 
 
@@ -67,7 +72,8 @@ def describe_days(catalog: Catalog, days: int) -> str:
         return catalog.text("days.weekdays")
     if days == WEEKENDS:
         return catalog.text("days.weekends")
-    return ", ".join(catalog.text(f"weekday.{day}") for day in weekdays_of(days))
+    names = (formats.weekday(day, catalog.language) for day in weekdays_of(days))
+    return formats.join(names, catalog.language)
 
 
 def zone_label(zone: str) -> str:
@@ -78,13 +84,13 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
     parts = [
         turn.text(
             "reminder.view",
-            time=format_time(reminder.at),
+            time=clock_text(turn, reminder.at),
             days=describe_days(turn.catalog, reminder.days),
             zone=zone_label(reminder.zone),
             next=next_text(turn, reminder),
         )
     ]
-    morning = format_time(reminder.morning_at) if reminder.morning_at else None
+    morning = clock_text(turn, reminder.morning_at) if reminder.morning_at else None
     parts.append(
         turn.text("reminder.view_morning", time=morning)
         if morning
@@ -93,7 +99,8 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
     if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
         parts.append(
             turn.text(
-                "reminder.view_snoozed", time=local_clock(reminder.snooze_until, reminder.zone)
+                "reminder.view_snoozed",
+                time=local_clock(turn, reminder.snooze_until, reminder.zone),
             )
         )
     # Not a fresh screen: showing the reminder must not make the buttons on screen stale (a

@@ -21,12 +21,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, PlainSerializer
 
+from bot import formats
 from bot.coach.callbacks import CallbackData
 from bot.coach.effects import SaveMorning, SaveReminder, SaveZone, StopReminder
 from bot.coach.flows import routine, routine_end, safety
 from bot.coach.flows.reminder_view import (
     ChangeReminder,
     RemindersOff,
+    clock_text,
     describe_days,
     describe_next,
     local_clock,
@@ -44,7 +46,6 @@ from bot.reminders.schedule import (
     next_fire,
 )
 from bot.reminders.times import format_time, parse_time
-from bot.reminders.zones import find_zone, is_valid_zone, zones_for_local_time
 
 Locator = Callable[[float, float], str | None]
 router = Router()
@@ -67,7 +68,7 @@ class BedtimeChoice(CallbackData, prefix="rt"):
     at: Clock
 
     def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
-        return {"time": self.at.strftime("%H:%M")}
+        return {"time": formats.clock(self.at, catalog.language)}
 
 
 class DaysChoice(CallbackData, prefix="rd"):
@@ -79,7 +80,7 @@ class ZoneChoice(CallbackData, prefix="rz"):
     zone: str
 
     def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
-        clock = now.astimezone(ZoneInfo(self.zone)).strftime("%H:%M")
+        clock = formats.clock(now.astimezone(ZoneInfo(self.zone)), catalog.language)
         return {"zone": zone_label(self.zone), "now": clock}
 
 
@@ -87,7 +88,7 @@ class MorningChoice(CallbackData, prefix="rm"):
     at: Clock | Literal["off"]
 
     def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
-        return {} if self.at == "off" else {"time": self.at.strftime("%H:%M")}
+        return {} if self.at == "off" else {"time": formats.clock(self.at, catalog.language)}
 
 
 TIME_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
@@ -270,7 +271,7 @@ def ask_zone(turn: Turn, draft: Draft) -> None:
             turn.text(
                 "reminder.zone_current",
                 zone=zone_label(turn.profile.zone),
-                now=local_clock(turn.now, turn.profile.zone),
+                now=local_clock(turn, turn.now, turn.profile.zone),
             )
         )
     parts.append(turn.text("reminder.ask_zone"))
@@ -304,7 +305,7 @@ def _days_pressed(turn: Turn, data: DaysChoice) -> None:
 
 @router.button(ZoneChoice, Phase.REMINDER_ZONE)
 def _zone_pressed(turn: Turn, data: ZoneChoice) -> None:
-    if not is_valid_zone(data.zone):  # a forged or outdated zone saves nothing
+    if not turn.zones.is_valid_zone(data.zone):  # a forged or outdated zone saves nothing
         turn.notify(turn.text("stale_button"))
         return
     zone_chosen(turn, _draft(turn), data.zone)
@@ -346,7 +347,7 @@ def text(turn: Turn, words: str, *, other_meaning: bool) -> bool:
             ask_morning(turn, draft, fresh=False)
         return True
     if phase == Phase.REMINDER_ZONE:
-        if other_meaning and find_zone(words, turn.now).zone is None:
+        if other_meaning and turn.zones.find_zone(words, turn.now).zone is None:
             return False
         resolve_zone(turn, draft, words)
         return True
@@ -365,7 +366,7 @@ def location(turn: Turn, latitude: float, longitude: float, locate: Locator) -> 
 
 
 def resolve_zone(turn: Turn, draft: Draft, words: str) -> None:
-    match = find_zone(words, turn.now)
+    match = turn.zones.find_zone(words, turn.now)
     if match.zone is not None:
         zone_chosen(turn, draft, match.zone)
         return
@@ -373,10 +374,10 @@ def resolve_zone(turn: Turn, draft: Draft, words: str) -> None:
     if not candidates:
         clock = parse_time(words)
         if clock is not None:
-            candidates = zones_for_local_time(clock, turn.now)
+            candidates = turn.zones.zones_for_local_time(clock, turn.now)
             if not candidates:
                 _enter_setup(turn, "zone", draft)
-                turn.say(turn.text("reminder.no_zone_for_time", time=format_time(clock)))
+                turn.say(turn.text("reminder.no_zone_for_time", time=clock_text(turn, clock)))
                 return
     if len(candidates) == 1:
         zone_chosen(turn, draft, candidates[0])
@@ -397,7 +398,7 @@ def zone_chosen(turn: Turn, draft: Draft, zone: str) -> None:
         turn.effect(SaveZone(zone))
         turn.say(
             turn.text(
-                "reminder.zone_saved", zone=zone_label(zone), now=local_clock(turn.now, zone)
+                "reminder.zone_saved", zone=zone_label(zone), now=local_clock(turn, turn.now, zone)
             ),
             remove_keyboard=True,
         )
@@ -444,7 +445,7 @@ def _finish(turn: Turn, draft: Draft, zone: str | None) -> None:
     turn.say(
         turn.text(
             "reminder.saved",
-            time=format_time(at),
+            time=clock_text(turn, at),
             days=describe_days(turn.catalog, days),
             zone=zone_label(zone),
             next=describe_next(turn.catalog, fire.at, fire.local_date, zone, turn.now),
