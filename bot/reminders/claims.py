@@ -28,6 +28,29 @@ ASK_HELPING_AFTER = timedelta(weeks=6)
 
 def _job(
     send_id: int | None,
+    due: store.DueReminder | store.DueSnooze | store.DueMorning,
+    night: date,
+    due_at: datetime,
+    *,
+    snoozed: bool = False,
+    ask_helping: bool = False,
+    kind: str = "bedtime",
+) -> ReminderJob:
+    return ReminderJob(
+        send_id=send_id,
+        user_id=due.user_id,
+        chat_id=due.chat_id,
+        local_date=night,
+        language=due.language,
+        snoozed=snoozed,
+        ask_helping=ask_helping,
+        due_at=due_at,
+        kind=kind,
+    )
+
+
+def _fresh(
+    send_id: int | None,
     due: store.DueReminder | store.DueSnooze,
     night: date,
     due_at: datetime,
@@ -40,16 +63,7 @@ def _job(
     if send_id is None:
         report.skipped += 1
         return None
-    return ReminderJob(
-        send_id=send_id,
-        user_id=due.user_id,
-        chat_id=due.chat_id,
-        local_date=night,
-        language=due.language,
-        snoozed=snoozed,
-        ask_helping=ask_helping,
-        due_at=due_at,
-    )
+    return _job(send_id, due, night, due_at, snoozed=snoozed, ask_helping=ask_helping)
 
 
 class Claimer:
@@ -173,7 +187,7 @@ class Claimer:
                 )
                 report.missed += 1
             else:
-                job = _job(
+                job = _fresh(
                     opened.get(due.user_id),
                     due,
                     due.next_local_date,
@@ -195,7 +209,7 @@ class Claimer:
             report.missed += 1
             return None
         send_id = await store.reopen_for_snooze(session, due, lease_until=now + self.lease)
-        return _job(send_id, due, due.snooze_date, due.snooze_until, report, snoozed=True)
+        return _fresh(send_id, due, due.snooze_date, due.snooze_until, report, snoozed=True)
 
     async def _claim_morning(
         self, session: AsyncSession, due: store.DueMorning, now: datetime, report: TickReport
@@ -219,17 +233,7 @@ class Claimer:
         if now - due.morning_next_at > self.grace:
             report.missed += 1
             return None
-        return ReminderJob(
-            send_id=None,
-            user_id=due.user_id,
-            chat_id=due.chat_id,
-            local_date=night,
-            language=due.language,
-            snoozed=False,
-            ask_helping=False,
-            due_at=due.morning_next_at,
-            kind="morning",
-        )
+        return _job(None, due, night, due.morning_next_at, kind="morning")
 
     async def _take_over(
         self, session: AsyncSession, record: store.SendRecord, now: datetime, report: TickReport

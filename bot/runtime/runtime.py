@@ -246,13 +246,7 @@ class Runtime(Generic[Press]):
         Only the first message decides the outcome: once the reminder itself is out, a failure
         of the question that follows must not bring the reminder again.
         """
-        event = ReminderDue(
-            night=job.local_date,
-            snoozed=job.snoozed,
-            ask_helping=job.ask_helping,
-            kind=job.kind,
-            language=job.language,
-        )
+        event = ReminderDue(job.local_date, job.snoozed, job.ask_helping, job.kind, job.language)
         result = await self.service.handle(
             job.chat_id, event, user_id=job.user_id, language=job.language, from_user=False
         )
