@@ -312,3 +312,19 @@ async def test_the_clock_sends_a_due_reminder_and_stops_with_the_runtime(
     clock.jump_to(datetime(2026, 5, 8, 19, 30, 1, tzinfo=UTC))  # the next night, clock stopped
     await asyncio.sleep(0.1)
     assert [c for c in transport.calls if c[0] == "send" and c[3] is Lane.BROADCAST] == broadcast
+
+
+async def test_a_reminder_needs_no_database_and_no_chat_lock(content: Content) -> None:
+    """A fan-out costs no statement per reminder, and a reminder never queues behind a reply."""
+
+    def no_database() -> None:
+        raise AssertionError("a reminder opened a database session")
+
+    service = ChatService(Coach(content), no_database)  # type: ignore[arg-type]
+    async with service._lock(CHAT):  # the chat is busy with a reply
+        result = await asyncio.wait_for(
+            service.handle(CHAT, ReminderDue(NIGHT, language="en"), user_id=CHAT), 1
+        )
+    assert result.actions == reminder_messages(
+        content, language="en", night=NIGHT, snoozed=False, ask_helping=False
+    )
