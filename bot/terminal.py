@@ -107,6 +107,7 @@ class TerminalChat:
         self._print(self.catalog.text("terminal.bye"))
         for task in list(self._tasks):
             await task
+        await self.runtime.stop()  # what a follow-up still running at the end armed
 
     def _event(self, line: str) -> Event | None:
         if line in self._by_label:
