@@ -10,6 +10,7 @@ fast.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -66,27 +67,16 @@ def _fresh(
     return _job(send_id, due, night, due_at, snoozed=snoozed, ask_helping=ask_helping)
 
 
+@dataclass(frozen=True, slots=True)
 class Claimer:
     """Claims a batch of what is due, in one transaction, under the dispatcher's rules."""
 
-    __slots__ = ("batch", "grace", "lease", "max_attempts", "scope", "sessions")
-
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        *,
-        grace: timedelta,
-        lease: timedelta,
-        batch: int,
-        max_attempts: int,
-        scope: store.Scope,
-    ) -> None:
-        self.sessions = sessions
-        self.grace = grace
-        self.lease = lease
-        self.batch = batch
-        self.max_attempts = max_attempts
-        self.scope = scope
+    sessions: async_sessionmaker[AsyncSession]
+    grace: timedelta
+    lease: timedelta
+    batch: int
+    max_attempts: int
+    scope: store.Scope
 
     async def claim(self, now: datetime, report: TickReport) -> tuple[list[ReminderJob], int]:
         """One transaction: claim due nights, snoozes, morning check-ins and abandoned records."""

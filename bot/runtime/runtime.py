@@ -85,10 +85,6 @@ class Runtime(Generic[Press]):
         process runs, Telegram's chats or the terminal's own."""
         self.service = service
         self.transport = transport
-        self.scope = scope
-        self._send_attempts = send_attempts
-        self._retry_delay = retry_delay
-        self._reminder_tick = reminder_tick
         self.dispatcher = ReminderDispatcher(
             service.sessions,
             self.remind,
@@ -97,6 +93,10 @@ class Runtime(Generic[Press]):
             scope=scope,
             clock=service.now,
         )
+        self.scope = scope
+        self._send_attempts = send_attempts
+        self._retry_delay = retry_delay
+        self._reminder_tick = reminder_tick
         # Each chat's armed follow-up (at most one) and its token. Kept here rather than asked
         # of the transport: the JobQueue's lookup by name builds every job in the queue, which
         # with a thousand routines running cost milliseconds on every step of every one.
