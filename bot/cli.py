@@ -26,6 +26,7 @@ from bot.coach import Coach
 from bot.config import Settings, describe_error
 from bot.content import Content, ContentError, load_content
 from bot.logs import setup_logging
+from bot.reminders.zone_data import load_zone_book
 from bot.service import ChatService
 from bot.storage import make_engine, make_sessionmaker, upgrade_database
 
@@ -91,9 +92,13 @@ def _content(settings: Settings) -> Content:
         raise StartupError(f"Content problem: {error}") from None
 
 
-def _coach(settings: Settings, content: Content) -> Coach:
+async def _coach(settings: Settings, content: Content) -> Coach:
+    # City names and shared locations need map data (about a second to read): loaded once, in a
+    # thread, before the first event, so nobody's message waits for it.
+    zones = await asyncio.to_thread(load_zone_book)
     return Coach(
         content,
+        zones=zones,
         time_scale=settings.routine_time_scale,
         checkin_after=timedelta(minutes=settings.checkin_minutes),
     )
@@ -105,7 +110,7 @@ async def _run_bot(settings: Settings, content: Content, token: str) -> None:
 
     engine = make_engine(settings.resolved_database_url())
     try:
-        service = ChatService(_coach(settings, content), make_sessionmaker(engine))
+        service = ChatService(await _coach(settings, content), make_sessionmaker(engine))
         adapter = TelegramAdapter(
             service,
             content,
@@ -134,7 +139,7 @@ async def _chat(settings: Settings, content: Content) -> None:
 
     engine = make_engine(settings.resolved_database_url())
     try:
-        service = ChatService(_coach(settings, content), make_sessionmaker(engine))
+        service = ChatService(await _coach(settings, content), make_sessionmaker(engine))
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         prompt = PROMPT if interactive else None
         chat = TerminalChat(

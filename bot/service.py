@@ -58,9 +58,9 @@ from bot.coach.profile import (
     SafetyAnswers,
 )
 from bot.content import Content
-from bot.storage import media, personal, repo, turns
+from bot.storage import chats, episodes, personal, turns, users
 from bot.storage import reminders as reminder_store
-from bot.storage.repo import StoredState
+from bot.storage.chats import StoredState
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -144,7 +144,7 @@ class ChatService:
                     # An event that changed nothing (/help, a stray text) writes nothing.
                     if new_state != (stored.state if stored else _FRESH):
                         timer = result.state.timer
-                        version = await repo.save_state(
+                        version = await chats.save_state(
                             session,
                             chat_id,
                             state=new_state,
@@ -160,7 +160,7 @@ class ChatService:
                             continue
                     for action in result.actions:
                         if isinstance(action, LogEpisode):
-                            await repo.log_episode(session, _episode(chat_id, user_id, action))
+                            await episodes.log_episode(session, _episode(chat_id, user_id, action))
                         elif user_id is not None:
                             await _apply_profile_action(session, user_id, chat_id, action, now)
                     if user_id is not None:
@@ -189,12 +189,12 @@ class ChatService:
     async def pending_timers(self) -> list[tuple[int, str, datetime]]:
         """Every chat's armed follow-up, for re-arming after a restart."""
         async with self.sessions() as session:
-            rows = await repo.pending_timers(session)
+            rows = await chats.pending_timers(session)
         return [(row.chat_id, row.timer_token, row.timer_due_at) for row in rows]
 
     async def set_blocked(self, user_id: int, blocked: bool) -> None:
         async with self.sessions() as session:
-            await repo.set_blocked(session, user_id, blocked, self._clock())
+            await users.set_blocked(session, user_id, blocked, self._clock())
             await session.commit()
 
 
@@ -236,16 +236,16 @@ async def _load(
     """The chat's stored state and the person's profile; for someone seen before, one SELECT,
     and the visit (not for timers) written only when `Turn.touch_due`."""
     if user_id is None:
-        return await repo.load_state(session, chat_id), NO_PROFILE
+        return await chats.load_state(session, chat_id), NO_PROFILE
     turn = await turns.load_turn(session, chat_id, user_id)
     if turn is not None:
         if from_user and turn.touch_due(language, now):
-            await repo.touch_user(session, user_id, language, now)
+            await users.touch_user(session, user_id, language, now)
         profile = await _profile(session, user_id, turn.seen, turn.reminder, with_diary)
         return turn.state, profile
     # Someone new (or a timer of a chat whose person is gone): the row is made, then read.
-    seen = await repo.touch_user(session, user_id, language, now) if from_user else None
-    stored = await repo.load_state(session, chat_id)
+    seen = await users.touch_user(session, user_id, language, now) if from_user else None
+    stored = await chats.load_state(session, chat_id)
     reminder = await reminder_store.load_reminder(session, user_id)
     return stored, await _profile(session, user_id, seen, reminder, with_diary)
 
@@ -253,15 +253,15 @@ async def _load(
 async def _profile(
     session: AsyncSession,
     user_id: int,
-    seen: repo.SeenUser | None,
+    seen: users.SeenUser | None,
     row: reminder_store.ReminderRow | None,
     with_diary: bool,
 ) -> Profile:
     """The read-only facts the coach decides with (the diary only for events that show it)."""
     if seen is None:  # a timer of a chat whose person has no row yet
-        seen = await media.preferences(session, user_id)
+        seen = await users.preferences(session, user_id)
     zone, pictures, safety = seen.timezone, seen.pictures, _safety(seen.safety)
-    diary = await repo.diary_for(session, user_id) if with_diary else ()
+    diary = await episodes.diary_for(session, user_id) if with_diary else ()
     if row is None:
         return Profile(zone=zone, pictures=pictures, diary=diary, safety=safety)
     return Profile(
@@ -288,12 +288,12 @@ async def _profile(
 def _safety(stored: tuple[str | None, ...]) -> SafetyAnswers:
     """The stored answers (in the storage's question order) as the coach's type; most people
     never answer, so their events share one empty profile."""
-    if stored == repo.NO_SAFETY_ANSWERS:
+    if stored == users.NO_SAFETY_ANSWERS:
         return NO_ANSWERS
     return SafetyAnswers(
         **{
             question: _answer(value)
-            for question, value in zip(repo.SAFETY_QUESTIONS, stored, strict=True)
+            for question, value in zip(users.SAFETY_QUESTIONS, stored, strict=True)
         }
     )
 
@@ -319,7 +319,7 @@ async def _apply_profile_action(
     or listed among those handled elsewhere."""
     match action:
         case SaveZone(zone=zone):
-            await reminder_store.set_user_timezone(session, user_id, zone)
+            await users.set_timezone(session, user_id, zone)
         case SaveReminder():
             await reminder_store.save_reminder(
                 session,
@@ -343,10 +343,10 @@ async def _apply_profile_action(
         case SaveMorning(at=at, next_at=next_at):
             await reminder_store.set_morning(session, user_id, at, next_at, now)
         case SaveSettings(pictures=pictures):
-            await media.set_pictures(session, user_id, pictures)
+            await users.set_pictures(session, user_id, pictures)
         case SaveSafety(answers=answers):
-            stored = tuple(getattr(answers, question) for question in repo.SAFETY_QUESTIONS)
-            await repo.save_safety(session, user_id, stored, now)
+            stored = tuple(getattr(answers, question) for question in users.SAFETY_QUESTIONS)
+            await users.save_safety(session, user_id, stored, now)
         case (
             Say()
             | Notify()
@@ -363,8 +363,8 @@ async def _apply_profile_action(
             assert_never(action)
 
 
-def _episode(chat_id: int, user_id: int | None, action: LogEpisode) -> repo.EpisodeRecord:
-    return repo.EpisodeRecord(
+def _episode(chat_id: int, user_id: int | None, action: LogEpisode) -> episodes.EpisodeRecord:
+    return episodes.EpisodeRecord(
         chat_id=chat_id,
         user_id=user_id,
         kind=action.kind,

@@ -306,8 +306,6 @@ FSTRING_KEYS: dict[str, tuple[str, ...]] = {
     "wrapup.{outcome}": ("gone", "better"),  # routine.wrap_up is called with these two
     "media.{kind}": ("sticker", "photo", "voice", "video", "document", "location", "other"),
     "area.{arg}": AREAS,
-    "weekday.{night.weekday()}": tuple("0123456"),
-    "weekday.{day}": tuple("0123456"),
     "when.{when}": ("today", "tomorrow", "later"),
     "privacy.{table}": PRIVACY_TABLES,
     "diary.time.{key}": tuple(key for key, _, _ in TIME_BUCKETS),
@@ -788,7 +786,7 @@ def test_a_profile_caution_without_tags(copy: Path) -> None:
 
 
 def test_a_warning_sign_nobody_could_type(copy: Path) -> None:
-    path = copy / "locales" / "en.yaml"
+    path = copy / "words" / "en.yaml"
     edit_yaml(path, lambda d: d["intents"].pop("flag.tear"))
     message = load_error(copy)
     assert str(copy / "safety.yaml") in message and "no intent flag.tear" in message
@@ -860,20 +858,33 @@ def test_a_missing_content_file(copy: Path, name: str) -> None:
     assert str(copy / name) in message and "missing" in message
 
 
+def _german(copy: Path, step_header: str) -> Path:
+    """A German catalog translating one text (the rest stays English), German shipped."""
+    po = copy / "locales" / "de" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True, exist_ok=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: de\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        f'msgctxt "step_header"\nmsgid "<b>Step {{number}} of {{total}}</b>"\n'
+        f'msgstr "{step_header}"\n',
+        encoding="utf-8",
+    )
+    edit_yaml(
+        copy / "locales" / "languages.yaml",
+        lambda d: d["languages"]["de"].update(shipped=True),
+    )
+    return po
+
+
 def test_placeholders_differing_in_a_second_locale(copy: Path) -> None:
-    de = copy / "locales" / "de.yaml"
-    shutil.copy(copy / "locales" / "en.yaml", de)
-    edit_yaml(de, lambda d: d["strings"].update(step_header="<b>Schritt {number}</b>"))
+    de = _german(copy, "<b>Schritt {number}</b>")
     message = load_error(copy)
     assert str(de) in message
-    assert "strings.step_header" in message
+    assert "step_header" in message
     assert "placeholders" in message
 
 
 def test_a_second_locale_with_the_same_placeholders_loads(copy: Path) -> None:
-    de = copy / "locales" / "de.yaml"
-    shutil.copy(copy / "locales" / "en.yaml", de)
-    edit_yaml(de, lambda d: d["strings"].update(step_header="<b>Schritt {number} von {total}</b>"))
+    _german(copy, "<b>Schritt {number} von {total}</b>")
     content = load_content(copy)
     assert (
         content.catalog("de-AT").text("step_header", number=1, total=2) == "<b>Schritt 1 von 2</b>"

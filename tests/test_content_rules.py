@@ -33,6 +33,7 @@ from bot.coach.profile import NO_ANSWERS, Profile, SafetyAnswers
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import AREAS, POSITIONS, Content, Exercise, Routine, load_content
 from tests.auxil.coach_driver import CoachDriver, flat, warning_line
+from tests.auxil.zones import zone_book
 
 STEADY = Profile(safety=SafetyAnswers("no", "no", "no", "no", "no"))
 CAREFUL = Profile(safety=NO_ANSWERS)
@@ -229,7 +230,9 @@ def words_before_first_instruction(coach: Coach, area: str, position: str, profi
 def test_few_words_before_the_first_instruction(
     content: Content, area: str, position: str, profile: Profile
 ) -> None:
-    count = words_before_first_instruction(Coach(content), area, position, profile)
+    count = words_before_first_instruction(
+        Coach(content, zones=zone_book()), area, position, profile
+    )
     assert count < WORD_BUDGET, count
 
 
@@ -238,7 +241,7 @@ def test_few_words_before_the_first_instruction(
 def test_the_first_message_has_the_name_and_the_warning_line(
     content: Content, area: str, position: str
 ) -> None:
-    driver = CoachDriver(Coach(content))
+    driver = CoachDriver(Coach(content, zones=zone_book()))
     reply = driver.begin(area, position)
     first = content.exercise(reply.state.progress.plan[0])  # type: ignore[union-attr]
     assert first.name in reply.text
@@ -249,7 +252,7 @@ def test_the_first_message_has_the_name_and_the_warning_line(
 @pytest.mark.parametrize("mode", ["relief", "prevention"])
 def test_every_step_has_a_warning_signs_button(content: Content, mode: str) -> None:
     for position in POSITIONS:
-        driver = CoachDriver(Coach(content))
+        driver = CoachDriver(Coach(content, zones=zone_book()))
         driver.start()
         driver.tap("a", "calf" if mode == "relief" else "prevent")
         driver.tap("p", position)

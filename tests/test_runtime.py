@@ -33,8 +33,9 @@ from bot.runtime import (
     Runtime,
 )
 from bot.service import ChatService
-from bot.storage.repo import is_blocked
+from bot.storage.users import is_blocked
 from tests.auxil.clock import ShiftedClock
+from tests.auxil.zones import zone_book
 
 Factory = async_sessionmaker[AsyncSession]
 CHAT = 4100
@@ -92,7 +93,7 @@ def clock() -> ShiftedClock:
 def runtime(
     content: Content, factory: Factory, clock: ShiftedClock, transport: Recorder, **options: object
 ) -> Runtime[str]:
-    service = ChatService(Coach(content, time_scale=0.01), factory, clock=clock)
+    service = ChatService(Coach(content, zones=zone_book(), time_scale=0.01), factory, clock=clock)
     return Runtime(service, transport, retry_delay=0.001, **options)  # type: ignore[arg-type]
 
 
@@ -221,7 +222,7 @@ async def test_a_reminder_is_worded_by_the_coach_and_sent_in_the_broadcast_lane(
 
 
 async def test_the_coach_words_reminder_due_as_the_reminder_module_does(content: Content) -> None:
-    coach = Coach(content)
+    coach = Coach(content, zones=zone_book())
     for snoozed, ask, kind in [
         (False, True, "bedtime"),
         (True, False, "bedtime"),
@@ -320,7 +321,7 @@ async def test_a_reminder_needs_no_database_and_no_chat_lock(content: Content) -
     def no_database() -> None:
         raise AssertionError("a reminder opened a database session")
 
-    service = ChatService(Coach(content), no_database)  # type: ignore[arg-type]
+    service = ChatService(Coach(content, zones=zone_book()), no_database)  # type: ignore[arg-type]
     async with service._lock(CHAT):  # the chat is busy with a reply
         result = await asyncio.wait_for(
             service.handle(CHAT, ReminderDue(NIGHT, language="en"), user_id=CHAT), 1

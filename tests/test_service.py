@@ -26,10 +26,11 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
 from bot.service import ChatService
-from bot.storage import Episode, ReminderSend, User, repo
+from bot.storage import Episode, ReminderSend, User, users
 from bot.storage import reminders as store
 from bot.storage.models import SAFETY_ANSWERS
 from tests.auxil.clock import ShiftedClock
+from tests.auxil.zones import zone_book
 
 Factory = async_sessionmaker[AsyncSession]
 USER = 777
@@ -53,7 +54,9 @@ def clock() -> ShiftedClock:
 
 @pytest.fixture
 def service(content: Content, session_factory: Factory, clock: ShiftedClock) -> ChatService:
-    coach = Coach(content, locate=lambda lat, lon: "Europe/Lisbon" if lat > 0 else None)
+    coach = Coach(
+        content, zones=zone_book(), locate=lambda lat, lon: "Europe/Lisbon" if lat > 0 else None
+    )
     return ChatService(coach, session_factory, clock=clock)
 
 
@@ -193,7 +196,7 @@ class SafetyCoach(Coach):
     __slots__ = ("profiles",)
 
     def __init__(self, content: Content) -> None:
-        super().__init__(content)
+        super().__init__(content, zones=zone_book())
         self.profiles: list[Profile] = []
 
     def handle(
@@ -224,7 +227,7 @@ def safety_service(
 
 
 def test_storage_and_coach_agree_on_the_questions_and_answers() -> None:
-    assert repo.SAFETY_QUESTIONS == SAFETY_QUESTIONS
+    assert users.SAFETY_QUESTIONS == SAFETY_QUESTIONS
     assert SAFETY_ANSWERS == ANSWERS
 
 
@@ -252,7 +255,7 @@ async def test_safety_answers_reach_the_next_events_profile(
 
     await _send(safety_service, Command("help"))  # loaded with the turn's one SELECT
     assert safety_coach.profiles[-1].safety == ANSWERED
-    # A timer is not the person writing: the answers come from media.preferences instead.
+    # A timer is not the person writing: the answers come from users.preferences instead.
     await safety_service.handle(USER, TimerFired("stale"), user_id=USER, from_user=False)
     assert safety_coach.profiles[-1].safety == ANSWERED
 

@@ -33,8 +33,9 @@ from bot.coach.profile import NO_PROFILE, Profile
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.service import MAX_ATTEMPTS, ChatService, ConcurrentUpdateError
-from bot.storage import repo
+from bot.storage import chats
 from bot.storage.db import make_engine, make_sessionmaker
+from tests.auxil.zones import zone_book
 
 Factory = async_sessionmaker[AsyncSession]
 CHAT = 4242
@@ -58,7 +59,7 @@ class CountingCoach(Coach):
     __slots__ = ("pause", "seen")
 
     def __init__(self, content: Content, pause: Callable[[], None] | None = None) -> None:
-        super().__init__(content)
+        super().__init__(content, zones=zone_book())
         self.pause = pause
         self.seen: list[list[str]] = []
 
@@ -157,7 +158,7 @@ def _in_other_process(url: str, coach: Coach, name: str) -> asyncio.Future[Resul
 
 async def _presses(sessions: Factory) -> tuple[list[str], int]:
     async with sessions() as session:
-        stored = await repo.load_state(session, CHAT)
+        stored = await chats.load_state(session, CHAT)
     assert stored is not None
     return list(stored.state["extra"]["presses"]), stored.version
 

@@ -18,6 +18,7 @@ from bot.service import ChatService
 from bot.storage import episodes_for, make_engine, make_sessionmaker, upgrade_database
 from bot.terminal import TERMINAL_CHAT_ID, TerminalChat, render_html
 from tests.auxil.clock import ShiftedClock
+from tests.auxil.zones import zone_book
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,7 +98,7 @@ def test_render_html_strips_or_styles_tags() -> None:
 
 
 async def test_whole_routine_with_timers(content: Content, engine: AsyncEngine) -> None:
-    coach = Coach(content, time_scale=0.005, checkin_after=timedelta(seconds=20))
+    coach = Coach(content, zones=zone_book(), time_scale=0.005, checkin_after=timedelta(seconds=20))
     chat = open_chat(engine, coach)
     out, keys = chat.out, chat.keys
     pos = await wait_for(out, "[3] Calf")
@@ -138,7 +139,7 @@ async def test_whole_routine_with_timers(content: Content, engine: AsyncEngine) 
 
 
 async def test_bad_choice_number_is_explained(content: Content, engine: AsyncEngine) -> None:
-    chat = open_chat(engine, Coach(content))
+    chat = open_chat(engine, Coach(content, zones=zone_book()))
     out, keys = chat.out, chat.keys
     pos = await wait_for(out, "[5] No cramp now")
     keys.type("9")
@@ -151,7 +152,8 @@ async def test_bad_choice_number_is_explained(content: Content, engine: AsyncEng
 
 
 async def test_a_restart_picks_the_routine_up_again(content: Content, engine: AsyncEngine) -> None:
-    coach = Coach(content, time_scale=0.02)  # the first hold (30 s) becomes 0.6 s
+    # the first hold (30 s) becomes 0.6 s
+    coach = Coach(content, zones=zone_book(), time_scale=0.02)
     first = open_chat(engine, coach)
     pos = await wait_for(first.out, "[3] Calf")
     first.keys.type("calf in bed")
@@ -173,7 +175,7 @@ async def test_a_restart_picks_the_routine_up_again(content: Content, engine: As
 async def test_numbers_on_screen_are_never_reused_within_one_reply(
     content: Content, engine: AsyncEngine
 ) -> None:
-    chat = open_chat(engine, Coach(content))
+    chat = open_chat(engine, Coach(content, zones=zone_book()))
     out, keys = chat.out, chat.keys
     pos = await wait_for(out, "[3] Calf")
     keys.type("calf, sitting")
@@ -204,7 +206,7 @@ async def test_a_bedtime_reminder_set_in_the_terminal_arrives_there(
 ) -> None:
     clock = ShiftedClock()
     clock.jump_to(datetime(2026, 5, 7, 19, 20, tzinfo=UTC))  # 21:20 in Berlin
-    chat = open_chat(engine, Coach(content), clock)
+    chat = open_chat(engine, Coach(content, zones=zone_book()), clock)
     out, keys = chat.out, chat.keys
     pos = await wait_for(out, "What's cramping?")
     keys.type("/timezone Berlin")
@@ -233,7 +235,7 @@ async def test_export_in_the_terminal_saves_the_file(
     content: Content, engine: AsyncEngine, tmp_path: Path
 ) -> None:
     out, keys = io.StringIO(), Keyboard()
-    service = ChatService(Coach(content), make_sessionmaker(engine))
+    service = ChatService(Coach(content, zones=zone_book()), make_sessionmaker(engine))
     chat = TerminalChat(service, content, out, color=False, files_dir=tmp_path / "files")
     task = asyncio.create_task(chat.run(keys.lines()))
     pos = await wait_for(out, "What's cramping?")
@@ -252,7 +254,7 @@ async def test_the_terminal_shows_the_pictures_path(
     picture = tmp_path / "calf.png"
     picture.write_bytes(b"\x89PNG")
     pictured = replace(content, media=dict.fromkeys(content.exercises, picture))
-    chat = open_chat(engine, Coach(pictured))
+    chat = open_chat(engine, Coach(pictured, zones=zone_book()))
     out, keys = chat.out, chat.keys
     pos = await wait_for(out, "[3] Calf")
     keys.type("3")
@@ -265,7 +267,7 @@ async def test_the_terminal_shows_the_pictures_path(
 
 
 async def test_a_rating_is_typed_as_its_number(content: Content, engine: AsyncEngine) -> None:
-    chat = open_chat(engine, Coach(content))
+    chat = open_chat(engine, Coach(content, zones=zone_book()))
     out, keys = chat.out, chat.keys
     pos = await wait_for(out, "What's cramping?")
     keys.type("I had a calf cramp last night")

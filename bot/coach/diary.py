@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import formats
 from bot.coach import routine
 from bot.coach.actions import DiaryPicture, LogEpisode
 from bot.coach.state import Phase
@@ -96,23 +97,32 @@ def summary_text(turn: Turn, summary: DiarySummary) -> list[str]:
         return ["\n".join(parts)]
     # A weekly rate from a few days of diary would mislead ("14 a week" after one night).
     if summary.observed_days >= MIN_DAYS_FOR_RATE:
-        lines = [turn.text("diary.count", count=summary.cramps, rate=_one(summary.per_week))]
+        lines = [turn.text("diary.count", count=summary.cramps, rate=_one(turn, summary.per_week))]
     else:
         lines = [turn.text("diary.count_short", count=summary.cramps)]
     areas = [(key, n) for key, n in summary.by_area if n]
     if areas:
-        named = ", ".join(f"{_area(turn, key)} {n}" for key, n in areas)
+        named = formats.tally(
+            (f"{_area(turn, key)} {n}" for key, n in areas), turn.catalog.language
+        )
         lines.append(turn.text("diary.areas", areas=named))
     times = [(key, n) for key, n in summary.by_time if n]
     if times:
-        named = ", ".join(f"{turn.text(f'diary.time.{key}')} {n}" for key, n in times)
+        named = formats.tally(
+            (f"{turn.text(f'diary.time.{key}')} {n}" for key, n in times), turn.catalog.language
+        )
         lines.append(turn.text("diary.times", times=named))
     if summary.severity_mean is not None and summary.severity_max is not None:
         lines.append(
-            turn.text("diary.severity", mean=_one(summary.severity_mean), max=summary.severity_max)
+            turn.text(
+                "diary.severity", mean=_one(turn, summary.severity_mean), max=summary.severity_max
+            )
         )
     if summary.helped:
-        names = ", ".join(_exercise(turn, exercise_id) for exercise_id, _ in summary.helped)
+        names = formats.join(
+            (_exercise(turn, exercise_id) for exercise_id, _ in summary.helped),
+            turn.catalog.language,
+        )
         lines.append(turn.text("diary.helped", names=names))
     if summary.bedtime_sessions:
         lines.append(turn.text("diary.bedtime", count=summary.bedtime_sessions))
@@ -120,8 +130,8 @@ def summary_text(turn: Turn, summary: DiarySummary) -> list[str]:
         lines.append(
             turn.text(
                 "diary.before_after",
-                before=_one(summary.before.per_week),
-                after=_one(summary.after.per_week),
+                before=_one(turn, summary.before.per_week),
+                after=_one(turn, summary.after.per_week),
             )
         )
     parts.append("\n".join(lines))
@@ -130,8 +140,8 @@ def summary_text(turn: Turn, summary: DiarySummary) -> list[str]:
     return parts
 
 
-def _one(value: float) -> str:
-    return f"{value:.1f}"
+def _one(turn: Turn, value: float) -> str:
+    return formats.decimal(value, turn.catalog.language)
 
 
 def _area(turn: Turn, key: str) -> str:

@@ -29,7 +29,7 @@ from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.state import ChatState, Phase
 from bot.coach.turn import ButtonSpec, Result, Turn
 from bot.content import AREAS, POSITIONS, Area, Content, Mode, Position
-from bot.reminders.zones import zone_at
+from bot.reminders.zones import ZoneBook
 
 SETUP_PHASES = reminders.SETUP_PHASES
 
@@ -109,23 +109,26 @@ def needs_diary(event: Event) -> bool:
 class Coach:
     """Holds the content and timing settings; `handle` is a pure function of its arguments."""
 
-    __slots__ = ("checkin_after", "content", "locate", "time_scale")
+    __slots__ = ("checkin_after", "content", "locate", "time_scale", "zones")
 
     def __init__(
         self,
         content: Content,
         *,
+        zones: ZoneBook,
         time_scale: float = 1.0,
         checkin_after: timedelta = timedelta(minutes=15),
-        locate: reminders.Locator = zone_at,
+        locate: reminders.Locator | None = None,
     ) -> None:
         if not 0 < time_scale < math.inf:  # also rejects NaN, which compares false to everything
             raise ValueError("time_scale must be a finite number greater than 0")
         self.content = content
         self.time_scale = time_scale
         self.checkin_after = checkin_after
-        # Coordinates -> IANA zone, offline; injectable so tests need not load the map data.
-        self.locate = locate
+        # Time zones people name, loaded once at start-up (bot.reminders.zone_data).
+        self.zones = zones
+        # Coordinates -> IANA zone, offline; injectable so tests can place a location anywhere.
+        self.locate = locate if locate is not None else zones.zone_at
 
     def handle(
         self,
@@ -146,6 +149,7 @@ class Coach:
             now=now,
             time_scale=self.time_scale,
             checkin_after=self.checkin_after,
+            zones=self.zones,
             profile=profile,
         )
         match event:

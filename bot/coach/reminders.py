@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot import formats
 from bot.coach import callbacks, routine, safety_profile
 from bot.coach.actions import (
     AnswerHelping,
@@ -45,7 +46,6 @@ from bot.reminders.schedule import (
     weekdays_of,
 )
 from bot.reminders.times import format_time, parse_time
-from bot.reminders.zones import find_zone, is_valid_zone, zones_for_local_time
 
 Locator = Callable[[float, float], str | None]
 
@@ -137,8 +137,13 @@ def _night_button(catalog: Catalog, label: str, verb: str, arg: str) -> Button:
 
 
 # -- wording ---------------------------------------------------------------------------------
-def local_clock(moment: datetime, zone: str) -> str:
-    return moment.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+def local_clock(turn: Turn, moment: datetime, zone: str) -> str:
+    return clock_text(turn, moment.astimezone(ZoneInfo(zone)))
+
+
+def clock_text(turn: Turn, value: time | datetime) -> str:
+    """A time as the chat's language writes a 24-hour clock (``21:30``)."""
+    return formats.clock(value, turn.catalog.language)
 
 
 def describe_next(
@@ -147,9 +152,9 @@ def describe_next(
     """ "tonight at 21:30", "tomorrow at 21:30" or "on Friday at 21:30", in the user's zone."""
     tz = ZoneInfo(zone)
     today = now.astimezone(tz).date()
-    clock = fire_at.astimezone(tz).strftime("%H:%M")
+    clock = formats.clock(fire_at.astimezone(tz), catalog.language)
     when = relative_day(night, today) if night >= today else "today"
-    weekday = catalog.text(f"weekday.{night.weekday()}")
+    weekday = formats.weekday(night.weekday(), catalog.language)
     return catalog.text(f"when.{when}", time=clock, weekday=weekday)
 
 
@@ -160,7 +165,8 @@ def describe_days(catalog: Catalog, days: int) -> str:
         return catalog.text("days.weekdays")
     if days == WEEKENDS:
         return catalog.text("days.weekends")
-    return ", ".join(catalog.text(f"weekday.{day}") for day in weekdays_of(days))
+    names = (formats.weekday(day, catalog.language) for day in weekdays_of(days))
+    return formats.join(names, catalog.language)
 
 
 def _zone_label(zone: str) -> str:
@@ -248,13 +254,13 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
     parts = [
         turn.text(
             "reminder.view",
-            time=format_time(reminder.at),
+            time=clock_text(turn, reminder.at),
             days=describe_days(turn.catalog, reminder.days),
             zone=_zone_label(reminder.zone),
             next=_next_text(turn, reminder),
         )
     ]
-    morning = format_time(reminder.morning_at) if reminder.morning_at else None
+    morning = clock_text(turn, reminder.morning_at) if reminder.morning_at else None
     parts.append(
         turn.text("reminder.view_morning", time=morning)
         if morning
@@ -263,7 +269,8 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
     if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
         parts.append(
             turn.text(
-                "reminder.view_snoozed", time=local_clock(reminder.snooze_until, reminder.zone)
+                "reminder.view_snoozed",
+                time=local_clock(turn, reminder.snooze_until, reminder.zone),
             )
         )
     # Not a fresh screen: showing the reminder must not make the buttons on screen stale (a
@@ -350,7 +357,7 @@ def ask_zone(turn: Turn) -> None:
             turn.text(
                 "reminder.zone_current",
                 zone=_zone_label(turn.profile.zone),
-                now=local_clock(turn.now, turn.profile.zone),
+                now=local_clock(turn, turn.now, turn.profile.zone),
             )
         )
     parts.append(turn.text("reminder.ask_zone"))
@@ -383,7 +390,7 @@ def screen_button(turn: Turn, verb: str, arg: str) -> bool:
     elif verb == "rd" and arg in DAYS:
         turn.update(draft_days=DAYS[arg])
         _finish(turn, None)
-    elif verb == "rz" and is_valid_zone(arg):
+    elif verb == "rz" and turn.zones.is_valid_zone(arg):
         zone_chosen(turn, arg)
     elif verb == "rm" and (arg == "off" or parse_time(arg) is not None):
         _got_morning(turn, None if arg == "off" else parse_time(arg))
@@ -415,7 +422,7 @@ def text(turn: Turn, words: str, *, other_meaning: bool) -> bool:
         ask(turn, fresh=False)
         return True
     if phase == Phase.REMINDER_ZONE:
-        if other_meaning and find_zone(words, turn.now).zone is None:
+        if other_meaning and turn.zones.find_zone(words, turn.now).zone is None:
             return False
         resolve_zone(turn, words)
         return True
@@ -434,7 +441,7 @@ def location(turn: Turn, latitude: float, longitude: float, locate: Locator) -> 
 
 
 def resolve_zone(turn: Turn, words: str) -> None:
-    match = find_zone(words, turn.now)
+    match = turn.zones.find_zone(words, turn.now)
     if match.zone is not None:
         zone_chosen(turn, match.zone)
         return
@@ -442,10 +449,10 @@ def resolve_zone(turn: Turn, words: str) -> None:
     if not candidates:
         clock = parse_time(words)
         if clock is not None:
-            candidates = zones_for_local_time(clock, turn.now)
+            candidates = turn.zones.zones_for_local_time(clock, turn.now)
             if not candidates:
                 _enter_setup(turn, Phase.REMINDER_ZONE)
-                turn.say(turn.text("reminder.no_zone_for_time", time=format_time(clock)))
+                turn.say(turn.text("reminder.no_zone_for_time", time=clock_text(turn, clock)))
                 return
     if len(candidates) == 1:
         zone_chosen(turn, candidates[0])
@@ -466,7 +473,7 @@ def zone_chosen(turn: Turn, zone: str) -> None:
         turn.act(SaveZone(zone))
         turn.say(
             turn.text(
-                "reminder.zone_saved", zone=_zone_label(zone), now=local_clock(turn.now, zone)
+                "reminder.zone_saved", zone=_zone_label(zone), now=local_clock(turn, turn.now, zone)
             ),
             remove_keyboard=True,
         )
@@ -514,7 +521,7 @@ def _finish(turn: Turn, zone: str | None) -> None:
     turn.say(
         turn.text(
             "reminder.saved",
-            time=format_time(at),
+            time=clock_text(turn, at),
             days=describe_days(turn.catalog, days),
             zone=_zone_label(zone),
             next=describe_next(turn.catalog, fire.at, fire.local_date, zone, turn.now),
@@ -589,7 +596,7 @@ def _no_cramps(turn: Turn, night: date) -> None:
 
 def _snooze(turn: Turn, reminder: ReminderInfo, night: date) -> None:
     if reminder.snooze_until is not None and reminder.snooze_until > turn.now:
-        clock = local_clock(reminder.snooze_until, reminder.zone)
+        clock = local_clock(turn, reminder.snooze_until, reminder.zone)
         turn.notify(turn.text("reminder.already_snoozed", time=clock))
         return
     if reminder.last_night_snoozed:
@@ -598,7 +605,7 @@ def _snooze(turn: Turn, reminder: ReminderInfo, night: date) -> None:
     until = snooze(turn.now, SNOOZE_MINUTES)
     turn.act(SnoozeReminder(night=night, until=until))
     turn.notify(turn.text("reminder.snoozed_note", minutes=SNOOZE_MINUTES))
-    turn.say(turn.text("reminder.snoozed", time=local_clock(until, reminder.zone)))
+    turn.say(turn.text("reminder.snoozed", time=local_clock(turn, until, reminder.zone)))
 
 
 def _helping(turn: Turn, answer: str) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import formats
 from bot.coach import callbacks
 from bot.coach.actions import (
     Action,
@@ -28,6 +29,7 @@ from bot.coach.actions import (
 from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.state import ChatState, Progress, Timer
 from bot.content import Catalog, Content
+from bot.reminders.zones import ZoneBook
 
 # (button label key, verb, argument) — labels are looked up in the catalog.
 ButtonSpec = tuple[str, str, str]
@@ -52,6 +54,7 @@ class Turn:
         "profile",
         "state",
         "time_scale",
+        "zones",
     )
 
     def __init__(
@@ -63,6 +66,7 @@ class Turn:
         now: datetime,
         time_scale: float,
         checkin_after: timedelta,
+        zones: ZoneBook,
         profile: Profile = NO_PROFILE,
     ) -> None:
         self.state = state
@@ -72,6 +76,7 @@ class Turn:
         self.catalog = catalog
         self.now = now
         self.time_scale = time_scale
+        self.zones = zones
         self.actions: list[Action] = []
         self._fresh_used = False
 
@@ -161,11 +166,11 @@ class Turn:
         if label == "repeat_area":
             return {"area": self.catalog.text(f"area.{arg}")}
         if label == "time_choice":
-            return {"time": f"{arg[:2]}:{arg[2:]}"}
+            return {"time": formats.clock(time(int(arg[:2]), int(arg[2:])), self.catalog.language)}
         if label == "severity":
             return {"n": arg}
         if label == "zone_choice":
-            clock = self.now.astimezone(ZoneInfo(arg)).strftime("%H:%M")
+            clock = formats.clock(self.now.astimezone(ZoneInfo(arg)), self.catalog.language)
             return {"zone": arg.replace("_", " "), "now": clock}
         return {}
 

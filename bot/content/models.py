@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.content.emergency import EmergencyNumbers
+from bot.content.i18n import DEFAULT_LANGUAGE, match_language
+from bot.content.translation_rules import placeholders
 
 Area = Literal["ankle", "foot", "calf", "shin"]
 Position = Literal["bed", "sitting", "standing"]
@@ -21,7 +23,6 @@ Mode = Literal["relief", "prevention"]
 
 AREAS: tuple[Area, ...] = ("ankle", "foot", "calf", "shin")
 POSITIONS: tuple[Position, ...] = ("bed", "sitting", "standing")
-DEFAULT_LANGUAGE = "en"
 # The safety profile's questions, in the order they are asked (content/safety_profile.yaml).
 SAFETY_QUESTIONS: tuple[str, ...] = ("balance", "joint", "pregnancy", "clot", "numb_feet")
 
@@ -177,6 +178,12 @@ class ProfileRule(_Frozen):
         return self
 
 
+class _WordFile(_Frozen):
+    """content/words/<language>.yaml: the words the bot understands, by intent."""
+
+    intents: dict[str, tuple[str, ...]]
+
+
 class _ExerciseFile(_Frozen):
     exercises: tuple[Exercise, ...] = Field(min_length=1)
 
@@ -197,13 +204,32 @@ class _ProfileFile(_Frozen):
     questions: dict[str, ProfileRule]
 
 
+class _Plural(_Frozen):
+    """A text whose wording depends on a number ("1 time", "3 times"): gettext's plural forms.
+
+    `n` names the placeholder that carries the number; each language picks the form by its own
+    plural rule (from its catalog's Plural-Forms, which Babel fills from CLDR).
+    """
+
+    n: str = Field(min_length=1)
+    one: str = Field(min_length=1)
+    other: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _same_fields(self) -> _Plural:
+        if self.n not in placeholders(self.other):
+            raise ValueError(f"the plural's number {{{self.n}}} is not in `other`")
+        if placeholders(self.one) != placeholders(self.other):
+            raise ValueError("`one` and `other` need the same placeholders")
+        return self
+
+
 class _Locale(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    strings: dict[str, str]
+    strings: dict[str, str | _Plural]
     buttons: dict[str, str]
     commands: dict[str, str]
-    intents: dict[str, tuple[str, ...]]
 
     @field_validator("buttons")
     @classmethod
@@ -214,18 +240,52 @@ class _Locale(BaseModel):
         return value
 
 
+class _Translations(Protocol):
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int, /) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Plural:
+    """A text with plural forms, chosen by gettext's plural rule for the catalog's language.
+
+    `translations` falls back to the English `one`/`other` (by English rules) while a language's
+    catalog lacks this text, so a missing translation never leaves a hole.
+    """
+
+    context: str
+    count: str
+    one: str
+    other: str
+    translations: _Translations
+
+    def form(self, n: int) -> str:
+        return self.translations.npgettext(self.context, self.one, self.other, n)
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """The UI strings of one language, looked up by key; a missing key is a bug, so it raises."""
+    """The UI strings of one language, looked up by key; a missing key is a bug, so it raises.
+
+    Every key is in `strings`; a text with plural forms holds its general form there and all its
+    forms in `plurals`, and `text` picks the form for the number it is given.
+    """
 
     language: str
     strings: Mapping[str, str]
     buttons: Mapping[str, str]
     commands: Mapping[str, str]
     intents: Mapping[str, tuple[str, ...]]
+    plurals: Mapping[str, Plural] = field(default_factory=dict)
 
     def text(self, key: str, /, **values: object) -> str:
-        template = self.strings[key]
+        plural = self.plurals.get(key)
+        if plural is not None:
+            number = values[plural.count]
+            if not isinstance(number, int):
+                raise TypeError(f"{key}: {{{plural.count}}} must be a whole number for plurals")
+            template = plural.form(number)
+        else:
+            template = self.strings[key]
         return template.format(**values) if values else template
 
     def button(self, key: str, /, **values: object) -> str:
@@ -235,7 +295,14 @@ class Catalog:
 
 @dataclass(frozen=True, slots=True)
 class Content:
-    """Everything under `content/`, validated and cross-checked."""
+    """Everything under `content/`, validated and cross-checked, in one language.
+
+    The loader builds one Content per language of languages.yaml at start-up. Each holds the UI
+    strings (`catalogs`) of the shipped languages and of its own language, and they share
+    `languages`, so any of them finds the others: `localized(code)` is the content for a
+    person's language code, `catalog(code)` its UI strings. A language not shipped yet is only
+    reached on purpose, through `languages[code]` (to read or test a translation).
+    """
 
     exercises: Mapping[str, Exercise]
     routines: tuple[Routine, ...]
@@ -249,11 +316,30 @@ class Content:
     # Exercise id -> its picture: an animation (.gif) where the point is a movement, else .png.
     media: Mapping[str, Path] = field(default_factory=dict)
     directory: Path = Path("content")
+    language: str = DEFAULT_LANGUAGE
+    # Every language's content (this one included), and which are offered to people.
+    languages: Mapping[str, Content] = field(default_factory=dict, repr=False)
+    shipped: frozenset[str] = frozenset({DEFAULT_LANGUAGE})
+
+    def language_for(self, code: str | None) -> str:
+        """Our language for a language code ("pt-br" -> "pt-BR", "de-AT" -> "de"): a shipped
+        one, or this content's own; English when neither fits."""
+        return match_language(code, self.shipped | {self.language})
+
+    def localized(self, language: str | None) -> Content:
+        """The content for a language code (a Telegram one or ours), as `language_for` finds it.
+
+        Itself when that is its own language, so a copy made with `dataclasses.replace` (a test
+        changing an exercise or the pictures) is the one used, not the loaded original.
+        """
+        wanted = self.language_for(language)
+        if wanted == self.language:
+            return self
+        return self.languages.get(wanted) or self.languages.get(DEFAULT_LANGUAGE, self)
 
     def catalog(self, language: str | None) -> Catalog:
-        """The catalog for a Telegram language code ("de-AT" -> "de"), English if we have none."""
-        code = (language or DEFAULT_LANGUAGE).split("-")[0].lower()
-        return self.catalogs.get(code) or self.catalogs[DEFAULT_LANGUAGE]
+        """The UI strings for a language code, as `localized` finds the language."""
+        return self.catalogs.get(self.language_for(language)) or self.catalogs[DEFAULT_LANGUAGE]
 
     def routine_for(
         self, mode: Mode, area: Area | None, position: Position, *, steady: bool = False

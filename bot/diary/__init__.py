@@ -3,7 +3,8 @@
 - :mod:`bot.diary.entries` — :class:`DiaryEntry` and the local day / night / week / hour rules.
 - :mod:`bot.diary.summary` — :func:`summarize`: entries -> a frozen :class:`DiarySummary` (counts).
 - :mod:`bot.diary.chart` — :func:`~bot.diary.chart.weekly_chart`: entries -> PNG bytes.
-- :mod:`bot.diary.report` — :func:`~bot.diary.report.doctor_report`: a one-page PNG for a doctor.
+- :mod:`bot.diary.report` — :func:`~bot.diary.report.doctor_report`: a one-page PNG for a doctor,
+  laid out on a :class:`~bot.diary.page.Page` (Pillow: fonts, wrapping, rules).
 - :mod:`bot.diary.labels` — the label keys each renderer needs and their ``{placeholders}``.
 
 The renderers import matplotlib and Pillow, so they are not imported here: importing the package

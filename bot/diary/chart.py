@@ -30,7 +30,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from bot.diary.entries import DiaryEntry
-from bot.diary.labels import CHART_KEYS, Labels, format_number
+from bot.diary.labels import CHART_KEYS, Labels
 from bot.diary.summary import DiarySummary, PeriodStats, summarize
 
 __all__ = [
@@ -96,6 +96,7 @@ def weekly_chart(
     weeks: int = 8,
     reminder_started: date | None = None,
     labels: Mapping[str, str],
+    language: str,
     since: date | None = None,
 ) -> bytes:
     """Render the last ``weeks`` local ISO weeks (the current one included) as a PNG.
@@ -109,6 +110,7 @@ def weekly_chart(
             averages before and after it (each over the days observed, see
             :mod:`bot.diary.summary`).
         labels: the words; needs :data:`bot.diary.labels.CHART_KEYS`.
+        language: the chat's language: dates and numbers are written its way (Babel).
         since: local date the diary began (default: the earliest entry); days before it are shaded
             as not tracked instead of looking like cramp-free weeks.
 
@@ -120,7 +122,7 @@ def weekly_chart(
         LabelFormatError: a label uses a placeholder the chart does not fill.
     """
     days = chart_days(today, weeks)
-    words = Labels.checked(labels, CHART_KEYS)
+    words = Labels.checked(labels, CHART_KEYS, language)
     summary = summarize(
         entries,
         zone=zone,
@@ -352,10 +354,10 @@ def _draw_reminder(axes: Axes, summary: DiarySummary, words: Labels) -> float:
         placed.append(_label(axes, anchor, _ROWS[0], text, bold=True))
     averages: list[tuple[Text, bool]] = []
     if before is not None:
-        text = words("diary.chart.before", rate=format_number(before.per_week))
+        text = words("diary.chart.before", rate=words.number(before.per_week))
         averages.append(_label(axes, anchor, _ROWS[1], text, prefer_left=True))
     if after is not None:
-        text = words("diary.chart.after", rate=format_number(after.per_week))
+        text = words("diary.chart.after", rate=words.number(after.per_week))
         averages.append(_label(axes, anchor, _ROWS[1], text))
     # Near an edge a label changes sides; then "Since" drops a line so the two never overlap.
     if len(averages) == 2 and any(flipped for _, flipped in averages):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
+from bot import formats
+
 __all__ = [
     "CHART_KEYS",
     "COMMON_KEYS",
@@ -28,21 +30,16 @@ __all__ = [
     "Labels",
     "MissingLabelError",
     "check_labels",
-    "format_number",
 ]
 
-_MONTH_KEYS = tuple(f"diary.month.{number}" for number in range(1, 13))
-
-#: Keys every renderer needs: area names, month names and date formats.
+#: Keys every renderer needs: the area names. (Dates, month names and numbers come from Babel's
+#: locale data for the labels' language, :mod:`bot.formats`.)
 COMMON_KEYS: tuple[str, ...] = (
     "area.calf",
     "area.foot",
     "area.ankle",
     "area.shin",
     "diary.area.other",
-    *_MONTH_KEYS,
-    "diary.date.short",
-    "diary.date.long",
 )
 
 #: Keys :func:`bot.diary.chart.weekly_chart` needs (besides :data:`COMMON_KEYS`).
@@ -109,8 +106,6 @@ REPORT_KEYS: tuple[str, ...] = (
 #: A label may use fewer placeholders than offered (a translation may drop one), never others.
 PLACEHOLDERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "diary.date.short": ("day", "month"),
-        "diary.date.long": ("day", "month", "year"),
         "diary.chart.started_on": ("date",),
         "diary.chart.before": ("rate",),
         "diary.chart.after": ("rate",),
@@ -183,22 +178,18 @@ def check_labels(labels: Mapping[str, str], keys: Iterable[str]) -> None:
                 )
 
 
-def format_number(value: float) -> str:
-    """One decimal at most, no trailing ``.0``: 2.25 -> "2.2", 3.0 -> "3"."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
 @dataclass(frozen=True, slots=True)
 class Labels:
-    """Read access to a checked labels mapping. Build with :meth:`checked`."""
+    """Read access to a checked labels mapping, and dates and numbers in its ``language``. Build
+    with :meth:`checked`."""
 
     mapping: Mapping[str, str]
+    language: str
 
     @classmethod
-    def checked(cls, labels: Mapping[str, str], keys: Iterable[str]) -> Labels:
+    def checked(cls, labels: Mapping[str, str], keys: Iterable[str], language: str) -> Labels:
         check_labels(labels, keys)
-        return cls(labels)
+        return cls(labels, language)
 
     def __call__(self, key: str, **values: object) -> str:
         try:
@@ -220,8 +211,13 @@ class Labels:
         return name if name else exercise_id.replace("_", " ").capitalize()
 
     def date_short(self, day: date) -> str:
-        return self("diary.date.short", day=day.day, month=self(f"diary.month.{day.month}"))
+        """``5 Jan``."""
+        return formats.date_short(day, self.language)
 
     def date_long(self, day: date) -> str:
-        month = self(f"diary.month.{day.month}")
-        return self("diary.date.long", day=day.day, month=month, year=day.year)
+        """``5 Jan 2026``."""
+        return formats.date_long(day, self.language)
+
+    def number(self, value: float) -> str:
+        """One decimal at most, no trailing zero: 2.25 -> ``2.2``, 3.0 -> ``3``."""
+        return formats.number(value, self.language)

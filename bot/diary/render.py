@@ -37,6 +37,7 @@ def render(picture: DiaryPicture, content: Content) -> Attach:
         weeks=CHART_WEEKS,
         reminder_started=picture.reminder_started,
         labels=labels,
+        language=catalog.language,
     )
     if picture.kind == "chart":
         return Attach(
@@ -58,6 +59,7 @@ def render(picture: DiaryPicture, content: Content) -> Attach:
         zone=zone,
         today=picture.today,
         labels=labels,
+        language=catalog.language,
         red_flags=[catalog.text(key) for key in RED_FLAG_KEYS],
         chart_png=chart,
     )

@@ -4,9 +4,9 @@ Plain and factual: what was logged, when, where, how bad, what seemed to help, h
 stretch was used, the weekly chart, and the warning signs worth mentioning (passed in, so the text
 stays with the safety content). No diagnosis, no medicine, no advice.
 
-Drawn with Pillow and the DejaVu fonts that ship with matplotlib (so every machine has them). The
-layout measures itself: when the text is long (many warning signs, long translations) the chart
-gives up height first, then the whole page scales down a little, so nothing runs off the page.
+Drawn with Pillow on a :class:`~bot.diary.page.Page`. The layout measures itself: when the text is
+long (many warning signs, long translations) the chart gives up height first, then the whole page
+scales down a little, so nothing runs off the page.
 """
 
 from __future__ import annotations
@@ -15,49 +15,27 @@ import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
-import matplotlib
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from bot.diary.entries import DiaryEntry, night_of
-from bot.diary.labels import REPORT_KEYS, Labels, format_number
+from bot.diary.labels import REPORT_KEYS, Labels
+from bot.diary.page import A4_150DPI, INK, MARGIN, MUTED, SEPARATOR, Fonts, Page
 from bot.diary.summary import MIN_DAYS_FOR_RATE, DiarySummary, NightMark, night_marks
 
 __all__ = ["REPORT_SIZE", "doctor_report"]
 
 #: Output size in pixels: A4 portrait at 150 dpi.
-REPORT_SIZE: Final = (1240, 1754)
-_MARGIN: Final = 84
-_INK: Final = (26, 26, 26)
-_MUTED: Final = (85, 85, 85)
-_RULE: Final = (210, 210, 210)
+REPORT_SIZE: Final = A4_150DPI
 _CRAMP: Final = (0, 114, 178)  # Okabe–Ito blue
 _FREE: Final = (0, 158, 115)  # Okabe–Ito bluish green
 _BLANK: Final = (236, 236, 236)
 _FLAG_BG: Final = (253, 243, 231)
 _FLAG_EDGE: Final = (213, 94, 0)  # Okabe–Ito vermillion
-_SEPARATOR: Final = "  ·  "
-_FONT_DIR: Final = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _MIN_CHART: Final = 470  # below this the chart's own words get too small to read on paper
 _SCALES: Final = (1.0, 0.92, 0.85, 0.78, 0.72)
-
-
-class _Fonts:
-    """Fonts loaded for one report. Not shared between calls: a FreeType face must not be used by
-    two threads at once, and reports may be rendered in worker threads."""
-
-    def __init__(self) -> None:
-        self._loaded: dict[tuple[int, bool], ImageFont.FreeTypeFont] = {}
-
-    def get(self, size: int, bold: bool) -> ImageFont.FreeTypeFont:
-        key = (size, bold)
-        if key not in self._loaded:
-            name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-            self._loaded[key] = ImageFont.truetype(str(_FONT_DIR / name), size)
-        return self._loaded[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,79 +46,6 @@ class _Section:
     lines: tuple[str, ...]
 
 
-class _Page:
-    """A top-to-bottom writer over one image; ``y`` is the next free pixel row."""
-
-    def __init__(self, scale: float, fonts: _Fonts) -> None:
-        self.scale = scale
-        self.fonts = fonts
-        self.image = Image.new("RGB", REPORT_SIZE, "white")
-        self.draw = ImageDraw.Draw(self.image)
-        self.left = _MARGIN
-        self.width = REPORT_SIZE[0] - 2 * _MARGIN
-        self.y = _MARGIN
-
-    def px(self, value: float) -> int:
-        return round(value * self.scale)
-
-    def font(self, size: float, bold: bool = False) -> ImageFont.FreeTypeFont:
-        return self.fonts.get(self.px(size), bold)
-
-    def fits(self, text: str, font: ImageFont.FreeTypeFont, width: int) -> bool:
-        return self.draw.textlength(text, font=font) <= width
-
-    def wrap(self, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-        """Greedy wrap. Items joined by ``_SEPARATOR`` stay whole where they fit on a line, and a
-        line never starts or ends with the separator."""
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            line = ""
-            for item in paragraph.split(_SEPARATOR):
-                joined = f"{line}{_SEPARATOR}{item}" if line else item
-                if self.fits(joined, font, width):
-                    line = joined
-                    continue
-                if line:
-                    lines.append(line)
-                    line = ""
-                for word in item.split(" "):  # an item too long for one line: wrap its words
-                    joined = f"{line} {word}" if line else word
-                    if line and not self.fits(joined, font, width):
-                        lines.append(line)
-                        line = word
-                    else:
-                        line = joined
-            lines.append(line)
-        return lines
-
-    def text(
-        self,
-        text: str,
-        *,
-        size: float,
-        bold: bool = False,
-        colour: tuple[int, int, int] = _INK,
-        x: int | None = None,
-        width: int | None = None,
-        leading: float = 1.32,
-    ) -> int:
-        """Write wrapped text at ``self.y``; returns its height (``self.y`` is not moved)."""
-        font = self.font(size, bold)
-        left = self.left if x is None else x
-        room = self.width - (left - self.left) if width is None else width
-        step = round(font.size * leading)
-        y = self.y
-        for line in self.wrap(text, font, room):
-            self.draw.text((left, y), line, font=font, fill=colour)
-            y += step
-        return y - self.y
-
-    def rule(self, gap: float = 22) -> None:
-        self.y += self.px(gap)
-        self.draw.line((self.left, self.y, self.left + self.width, self.y), fill=_RULE, width=2)
-        self.y += self.px(gap)
-
-
 def doctor_report(
     summary: DiarySummary,
     entries: Iterable[DiaryEntry],
@@ -148,6 +53,7 @@ def doctor_report(
     zone: ZoneInfo,
     today: date,
     labels: Mapping[str, str],
+    language: str,
     red_flags: Sequence[str],
     chart_png: bytes | None,
 ) -> bytes:
@@ -161,6 +67,7 @@ def doctor_report(
         today: the user's local date, printed as the date the report was made.
         labels: the words; needs :data:`bot.diary.labels.REPORT_KEYS`. ``exercise.<id>`` keys name
             the exercises that helped (the id is shown when one is missing).
+        language: the chat's language: dates and numbers are written its way (Babel).
         red_flags: warning signs, one sentence each, listed under "worth mentioning to your doctor".
         chart_png: the weekly chart (:func:`bot.diary.chart.weekly_chart`) to embed, or ``None``.
 
@@ -171,14 +78,14 @@ def doctor_report(
         MissingLabelError: ``labels`` lacks a key (all missing keys are named).
         LabelFormatError: a label uses a placeholder the report does not fill.
     """
-    words = Labels.checked(labels, REPORT_KEYS)
+    words = Labels.checked(labels, REPORT_KEYS, language)
     marks = _night_strip_marks(summary, entries, zone)
     chart = Image.open(io.BytesIO(chart_png)).convert("RGB") if chart_png is not None else None
     sections = _sections(summary, words)
-    fonts = _Fonts()
+    fonts = Fonts()
 
-    def render(scale: float, chart_height: int) -> _Page:
-        page = _Page(scale, fonts)
+    def render(scale: float, chart_height: int) -> Page:
+        page = Page(scale, fonts)
         _header(page, summary, words, zone, today)
         _facts(page, sections)
         page.rule()
@@ -190,7 +97,7 @@ def doctor_report(
         return page
 
     # Largest scale at which the text fits and leaves the chart a useful height.
-    bottom = REPORT_SIZE[1] - _MARGIN
+    bottom = REPORT_SIZE[1] - MARGIN
     for scale in _SCALES:
         page = render(scale, 0)
         if chart is None:
@@ -215,13 +122,13 @@ def doctor_report(
 
 
 def _items(words: Labels, pairs: Iterable[tuple[str, int]], name: Callable[[str], str]) -> str:
-    return _SEPARATOR.join(
+    return SEPARATOR.join(
         words("diary.report.item", label=name(key), count=count) for key, count in pairs
     )
 
 
 def _sections(summary: DiarySummary, words: Labels) -> tuple[_Section, ...]:
-    rate = format_number(summary.per_week)
+    rate = words.number(summary.per_week)
     cramps = (
         words("diary.report.cramps", count=summary.cramps, rate=rate)
         if summary.observed_days >= MIN_DAYS_FOR_RATE
@@ -241,7 +148,7 @@ def _sections(summary: DiarySummary, words: Labels) -> tuple[_Section, ...]:
     if summary.severity_mean is not None and summary.severity_max is not None:
         severity = words(
             "diary.report.severity.value",
-            mean=format_number(summary.severity_mean),
+            mean=words.number(summary.severity_mean),
             max=summary.severity_max,
             count=summary.severity_count,
         )
@@ -276,7 +183,7 @@ def _bedtime(summary: DiarySummary, words: Labels) -> tuple[str, ...]:
             lines.append(
                 words(
                     "diary.report.bedtime.before",
-                    rate=format_number(summary.before.per_week),
+                    rate=words.number(summary.before.per_week),
                     days=summary.before.days,
                 )
             )
@@ -284,7 +191,7 @@ def _bedtime(summary: DiarySummary, words: Labels) -> tuple[str, ...]:
             lines.append(
                 words(
                     "diary.report.bedtime.after",
-                    rate=format_number(summary.after.per_week),
+                    rate=words.number(summary.after.per_week),
                     days=summary.after.days,
                 )
             )
@@ -318,7 +225,7 @@ def _night_strip_marks(
 # -- drawing ------------------------------------------------------------------------------------
 
 
-def _header(page: _Page, summary: DiarySummary, words: Labels, zone: ZoneInfo, today: date) -> None:
+def _header(page: Page, summary: DiarySummary, words: Labels, zone: ZoneInfo, today: date) -> None:
     page.y += page.text(words("diary.report.title"), size=50, bold=True)
     page.y += page.px(4)
     period = words(
@@ -328,33 +235,33 @@ def _header(page: _Page, summary: DiarySummary, words: Labels, zone: ZoneInfo, t
         days=summary.days,
     )
     if summary.observed_start > summary.start:
-        period += _SEPARATOR + words(
+        period += SEPARATOR + words(
             "diary.report.since", date=words.date_long(summary.observed_start)
         )
-    page.y += page.text(period, size=29, bold=True, colour=_INK)
+    page.y += page.text(period, size=29, bold=True, colour=INK)
     page.y += page.px(8)
     made = words("diary.report.made", date=words.date_long(today), zone=zone.key)
-    page.y += page.text(made, size=21, colour=_MUTED)
+    page.y += page.text(made, size=21, colour=MUTED)
     page.rule()
 
 
-def _facts(page: _Page, sections: Sequence[_Section]) -> None:
+def _facts(page: Page, sections: Sequence[_Section]) -> None:
     heading_width = page.px(290)
     value_x = page.left + heading_width + page.px(20)
     value_width = page.width - heading_width - page.px(20)
     for index, section in enumerate(sections):
         if index:
             page.y += page.px(14)
-        used = page.text(section.heading, size=23, bold=True, colour=_MUTED, width=heading_width)
+        used = page.text(section.heading, size=23, bold=True, colour=MUTED, width=heading_width)
         top = page.y
         for line in section.lines:
             page.y += page.text(line, size=25, x=value_x, width=value_width, leading=1.3)
         page.y = max(page.y, top + used)
 
 
-def _strip(page: _Page, marks: Sequence[NightMark], words: Labels) -> None:
+def _strip(page: Page, marks: Sequence[NightMark], words: Labels) -> None:
     """Night by night: a filled cell with the count for cramps, a ticked cell for "none"."""
-    page.y += page.text(words("diary.report.strip"), size=23, bold=True, colour=_MUTED)
+    page.y += page.text(words("diary.report.strip"), size=23, bold=True, colour=MUTED)
     page.y += page.px(10)
     pitch = min(page.px(40), page.width // max(len(marks), 1))
     cell = max(pitch - max(2, pitch // 8), 4)
@@ -363,7 +270,7 @@ def _strip(page: _Page, marks: Sequence[NightMark], words: Labels) -> None:
     _strip_legend(page, words)
 
 
-def _strip_cells(page: _Page, marks: Sequence[NightMark], pitch: int, cell: int) -> None:
+def _strip_cells(page: Page, marks: Sequence[NightMark], pitch: int, cell: int) -> None:
     top = page.y
     number_font = page.font(max(10, cell * 0.55), bold=True)
     radius = max(3, cell // 7)
@@ -389,7 +296,7 @@ def _strip_cells(page: _Page, marks: Sequence[NightMark], pitch: int, cell: int)
 
 
 def _strip_dates(
-    page: _Page, marks: Sequence[NightMark], words: Labels, pitch: int, cell: int
+    page: Page, marks: Sequence[NightMark], words: Labels, pitch: int, cell: int
 ) -> None:
     """Dates under the strip: the first night, every seventh, and the last where there is room."""
     font = page.font(19)
@@ -405,12 +312,12 @@ def _strip_dates(
         left = min(max(left, page.left), page.left + page.width - width)
         if left < placed_right + page.px(16):
             continue
-        page.draw.text((left, page.y), text, font=font, fill=_MUTED)
+        page.draw.text((left, page.y), text, font=font, fill=MUTED)
         placed_right = left + width
     page.y += round(font.size * 1.5)
 
 
-def _strip_legend(page: _Page, words: Labels) -> None:
+def _strip_legend(page: Page, words: Labels) -> None:
     font = page.font(20)
     square = page.px(22)
     x = page.left
@@ -432,14 +339,14 @@ def _strip_legend(page: _Page, words: Labels) -> None:
         else:
             _dot(page.draw, (x + square / 2, y + square / 2), max(3, square // 4))
         label_at = (x + square + page.px(10), y + square / 2)
-        page.draw.text(label_at, text, font=font, fill=_INK, anchor="lm")
+        page.draw.text(label_at, text, font=font, fill=INK, anchor="lm")
         x += width + page.px(34)
     page.y = y + round(font.size * 1.4)
 
 
 def _dot(draw: ImageDraw.ImageDraw, centre: tuple[float, float], radius: float) -> None:
     cx, cy = centre
-    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=_INK)
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=INK)
 
 
 def _tick(
@@ -455,7 +362,7 @@ def _tick(
     draw.line(points, fill=colour, width=max(2, round(w / 9)), joint="curve")
 
 
-def _chart(page: _Page, chart: Image.Image, height: int) -> None:
+def _chart(page: Page, chart: Image.Image, height: int) -> None:
     width = round(chart.width * height / chart.height)
     width = min(width, page.width)
     height = round(chart.height * width / chart.width)
@@ -464,7 +371,7 @@ def _chart(page: _Page, chart: Image.Image, height: int) -> None:
     page.y += height
 
 
-def _flags(page: _Page, words: Labels, red_flags: Sequence[str]) -> None:
+def _flags(page: Page, words: Labels, red_flags: Sequence[str]) -> None:
     if not red_flags:
         return
     page.y += page.px(26)
@@ -493,7 +400,7 @@ def _flags(page: _Page, words: Labels, red_flags: Sequence[str]) -> None:
     page.draw.rectangle((page.left, top, page.left + page.px(6), top + height), fill=_FLAG_EDGE)
     y = top + pad
     for line in heading_lines:
-        page.draw.text((inner_x, y), line, font=heading_font, fill=_INK)
+        page.draw.text((inner_x, y), line, font=heading_font, fill=INK)
         y += heading_step
     y += page.px(8)
     for lines in flag_lines:
@@ -501,10 +408,10 @@ def _flags(page: _Page, words: Labels, red_flags: Sequence[str]) -> None:
         cy = y + body_font.size * 0.55
         page.draw.ellipse(
             (inner_x + page.px(6), cy - radius, inner_x + page.px(6) + 2 * radius, cy + radius),
-            fill=_INK,
+            fill=INK,
         )
         for line in lines:
-            page.draw.text((inner_x + bullet_indent, y), line, font=body_font, fill=_INK)
+            page.draw.text((inner_x + bullet_indent, y), line, font=body_font, fill=INK)
             y += body_step
         y += gap
     page.y = top + height

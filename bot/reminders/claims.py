@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reminders.jobs import ReminderJob, TickReport
 from bot.reminders.schedule import EVERY_DAY, Fire, next_fire
-from bot.storage import reminders as store
+from bot.storage import reminder_queue as store
+from bot.storage import reminders
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class Claimer:
             except (ZoneInfoNotFoundError, ValueError):
                 # Only reachable if tzdata lost a zone; stopping beats failing every tick forever.
                 log.error("Reminder of user %s has an unknown zone %r", due.user_id, due.timezone)
-                await store.disable_reminder(session, due.user_id, now)
+                await reminders.disable_reminder(session, due.user_id, now)
                 report.failed += 1
                 continue
             after = max(now, due.next_fire_at)

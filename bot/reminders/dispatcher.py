@@ -46,8 +46,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reminders.claims import ASK_HELPING_AFTER, Claimer
 from bot.reminders.jobs import Delivery, Outcome, ReminderJob, Sender, TickReport
-from bot.storage import reminders as store
-from bot.storage import repo
+from bot.storage import reminder_queue as store
+from bot.storage import users
 
 __all__ = [
     "ASK_HELPING_AFTER",
@@ -253,7 +253,7 @@ class ReminderDispatcher:
                 if job.send_id is None:  # a morning check-in: no record, no retry
                     if outcome is Outcome.BLOCKED:
                         report.blocked += 1
-                        await repo.set_blocked(session, job.user_id, True, now)
+                        await users.set_blocked(session, job.user_id, True, now)
                     elif outcome is Outcome.SENT:
                         report.sent += 1
                     continue
@@ -271,7 +271,7 @@ class ReminderDispatcher:
                     report.sent += 1
                 elif outcome is Outcome.BLOCKED:
                     report.blocked += 1
-                    await repo.set_blocked(session, job.user_id, True, now)
+                    await users.set_blocked(session, job.user_id, True, now)
                 elif outcome is Outcome.FAILED:
                     report.failed += 1
                 else:

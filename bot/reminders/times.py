@@ -84,5 +84,7 @@ def parse_time(text: str) -> time | None:
 
 
 def format_time(t: time) -> str:
-    """``21:30``: the 24-hour ``HH:MM`` form the bot shows and stores, whatever the user typed."""
+    """``21:30``: the 24-hour ``HH:MM`` form the bot keeps (a chosen time in the chat state),
+    whatever the user typed. What a person reads is written by ``bot.formats.clock`` in their
+    language."""
     return f"{t.hour:02d}:{t.minute:02d}"

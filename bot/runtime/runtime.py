@@ -31,7 +31,6 @@ from bot.coach import (
     StartTimer,
     TimerFired,
 )
-from bot.reminders import zones
 from bot.reminders.dispatcher import ReminderDispatcher, ReminderJob, Scope, TickReport
 from bot.runtime.outbox import outbox
 from bot.runtime.transport import SENT, Armed, Delivery, Lane, Message, Outcome, Transport
@@ -105,7 +104,7 @@ class Runtime(Generic[Press]):
 
     # -- start and stop ----------------------------------------------------------------------
     async def start(self) -> None:
-        """Arm every pending follow-up again, and load the map data the coach reads."""
+        """Arm every pending follow-up again (the state rows keep them across a restart)."""
         now = self.service.now()
         pending = [
             timer
@@ -116,9 +115,6 @@ class Runtime(Generic[Press]):
             self._arm(chat_id, token, due_at, now)
         if pending:
             log.info("Re-armed %d pending follow-up(s) from the database", len(pending))
-        # City names and shared locations need map data (about a second to load); load it in a
-        # thread now, so the first person to type a city does not stall every other chat.
-        await asyncio.to_thread(zones.warm_up)
 
     def start_clock(self) -> None:
         """Tick the reminder dispatcher now and every `reminder_tick` seconds from now on.

@@ -1,11 +1,23 @@
-"""Persistence for crampcoach: models, engine/session factories, migrations and repositories.
+"""Persistence for crampcoach: models, engine/session factories, migrations, and one module per
+thing stored.
 
-Everything the rest of the bot needs is re-exported here, so callers import from
-``bot.storage`` and the module layout can change without touching them.
+- ``users``: the person's row; every user-settings write (time zone, pictures, safety answers,
+  blocked, last seen and language);
+- ``chats``: each chat's conversation state and its pending timer;
+- ``episodes``: finished sessions, and the diary read back from them;
+- ``reminders``: the person's reminder as the conversation sees it;
+- ``reminder_queue``: what the dispatcher claims and sends (due nights, send records, leases);
+- ``media``: file ids of the uploaded exercise pictures;
+- ``turns``: one event's reads (person, reminder, chat state) joined in one statement;
+- ``personal``: everything about one person, for /export and /forget;
+- ``upsert``: the one switch between SQLite's and PostgreSQL's ``INSERT … ON CONFLICT``.
+
+The most used names are re-exported here.
 """
 
 from __future__ import annotations
 
+from bot.storage.chats import StoredState, load_state, pending_timers, save_state
 from bot.storage.db import (
     MIGRATIONS_DIR,
     alembic_config,
@@ -16,6 +28,7 @@ from bot.storage.db import (
     normalize_url,
     upgrade_database,
 )
+from bot.storage.episodes import EpisodeRecord, episodes_for, log_episode
 from bot.storage.models import (
     NAMING_CONVENTION,
     Base,
@@ -25,20 +38,8 @@ from bot.storage.models import (
     ReminderSend,
     User,
 )
-from bot.storage.repo import (
-    EpisodeRecord,
-    SeenUser,
-    StoredState,
-    episodes_for,
-    is_blocked,
-    load_state,
-    log_episode,
-    pending_timers,
-    save_state,
-    set_blocked,
-    touch_user,
-)
 from bot.storage.types import UTCDateTime
+from bot.storage.users import SeenUser, is_blocked, set_blocked, touch_user
 
 __all__ = [
     "MIGRATIONS_DIR",

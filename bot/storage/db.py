@@ -17,7 +17,6 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -34,7 +33,6 @@ __all__ = [
     "MIGRATIONS_DIR",
     "alembic_config",
     "current_revision",
-    "dialect_insert",
     "downgrade_database",
     "make_engine",
     "make_sessionmaker",
@@ -218,14 +216,3 @@ def current_revision(url: str | URL) -> str | None:
             await engine.dispose()
 
     return _in_fresh_thread(lambda: asyncio.run(run()))
-
-
-def dialect_insert(session: AsyncSession, model: type[Any]) -> Any:
-    """An INSERT into ``model`` in the session's own dialect, the one that has ``ON CONFLICT``
-    (``on_conflict_do_nothing`` / ``on_conflict_do_update``): SQLite's or PostgreSQL's."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(model)
-    if dialect == "sqlite":
-        return sqlite.insert(model)
-    raise NotImplementedError(f"storage supports sqlite and postgresql, not {dialect}")

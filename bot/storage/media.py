@@ -1,17 +1,16 @@
-"""Telegram file ids of uploaded exercise pictures, and the per-person pictures setting."""
+"""Telegram file ids of the uploaded exercise pictures, so each picture is uploaded once per bot."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.db import dialect_insert
-from bot.storage.models import MediaFile, User
-from bot.storage.repo import SEEN_USER_COLUMNS, SeenUser, seen_user
+from bot.storage.models import MediaFile
+from bot.storage.upsert import insert_or_ignore
 
-__all__ = ["load_file_ids", "preferences", "remember_file_id", "set_pictures"]
+__all__ = ["load_file_ids", "remember_file_id"]
 
 
 async def load_file_ids(session: AsyncSession, bot_id: int) -> dict[tuple[str, str], str]:
@@ -43,21 +42,4 @@ async def remember_file_id(
         "file_id": file_id,
         "created_at": now,
     }
-    await session.execute(
-        dialect_insert(session, MediaFile).values(values).on_conflict_do_nothing()
-    )
-
-
-async def preferences(session: AsyncSession, user_id: int) -> SeenUser:
-    """The person's time zone, pictures setting and safety answers, as `touch_user` returns
-    them, for events that are not the person writing (timers); pictures on and nothing
-    answered for people not seen yet."""
-    result = await session.execute(select(*SEEN_USER_COLUMNS).where(User.id == user_id))
-    row = result.one_or_none()
-    if row is None:
-        return SeenUser(timezone=None, pictures=True)
-    return seen_user(row)
-
-
-async def set_pictures(session: AsyncSession, user_id: int, on: bool) -> None:
-    await session.execute(update(User).where(User.id == user_id).values(pictures=on))
+    await insert_or_ignore(session, MediaFile, values)

@@ -17,9 +17,10 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.chats import StoredState
 from bot.storage.models import ChatState, Reminder, User
 from bot.storage.reminders import REMINDER_COLUMNS, ReminderRow, reminder_row
-from bot.storage.repo import SAFETY_COLUMNS, SeenUser, StoredState
+from bot.storage.users import SAFETY_COLUMNS, SeenUser
 
 # How stale `users.last_seen` may get: it answers "when did this person last use the bot" (for
 # reminders and privacy), for which minutes do not matter.

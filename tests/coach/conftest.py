@@ -8,6 +8,7 @@ from bot.coach import Coach
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Catalog, Content, load_content
 from tests.auxil.coach_driver import CoachDriver
+from tests.auxil.zones import zone_book
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +25,7 @@ def en(content: Content) -> Catalog:
 @pytest.fixture
 def coach(content: Content) -> Coach:
     """Real time: holds and check-ins last as long as they say."""
-    return Coach(content, time_scale=1.0)
+    return Coach(content, zones=zone_book(), time_scale=1.0)
 
 
 @pytest.fixture

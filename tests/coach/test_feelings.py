@@ -9,6 +9,7 @@ import pytest
 from bot.coach import Coach, Phase, TimerFired
 from bot.content import AREAS, POSITIONS, Catalog, Content
 from tests.auxil.coach_driver import CoachDriver, Reply
+from tests.auxil.zones import zone_book
 
 SAFETY_OFFER = ["🛡 Answer 5 safety questions", "Not now"]
 
@@ -116,7 +117,7 @@ def test_no_need_to_check_in_cancels_the_checkin(driver: CoachDriver, en: Catalo
 
 
 def test_the_checkin_timer_is_scaled(content: Content) -> None:
-    driver = CoachDriver(Coach(content, time_scale=0.01))
+    driver = CoachDriver(Coach(content, zones=zone_book(), time_scale=0.01))
     driver.begin("calf", "bed")
     while driver.state.phase != Phase.ASK_FEELING:
         driver.fire() if driver.state.timer else driver.tap("n")
@@ -207,7 +208,7 @@ def test_same_just_before_ten_minutes_keeps_trying(driver: CoachDriver, content:
 
 
 def test_ten_minutes_are_scaled_by_time_scale(content: Content) -> None:
-    driver = CoachDriver(Coach(content, time_scale=0.1))
+    driver = CoachDriver(Coach(content, zones=zone_book(), time_scale=0.1))
     driver.begin("foot", "bed")
     to_feeling_question(driver)
     driver.advance(59)

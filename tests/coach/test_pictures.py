@@ -16,6 +16,7 @@ from bot.coach.state import ChatState, Progress
 from bot.coach.turn import Turn
 from bot.content import Catalog, Content
 from tests.auxil.coach_driver import T0, CoachDriver, warning_line
+from tests.auxil.zones import zone_book
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def pictured(content: Content, tmp_path: Path) -> Content:
 def test_the_first_step_of_each_exercise_carries_its_picture(
     pictured: Content, en: Catalog
 ) -> None:
-    driver = CoachDriver(Coach(pictured), roundtrip=True)
+    driver = CoachDriver(Coach(pictured, zones=zone_book()), roundtrip=True)
     first = driver.begin("calf", "sitting")
     # The name and the first instruction are one message, and the picture goes with it.
     [step] = first.says
@@ -46,7 +47,7 @@ def test_the_first_step_of_each_exercise_carries_its_picture(
 
 
 def test_pictures_off_sends_text_only(pictured: Content, en: Catalog) -> None:
-    driver = CoachDriver(Coach(pictured), roundtrip=True)
+    driver = CoachDriver(Coach(pictured, zones=zone_book()), roundtrip=True)
     view = driver.command("settings")
     assert view.texts == [en.text("settings.view", pictures=en.text("settings.on"))]
     assert view.labels == ["Turn pictures off"]
@@ -60,7 +61,7 @@ def test_pictures_off_sends_text_only(pictured: Content, en: Catalog) -> None:
 
 
 def test_settings_do_not_make_a_routine_stale(pictured: Content) -> None:
-    driver = CoachDriver(Coach(pictured), profile=Profile(pictures=True))
+    driver = CoachDriver(Coach(pictured, zones=zone_book()), profile=Profile(pictures=True))
     driver.begin("foot", "bed")
     next_button = driver.button_for("n")
     driver.command("settings")
@@ -74,7 +75,7 @@ def test_settings_do_not_make_a_routine_stale(pictured: Content) -> None:
 def test_every_first_step_fits_in_a_caption(content: Content, language: str) -> None:
     """Every exercise's first step as the coach words it, with the longest hint it can carry,
     its name, the warning line, and every caution and note the safety profile can add."""
-    coach = Coach(content)
+    coach = Coach(content, zones=zone_book())
     worst = Profile(safety=SafetyAnswers("yes", "yes", "yes", "yes", "yes"))
     for exercise_id in content.exercises:
         progress = Progress(
@@ -87,6 +88,7 @@ def test_every_first_step_fits_in_a_caption(content: Content, language: str) -> 
             now=T0,
             time_scale=coach.time_scale,
             checkin_after=coach.checkin_after,
+            zones=coach.zones,
             profile=worst,
         )
         text = step_message(turn, wait_seconds=99_999, first=True)

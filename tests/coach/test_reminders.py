@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot import formats
 from bot.coach import Action, Coach, Location, LogEpisode, Notify, Phase, Reopened, Say, callbacks
 from bot.coach.actions import (
     AnswerHelping,
@@ -27,6 +28,7 @@ from bot.coach.reminders import SNOOZE_MINUTES, reminder_messages
 from bot.content import Catalog, Content
 from bot.reminders.schedule import EVERY_DAY, WEEKDAYS, WEEKENDS
 from tests.auxil.coach_driver import CoachDriver, Reply
+from tests.auxil.zones import zone_book
 
 BERLIN = "Europe/Berlin"
 NEW_YORK = "America/New_York"
@@ -92,7 +94,7 @@ def saved_text(
     """
     values: dict[str, object] = {"time": fires or at}
     if weekday is not None:
-        values["weekday"] = en.text(f"weekday.{weekday}")
+        values["weekday"] = formats.weekday(weekday, "en")
     summary = en.text(
         "reminder.saved",
         time=at,
@@ -118,7 +120,7 @@ def located(content: Content) -> tuple[Coach, list[tuple[float, float]]]:
         asked.append((latitude, longitude))
         return PLACES.get((latitude, longitude))
 
-    return Coach(content, locate=locate), asked
+    return Coach(content, zones=zone_book(), locate=locate), asked
 
 
 @pytest.fixture
@@ -431,7 +433,7 @@ def test_view_computes_the_next_reminder_when_none_is_stored(coach: Coach, en: C
     info = reminder(days=WEEKENDS)  # no next_fire_at: computed from now (Thursday)
     driver = chat(coach, profile=Profile(zone=BERLIN, reminder=info))
     reply = driver.command("reminder")
-    weekday = en.text("weekday.5")
+    weekday = formats.weekday(5, "en")
     assert f"Next reminder: {en.text('when.later', weekday=weekday, time='21:30')}." in reply.text
 
 

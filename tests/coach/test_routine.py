@@ -13,6 +13,7 @@ from bot.coach.callbacks import MAX_CALLBACK_BYTES
 from bot.coach.profile import Profile, SafetyAnswers
 from bot.content import AREAS, POSITIONS, Catalog, Content, Routine, Step, html_problem
 from tests.auxil.coach_driver import CoachDriver, Reply, warning_line
+from tests.auxil.zones import zone_book
 
 STEP_LABELS = ["Next ▶", "Pause", "Skip exercise", "Stop", "⚠️ Warning signs", "Why this?"]
 # The exercise's name opens its first step ("<b>2 of 3 · Rub the calf</b>"); then each step.
@@ -245,7 +246,7 @@ def test_reps_the_text_does_not_mention_get_a_hint(content: Content, en: Catalog
     first = content.routine_for("relief", "ankle", "sitting").exercises[0]
     exercise = content.exercise(first).model_copy(update={"steps": (step,)})
     changed = replace(content, exercises=MappingProxyType({**content.exercises, first: exercise}))
-    driver = CoachDriver(Coach(changed))
+    driver = CoachDriver(Coach(changed, zones=zone_book()))
     reply = driver.begin("ankle", "sitting")
     assert en.text("hint.reps", reps=8) in reply.text
 
@@ -310,7 +311,7 @@ def test_a_kneeling_exercise_is_only_offered_to_whom_it_suits(
     changed = replace(
         content, exercises=MappingProxyType({**content.exercises, "shin_massage": kneeling})
     )
-    driver = CoachDriver(Coach(changed), profile=Profile(safety=answers))
+    driver = CoachDriver(Coach(changed, zones=zone_book()), profile=Profile(safety=answers))
     driver.begin("shin", "sitting")
     plan = content.routine_for("relief", "shin", "sitting").exercises
     assert "shin_massage" in plan

@@ -9,11 +9,12 @@ import pytest
 from bot.coach import CancelTimer, Coach, Phase, StartTimer, TimerFired
 from bot.content import AREAS, Catalog, Content
 from tests.auxil.coach_driver import CoachDriver
+from tests.auxil.zones import zone_book
 
 
 @pytest.mark.parametrize("scale", [1.0, 0.5, 0.01, 3.0])
 def test_step_timer_is_due_after_the_hold_times_the_scale(content: Content, scale: float) -> None:
-    driver = CoachDriver(Coach(content, time_scale=scale))
+    driver = CoachDriver(Coach(content, zones=zone_book(), time_scale=scale))
     reply = driver.begin("calf", "bed")
     hold = content.exercise("calf_stretch_towel").steps[0].hold_seconds
     assert hold == 30
@@ -27,7 +28,7 @@ def test_step_timer_is_due_after_the_hold_times_the_scale(content: Content, scal
 
 @pytest.mark.parametrize("area", AREAS)
 def test_every_timed_step_of_a_walk_is_scaled(content: Content, area: str) -> None:
-    driver = CoachDriver(Coach(content, time_scale=0.5))
+    driver = CoachDriver(Coach(content, zones=zone_book(), time_scale=0.5))
     first = driver.begin(area, "standing")
     walk = driver.finish("better")
     timed = 0
@@ -45,7 +46,7 @@ def test_every_timed_step_of_a_walk_is_scaled(content: Content, area: str) -> No
 
 
 def test_the_hint_tells_the_scaled_time(content: Content, en: Catalog) -> None:
-    driver = CoachDriver(Coach(content, time_scale=0.5))
+    driver = CoachDriver(Coach(content, zones=zone_book(), time_scale=0.5))
     reply = driver.begin("calf", "bed")
     assert en.text("hint.hold", seconds=15) in reply.text
 
@@ -53,7 +54,7 @@ def test_the_hint_tells_the_scaled_time(content: Content, en: Catalog) -> None:
 @pytest.mark.parametrize("scale", [0, -1, float("nan"), float("inf")])
 def test_a_coach_refuses_a_scale_that_is_not_positive(content: Content, scale: float) -> None:
     with pytest.raises(ValueError, match="time_scale"):
-        Coach(content, time_scale=scale)
+        Coach(content, zones=zone_book(), time_scale=scale)
 
 
 def test_the_timer_advances_by_itself(driver: CoachDriver, content: Content) -> None:

@@ -11,5 +11,10 @@ from tests.diary.diary_data import BERLIN, LABELS, REMINDER, TODAY, rich_diary
 @pytest.fixture(scope="session")
 def chart_png() -> bytes:
     return weekly_chart(
-        rich_diary(), zone=BERLIN, today=TODAY, reminder_started=REMINDER, labels=LABELS
+        rich_diary(),
+        zone=BERLIN,
+        today=TODAY,
+        reminder_started=REMINDER,
+        labels=LABELS,
+        language="en",
     )

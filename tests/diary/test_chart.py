@@ -29,7 +29,12 @@ def test_chart_is_a_png_of_the_promised_size(chart_png: bytes) -> None:
 
 def test_chart_bytes_are_deterministic(chart_png: bytes) -> None:
     again = weekly_chart(
-        rich_diary(), zone=BERLIN, today=TODAY, reminder_started=REMINDER, labels=LABELS
+        rich_diary(),
+        zone=BERLIN,
+        today=TODAY,
+        reminder_started=REMINDER,
+        labels=LABELS,
+        language="en",
     )
     assert again == chart_png
 
@@ -43,7 +48,9 @@ def test_chart_draws_the_areas_in_their_colours(chart_png: bytes) -> None:
 
 
 def test_empty_diary_still_renders() -> None:
-    png = weekly_chart([], zone=BERLIN, today=TODAY, reminder_started=None, labels=LABELS)
+    png = weekly_chart(
+        [], zone=BERLIN, today=TODAY, reminder_started=None, labels=LABELS, language="en"
+    )
     image = decode_png(png)
     assert image.size == CHART_SIZE
     assert 10_000 <= len(png) <= 400_000
@@ -70,6 +77,7 @@ def test_reminder_edge_cases_render(weeks: int, reminder: date) -> None:
         weeks=weeks,
         reminder_started=reminder,
         labels=LABELS,
+        language="en",
     )
     assert decode_png(png).size == CHART_SIZE
 
@@ -103,6 +111,7 @@ def test_caveat_is_drawn_exactly_when_both_rates_are(
             weeks=weeks,
             reminder_started=reminder,
             labels={**LABELS, "diary.chart.caveat": caveat},
+            language="en",
         )
 
     summary = summarize(
@@ -120,7 +129,9 @@ def test_caveat_is_drawn_exactly_when_both_rates_are(
 def test_missing_label_names_the_key() -> None:
     labels = {key: text for key, text in LABELS.items() if key != "diary.chart.y"}
     with pytest.raises(KeyError) as caught:
-        weekly_chart([], zone=BERLIN, today=TODAY, reminder_started=None, labels=labels)
+        weekly_chart(
+            [], zone=BERLIN, today=TODAY, reminder_started=None, labels=labels, language="en"
+        )
     assert isinstance(caught.value, MissingLabelError)
     assert caught.value.key == "diary.chart.y"
     assert "diary.chart.y" in str(caught.value)
@@ -130,25 +141,38 @@ def test_missing_label_is_caught_whatever_the_diary_holds() -> None:
     # The reminder labels are needed even for a chart that would not draw them.
     labels = {key: text for key, text in LABELS.items() if key != "diary.chart.started"}
     with pytest.raises(MissingLabelError, match=r"diary\.chart\.started"):
-        weekly_chart([], zone=BERLIN, today=TODAY, reminder_started=None, labels=labels)
+        weekly_chart(
+            [], zone=BERLIN, today=TODAY, reminder_started=None, labels=labels, language="en"
+        )
 
 
 def test_unknown_placeholder_in_a_label_is_named() -> None:
     labels = {**LABELS, "diary.chart.before": "Before: {per_week} a week"}
     with pytest.raises(LabelFormatError, match=r"diary\.chart\.before.*\{per_week\}"):
-        weekly_chart([], zone=BERLIN, today=TODAY, reminder_started=None, labels=labels)
+        weekly_chart(
+            [], zone=BERLIN, today=TODAY, reminder_started=None, labels=labels, language="en"
+        )
 
 
 def test_dollar_signs_are_text_not_maths() -> None:
     labels = {**LABELS, "diary.chart.title": "Cramps $per$ week", "diary.chart.x": "$"}
-    png = weekly_chart(rich_diary(), zone=BERLIN, today=TODAY, reminder_started=None, labels=labels)
+    png = weekly_chart(
+        rich_diary(), zone=BERLIN, today=TODAY, reminder_started=None, labels=labels, language="en"
+    )
     assert decode_png(png).size == CHART_SIZE
 
 
 def test_no_global_matplotlib_state_is_touched() -> None:
     before = dict(matplotlib.rcParams)
     backend = matplotlib.get_backend()
-    weekly_chart(rich_diary(), zone=BERLIN, today=TODAY, reminder_started=REMINDER, labels=LABELS)
+    weekly_chart(
+        rich_diary(),
+        zone=BERLIN,
+        today=TODAY,
+        reminder_started=REMINDER,
+        labels=LABELS,
+        language="en",
+    )
     assert dict(matplotlib.rcParams) == before
     assert matplotlib.get_backend() == backend
 
@@ -169,7 +193,12 @@ def test_worker_threads_render_the_same_bytes(chart_png: bytes) -> None:
     # The bot renders off the event loop; concurrent renders must not disturb each other.
     def render(_: int) -> bytes:
         return weekly_chart(
-            rich_diary(), zone=BERLIN, today=TODAY, reminder_started=REMINDER, labels=LABELS
+            rich_diary(),
+            zone=BERLIN,
+            today=TODAY,
+            reminder_started=REMINDER,
+            labels=LABELS,
+            language="en",
         )
 
     with ThreadPoolExecutor(max_workers=3) as pool:

@@ -38,6 +38,7 @@ def _report(
         zone=BERLIN,
         today=TODAY,
         labels=labels,
+        language="en",
         red_flags=red_flags,
         chart_png=chart_png,
     )
@@ -64,9 +65,18 @@ def test_report_embeds_the_chart(chart_png: bytes) -> None:
 
 def test_empty_diary_report() -> None:
     summary = summarize([], zone=BERLIN, today=TODAY)
-    chart = weekly_chart([], zone=BERLIN, today=TODAY, reminder_started=None, labels=LABELS)
+    chart = weekly_chart(
+        [], zone=BERLIN, today=TODAY, reminder_started=None, labels=LABELS, language="en"
+    )
     png = doctor_report(
-        summary, [], zone=BERLIN, today=TODAY, labels=LABELS, red_flags=RED_FLAGS, chart_png=chart
+        summary,
+        [],
+        zone=BERLIN,
+        today=TODAY,
+        labels=LABELS,
+        language="en",
+        red_flags=RED_FLAGS,
+        chart_png=chart,
     )
     assert decode_png(png).size == REPORT_SIZE
     assert 10_000 <= len(png) <= 400_000
@@ -102,7 +112,7 @@ def test_missing_report_label_names_the_key(chart_png: bytes) -> None:
 
 
 def test_exercise_names_fall_back_to_the_id() -> None:
-    words = Labels(REPORT_LABELS)
+    words = Labels(REPORT_LABELS, "en")
     assert words.exercise("calf_stretch_towel") == "Calf stretch with a towel"
     assert words.exercise("toe_pull_back") == "Toe pull back"
 
@@ -120,7 +130,7 @@ def test_the_bedtime_before_and_after_says_it_shows_no_cause() -> None:
         entries, zone=BERLIN, today=TODAY, days=chart_days(TODAY), reminder_started=REMINDER
     )
     assert summary.before is not None and summary.after is not None
-    lines = _bedtime(summary, Labels(LABELS))
+    lines = _bedtime(summary, Labels(LABELS, "en"))
     caveat = LABELS["diary.report.bedtime.caveat"]
     rates = [i for i, line in enumerate(lines) if line.startswith("Cramps a week")]
     assert len(rates) == 2 and lines.index(caveat) > max(rates)

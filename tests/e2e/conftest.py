@@ -21,6 +21,7 @@ from bot.storage import make_engine, make_sessionmaker
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.app import build_application, serve
 from tests.auxil.clock import ShiftedClock
+from tests.auxil.zones import zone_book
 from tools.botapi_standin import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +67,9 @@ class RunningBot:
 
     async def start(self) -> None:
         self.engine = make_engine(self.database_url)
-        coach = Coach(self.content, time_scale=self.time_scale, checkin_after=CHECKIN_AFTER)
+        coach = Coach(
+            self.content, zones=zone_book(), time_scale=self.time_scale, checkin_after=CHECKIN_AFTER
+        )
         self.service = ChatService(coach, make_sessionmaker(self.engine), clock=self.clock)
         adapter = TelegramAdapter(
             self.service,

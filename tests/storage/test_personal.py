@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coach.machine import PRIVACY_TABLES
 from bot.storage import Base, EpisodeRecord, log_episode, save_state, touch_user
+from bot.storage import reminder_queue as queue
 from bot.storage import reminders as store
 from bot.storage.personal import NOT_PERSONAL, export_json, forget, personal_tables
-from bot.storage.repo import NO_SAFETY_ANSWERS, save_safety
+from bot.storage.users import NO_SAFETY_ANSWERS, save_safety
 
 Factory = async_sessionmaker[AsyncSession]
 NOW = datetime(2026, 5, 7, 18, 0, tzinfo=UTC)
@@ -142,10 +143,10 @@ async def _everything_about(factory: Factory, user_id: int) -> None:
             next_local_date=date(2026, 5, 7),
             now=NOW,
         )
-        await store.open_sends(
+        await queue.open_sends(
             session,
             [
-                store.NightClaim(
+                queue.NightClaim(
                     user_id=user_id,
                     chat_id=user_id,
                     local_date=date(2026, 5, 6),

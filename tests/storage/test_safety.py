@@ -11,8 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.storage import SeenUser, User, touch_user
-from bot.storage.media import preferences, set_pictures
-from bot.storage.repo import NO_SAFETY_ANSWERS, SAFETY_COLUMNS, SAFETY_QUESTIONS, save_safety
+from bot.storage.users import (
+    NO_SAFETY_ANSWERS,
+    SAFETY_COLUMNS,
+    SAFETY_QUESTIONS,
+    preferences,
+    save_safety,
+    set_pictures,
+)
 
 Factory = async_sessionmaker[AsyncSession]
 NOW = datetime(2026, 5, 7, 18, 0, tzinfo=UTC)

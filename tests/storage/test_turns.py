@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.storage import load_state, save_state, touch_user
+from bot.storage import load_state, save_state, touch_user, users
 from bot.storage import reminders as store
 from bot.storage.turns import TOUCH_EVERY, load_turn
 
@@ -42,7 +42,7 @@ async def test_state_settings_and_reminder_match_the_separate_loads(
     night = date(2026, 5, 7)
     async with session_factory() as session:
         await touch_user(session, USER, "en", NOW)
-        await store.set_user_timezone(session, USER, "Europe/Berlin")
+        await users.set_timezone(session, USER, "Europe/Berlin")
         await store.save_reminder(
             session,
             user_id=USER,

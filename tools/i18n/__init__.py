@@ -1,0 +1,1 @@
+"""Translation tools: check a language's catalog before it is merged (`python -m tools.i18n`)."""
