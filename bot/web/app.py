@@ -37,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.config import RESERVED_PATHS
 from bot.metrics import METRICS, Metrics, check_multiprocess_mode, exposition
 
 __all__ = [
@@ -51,7 +52,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-RESERVED_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 # Telegram's updates are a few kilobytes; anything far bigger is not from Telegram.
 MAX_BODY_BYTES = 1024 * 1024
 READY_TIMEOUT = 2.0
