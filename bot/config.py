@@ -35,6 +35,8 @@ RESERVED_PATHS = ("/healthz", "/readyz", "/metrics")
 # Telegram's own Bot API; any other TELEGRAM_BASE_URL is a local Bot API server (or a stand-in).
 _TELEGRAM_API_HOST = "api.telegram.org"
 MAX_WORKERS = 64
+# prometheus-client's variable for its multiprocess mode (bot/metrics.py, bot/web/serve.py).
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class MissingSetting(ValueError):

@@ -6,7 +6,7 @@ fixes that, on conditions this module keeps:
 
 * ``PROMETHEUS_MULTIPROC_DIR`` must be in the environment *before prometheus_client is first
   imported* in a worker: the library picks file-backed values at import time. `crampcoach serve`
-  puts it there before it starts the workers (``prepare_multiprocess_dir``), and
+  puts it there before it starts the workers (``bot.web.serve.prepare_metrics_dir``), and
   ``check_multiprocess_mode`` refuses to run a worker that imported the library too early (its
   numbers would silently be missing from every scrape).
 * The directory is emptied when the server starts, never while it runs: a worker that died and
@@ -23,9 +23,7 @@ What each metric means is in docs/deploy.md.
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import datetime
-from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -38,6 +36,8 @@ from prometheus_client import (
     values,
 )
 
+from bot.config import MULTIPROC_ENV
+
 __all__ = [
     "LATE_AFTER_SECONDS",
     "METRICS",
@@ -45,10 +45,8 @@ __all__ = [
     "Metrics",
     "check_multiprocess_mode",
     "exposition",
-    "prepare_multiprocess_dir",
 ]
 
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 # A timed follow-up ("hold for 30 seconds") this much after its due time counts as late.
 LATE_AFTER_SECONDS = 2.0
 
@@ -162,18 +160,6 @@ def check_multiprocess_mode() -> None:
             f"{MULTIPROC_ENV} was set after prometheus_client was imported; set it in the "
             "environment that starts crampcoach (see docs/deploy.md)"
         )
-
-
-def prepare_multiprocess_dir(path: Path) -> None:
-    """Before the workers start: an empty directory, named in the environment they inherit.
-
-    Called by the process that starts the workers, never by a worker: emptying it while
-    workers run would lose their counts.
-    """
-    if path.exists():
-        shutil.rmtree(path)
-    path.mkdir(parents=True)
-    os.environ[MULTIPROC_ENV] = str(path)
 
 
 def exposition(registry: CollectorRegistry | None = None) -> tuple[bytes, str]:

@@ -4,16 +4,18 @@ PTB's custom-webhook example puts each posted update on the Application's update
 answers at once; here the update is processed in the request instead (``process_update``), so
 the answer is only sent once its handlers have run and the chat's state is committed. The
 Application is built with ``.updater(None)``: nothing polls.
+
+It imports neither the web app nor prometheus-client, so the starting process may use
+``set_webhook`` before it prepares the metrics folder (bot/web/serve.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot, Update
 from telegram.ext import Application
-
-from bot.web.app import HandleUpdate, JSONDict
 
 __all__ = ["ALLOWED_UPDATES", "handler_for", "set_webhook"]
 
@@ -21,7 +23,9 @@ __all__ = ["ALLOWED_UPDATES", "handler_for", "set_webhook"]
 ALLOWED_UPDATES = Update.ALL_TYPES
 
 
-def handler_for(application: Application[Any, Any, Any, Any, Any, Any]) -> HandleUpdate:
+def handler_for(
+    application: Application[Any, Any, Any, Any, Any, Any],
+) -> Callable[[dict[str, Any]], Awaitable[None]]:
     """``handle_update`` for the web app: the update through the Application's handlers.
 
     The Application must be initialized (``async with application``). A handler's exception is
@@ -29,7 +33,7 @@ def handler_for(application: Application[Any, Any, Any, Any, Any, Any]) -> Handl
     re-posting a request that fails every time would only repeat the failure.
     """
 
-    async def handle_update(update_json: JSONDict) -> None:
+    async def handle_update(update_json: dict[str, Any]) -> None:
         update = Update.de_json(update_json, application.bot)
         await application.process_update(update)
 

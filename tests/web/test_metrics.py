@@ -13,10 +13,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from prometheus_client import CollectorRegistry
 
-from bot.metrics import MULTIPROC_ENV, Metrics, exposition, prepare_multiprocess_dir
+from bot.config import MULTIPROC_ENV
+from bot.metrics import Metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 DUE = datetime(2026, 12, 6, 22, 0, tzinfo=UTC)
@@ -129,17 +129,42 @@ def test_a_worker_that_imported_the_library_too_early_is_refused(tmp_path: Path)
     )
 
 
-def test_the_directory_is_emptied_and_handed_to_the_workers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+ONE_WORKER = """
+import sys
+from pathlib import Path
+from bot.web.serve import prepare_metrics_dir
+import bot.web.ptb  # what the starting process uses for setWebhook
+assert "prometheus_client" not in sys.modules, "loaded before the folder was prepared"
+prepare_metrics_dir(Path({path!r}))
+# uvicorn now imports the worker's app in this very process.
+from bot.metrics import METRICS, check_multiprocess_mode, exposition
+check_multiprocess_mode()
+METRICS.update_handled("message")
+print(exposition()[0].decode())
+"""
+
+
+def test_with_one_worker_the_starting_process_counts_into_a_fresh_folder(
+    tmp_path: Path,
 ) -> None:
     directory = tmp_path / "metrics"
     directory.mkdir()
     (directory / "counter_999.db").write_bytes(b"stale numbers of the last run")
-    monkeypatch.delenv(MULTIPROC_ENV, raising=False)
-    prepare_multiprocess_dir(directory)
-    assert list(directory.iterdir()) == []
-    assert os.environ[MULTIPROC_ENV] == str(directory)
-    # This process imported prometheus_client long before: it keeps its own registry, and a
-    # scrape from it reads the (empty) directory, which is what the workers fill.
-    body, content_type = exposition()
-    assert content_type.startswith("text/plain") and b"crampcoach_updates_total" not in body
+    done = _python(ONE_WORKER.format(path=str(directory)), None)
+    assert done.returncode == 0, done.stderr
+    assert 'crampcoach_updates_total{kind="message"} 1.0' in done.stdout.splitlines()
+    assert not (directory / "counter_999.db").exists()
+    assert any(directory.iterdir())  # this process's own files
+
+
+def test_preparing_the_folder_after_loading_the_library_is_refused(tmp_path: Path) -> None:
+    code = (
+        "import bot.metrics\n"
+        "from pathlib import Path\n"
+        "from bot.web.serve import prepare_metrics_dir\n"
+        f"prepare_metrics_dir(Path({str(tmp_path / 'm')!r}))\n"
+    )
+    done = _python(code, None)
+    assert done.returncode != 0
+    assert "imported before the metrics folder was prepared" in done.stderr
+    assert not (tmp_path / "m").exists()

@@ -33,7 +33,7 @@ from bot.storage import make_engine, make_sessionmaker
 from bot.storage.webhook import UpdateLedger, database_answers
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.lanes import LaneRateLimiter
-from bot.web import SECRET_HEADER, WebhookApp, create_app
+from bot.web.app import SECRET_HEADER, WebhookApp, create_app
 from bot.web.ptb import handler_for, set_webhook
 from tests.auxil.zones import zone_book
 from tools.botapi_standin import FakeBotApi

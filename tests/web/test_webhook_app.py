@@ -25,7 +25,7 @@ from bot.metrics import Metrics
 from bot.storage import make_engine, make_sessionmaker
 from bot.storage.models import WebhookUpdate
 from bot.storage.webhook import UpdateLedger, database_answers, mark_handled
-from bot.web import SECRET_HEADER, WebhookApp, create_app
+from bot.web.app import SECRET_HEADER, WebhookApp, create_app
 
 SECRET = "hook_SECRET-1"
 PATH = "/telegram/hook"
