@@ -84,10 +84,11 @@ class Settings(BaseSettings):
     # their checks read.
     webhook_url: str | None = Field(default=None)
     webhook_secret: str | None = Field(default=None)
-    webhook_max_connections: int = Field(default=40)
+    # Telegram's range for setWebhook's max_connections, and its default.
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
     host: str = Field(default="127.0.0.1")
-    port: int = Field(default=8080)
-    workers: int = Field(default=1)
+    port: int = Field(default=8080, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=MAX_WORKERS)
     # prometheus-client's own variable; `crampcoach serve` empties the folder at start.
     prometheus_multiproc_dir: Path | None = Field(default=None)
 
@@ -133,25 +134,9 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("webhook_max_connections")
-    @classmethod
-    def _connections_sane(cls, value: int) -> int:
-        if not 1 <= value <= 100:
-            raise ValueError("must be between 1 and 100 (Telegram's limits; 40 is its default)")
-        return value
-
-    @field_validator("port")
-    @classmethod
-    def _port_sane(cls, value: int) -> int:
-        if not 1 <= value <= 65535:
-            raise ValueError("must be a TCP port between 1 and 65535")
-        return value
-
     @field_validator("workers")
     @classmethod
-    def _workers_sane(cls, value: int, info: ValidationInfo) -> int:
-        if not 1 <= value <= MAX_WORKERS:
-            raise ValueError(f"must be a number of processes between 1 and {MAX_WORKERS}")
+    def _workers_share_postgresql(cls, value: int, info: ValidationInfo) -> int:
         url = info.data.get("database_url")
         if value > 1 and (not url or str(url).startswith("sqlite")):
             raise ValueError(

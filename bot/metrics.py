@@ -50,70 +50,37 @@ __all__ = [
 # A timed follow-up ("hold for 30 seconds") this much after its due time counts as late.
 LATE_AFTER_SECONDS = 2.0
 
-_REPLY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-_TIMER_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0)
-_REMINDER_BUCKETS = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
+# Histogram buckets, in seconds, around what each measures: replies take a fraction of a second,
+# follow-ups should fire within a second or two, reminders within their tick (20 s).
+_REPLY = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_TIMER = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0)
+_REMINDER = (1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
 
 
 class Metrics:
-    """Every metric of the bot, and one small method per thing that happened."""
+    """Every metric of the bot, and one small method per thing that happened.
+
+    Names get the ``crampcoach_`` prefix (and counters prometheus' ``_total``); docs/deploy.md
+    says what each one means.
+    """
 
     def __init__(self, registry: CollectorRegistry | None = REGISTRY) -> None:
-        self.updates = Counter(
-            "crampcoach_updates",
-            "Updates from Telegram handled, by kind (message, callback_query, ...)",
-            ["kind"],
-            registry=registry,
-        )
-        self.webhook_requests = Counter(
-            "crampcoach_webhook_requests",
-            "Webhook requests by outcome (handled, duplicate, forged, malformed, in_hand, "
-            "failed, unavailable)",
-            ["outcome"],
-            registry=registry,
-        )
-        self.reply_seconds = Histogram(
-            "crampcoach_reply_seconds",
-            "Seconds from an update's arrival until it was handled and its replies were sent",
-            buckets=_REPLY_BUCKETS,
-            registry=registry,
-        )
-        self.messages_sent = Counter(
-            "crampcoach_messages_sent",
-            "Messages to Telegram by lane (reply, broadcast) and outcome (sent, blocked, retry, "
-            "failed, uncertain)",
-            ["lane", "outcome"],
-            registry=registry,
-        )
-        self.rate_limited = Counter(
-            "crampcoach_telegram_429",
-            "429 Too Many Requests answers from Telegram, by lane",
-            ["lane"],
-            registry=registry,
-        )
-        self.timer_lateness = Histogram(
-            "crampcoach_timer_lateness_seconds",
-            "Seconds between a timed follow-up's due time and when it fired",
-            buckets=_TIMER_BUCKETS,
-            registry=registry,
-        )
-        self.timers_late = Counter(
-            "crampcoach_timers_late",
-            f"Timed follow-ups fired more than {LATE_AFTER_SECONDS:g} s after their due time",
-            registry=registry,
-        )
-        self.reminder_lag = Histogram(
-            "crampcoach_reminder_lag_seconds",
-            "Seconds between a bedtime reminder's due time and its sending",
-            buckets=_REMINDER_BUCKETS,
-            registry=registry,
-        )
-        self.database_errors = Counter(
-            "crampcoach_database_errors",
-            "Database operations that failed, by where they happened",
-            ["where"],
-            registry=registry,
-        )
+        self._registry = registry
+        self.updates = self._count("updates", "Updates from Telegram handled, by kind", "kind")
+        self.webhook_requests = self._count("webhook_requests", "Webhook posts", "outcome")
+        self.reply_seconds = self._time("reply_seconds", "Update in to replies out", _REPLY)
+        self.messages_sent = self._count("messages_sent", "Messages sent", "lane", "outcome")
+        self.rate_limited = self._count("telegram_429", "429s from Telegram", "lane")
+        self.timer_lateness = self._time("timer_lateness_seconds", "Follow-ups' lateness", _TIMER)
+        self.timers_late = self._count("timers_late", f"Follow-ups {LATE_AFTER_SECONDS:g}+ s late")
+        self.reminder_lag = self._time("reminder_lag_seconds", "Reminders' lag", _REMINDER)
+        self.database_errors = self._count("database_errors", "Database errors", "where")
+
+    def _count(self, name: str, doc: str, *labels: str) -> Counter:
+        return Counter(f"crampcoach_{name}", doc, labels, registry=self._registry)
+
+    def _time(self, name: str, doc: str, buckets: tuple[float, ...]) -> Histogram:
+        return Histogram(f"crampcoach_{name}", doc, buckets=buckets, registry=self._registry)
 
     def update_handled(self, kind: str) -> None:
         self.updates.labels(kind=kind).inc()

@@ -104,6 +104,24 @@ async def sessions(migrated_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
         await engine.dispose()
 
 
+def client_for(
+    sessions: async_sessionmaker[AsyncSession],
+    handler: Handler,
+    ledger: UpdateLedger,
+    metrics: Metrics,
+) -> httpx.AsyncClient:
+    """An HTTP client talking to the app in this process (no server, no lifespan)."""
+
+    async def ready() -> None:
+        await database_answers(sessions)
+
+    front = WebhookApp(
+        path=PATH, secret=SECRET, handle_update=handler, ledger=ledger, ready=ready, metrics=metrics
+    )
+    transport = httpx.ASGITransport(app=create_app(front))
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
 @pytest.fixture
 async def front(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Front]:
     clock = Clock()
@@ -111,22 +129,7 @@ async def front(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Fro
     handler = Handler()
     registry = CollectorRegistry()
     metrics = Metrics(registry)
-
-    async def ready() -> None:
-        await database_answers(sessions)
-
-    app = create_app(
-        WebhookApp(
-            path=PATH,
-            secret=SECRET,
-            handle_update=handler,
-            ledger=ledger,
-            ready=ready,
-            metrics=metrics,
-        )
-    )
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with client_for(sessions, handler, ledger, metrics) as client:
         yield Front(client, handler, ledger, clock, metrics, registry)
 
 
@@ -278,23 +281,9 @@ async def test_no_database_means_not_ready_and_503_for_updates() -> None:
     sessions = make_sessionmaker(engine)
     handler = Handler()
     registry = CollectorRegistry()
-
-    async def ready() -> None:
-        await database_answers(sessions)
-
-    app = create_app(
-        WebhookApp(
-            path=PATH,
-            secret=SECRET,
-            handle_update=handler,
-            ledger=UpdateLedger(sessions),
-            ready=ready,
-            metrics=Metrics(registry),
-        )
-    )
+    ledger = UpdateLedger(sessions)
     try:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with client_for(sessions, handler, ledger, Metrics(registry)) as client:
             assert (await client.get("/healthz")).status_code == 200
             assert (await client.get("/readyz")).status_code == 503
             posted = await client.post(PATH, json=update(111), headers={SECRET_HEADER: SECRET})
