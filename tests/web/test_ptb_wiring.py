@@ -23,7 +23,7 @@ import pytest
 import uvicorn
 from prometheus_client import CollectorRegistry
 from starlette.applications import Starlette
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import ApplicationBuilder
 
 from bot.coach import Coach
 from bot.content import Content, load_content
@@ -63,7 +63,7 @@ async def served(migrated_url: str, content: Content) -> AsyncIterator[Served]:
     coach = Coach(content, zones=zone_book(), time_scale=0.01, checkin_after=timedelta(seconds=100))
     adapter = TelegramAdapter(ChatService(coach, sessions), content)
     async with FakeBotApi() as api:
-        application: Application = (  # type: ignore[type-arg]
+        application = (
             ApplicationBuilder()
             .token(api.token)
             .base_url(api.base_url)
