@@ -57,6 +57,18 @@ MAX_BODY_BYTES = 1024 * 1024
 READY_TIMEOUT = 2.0
 
 JSONDict = dict[str, Any]
+# The contract for what `crampcoach serve` plugs in (the runtime's entry point):
+# * it gets the update as Telegram posted it (a JSON object with ``update_id``);
+# * it returns once the update's state is committed and its replies are sent: only then does
+#   the app answer 200, after which Telegram never posts the update again;
+# * it raises only for what a later re-post may fix (the database down, a lost lock): the app
+#   answers 500 and releases the claim; a bug that fails every time should be reported and
+#   return normally, or Telegram re-posts it until it gives up;
+# * it is called concurrently for different updates, in several processes; Telegram sends one
+#   chat's updates one at a time, but a re-post may reach another worker, so a chat's events
+#   must still be serialised by the runtime (the state row's lock);
+# * to make "handled" and "committed" one fact, it may call
+#   ``bot.storage.webhook.mark_handled(session, update_id, now)`` in the chat's transaction.
 HandleUpdate = Callable[[JSONDict], Awaitable[None]]
 Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
 

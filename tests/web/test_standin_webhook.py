@@ -249,3 +249,16 @@ async def test_drop_pending_updates_forgets_them(
     fresh = api.push_text(1, "new")
     await api.wait_until_delivered(fresh)
     assert receiver.ids() == [fresh]
+
+
+async def test_an_answer_that_never_comes_times_out_and_is_retried(receiver: Receiver) -> None:
+    async with FakeBotApi(webhook_timeout=0.2, webhook_retry_base=0.01) as api:
+        update_id = api.push_text(1, "slow")
+        receiver.held[update_id] = asyncio.Event()  # the first attempt never answers
+        async with Bot(api.token, base_url=api.base_url) as bot:
+            await bot.set_webhook(receiver.url)
+        await api.wait_for(lambda: api.webhook_posts)
+        assert api.webhook_posts[0].error == "Read timeout expired"
+        receiver.held[update_id].set()
+        await api.wait_until_delivered(update_id)
+        assert [p.ok for p in api.webhook_posts if p.update_id == update_id][-1]

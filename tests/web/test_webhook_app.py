@@ -312,3 +312,12 @@ def test_the_webhook_path_cannot_shadow_another_route(path: str) -> None:
                 ready=ready,
             )
         )
+
+
+async def test_two_workers_claiming_one_update_at_once_get_it_once(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """Telegram re-posted a slow update to another worker: exactly one of them takes it."""
+    ledgers = [UpdateLedger(sessions) for _ in range(4)]
+    claims = await asyncio.gather(*(ledger.claim(112) for ledger in ledgers))
+    assert sorted(claims) == ["in_hand", "in_hand", "in_hand", "taken"]
