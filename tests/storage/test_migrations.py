@@ -243,3 +243,13 @@ def test_alembic_config_keeps_percent_signs_and_password() -> None:
     stored = config.get_main_option("sqlalchemy.url")
     assert stored == "postgresql+asyncpg://user:p%40ss%25word@db.example/crampcoach"
     assert make_url(stored).password == "p@ss%word"
+
+
+async def test_0005_adds_webhook_updates_and_drops_only_it(database_url: str) -> None:
+    await asyncio.to_thread(upgrade_database, database_url, "0004")
+    before = await _table_names(database_url)
+    assert "webhook_updates" not in before
+    await asyncio.to_thread(upgrade_database, database_url)
+    assert await _table_names(database_url) == before | {"webhook_updates"}
+    await asyncio.to_thread(downgrade_database, database_url, "0004")
+    assert await _table_names(database_url) == before
