@@ -179,6 +179,9 @@ def test_translations_of_every_kind_reach_the_german_content(copy: Path) -> None
             "exercise.calf_massage.steps.0.text": "Beuge das Knie.",
             "exercise.calf_massage.cautions.0": "Hör auf, wenn es stechend wird.",
             "safety.pregnancy.text": "Schwanger: sag es deiner Hebamme oder Ärztin.",
+            # Left untranslated, to see the English stand in.
+            "exercise.calf_massage.steps.1.text": "",
+            "ask_position": "",
         },
     )
     german = load_content(copy).languages["de"]
@@ -223,6 +226,7 @@ def test_plural_forms_follow_each_language(copy: Path) -> None:
             )
         },
     )
+    translate(copy, "de", {"diary.attention": ("", "")})  # left untranslated
     content = load_content(copy)
     russian = content.languages["ru"].catalog("ru")
     said = [russian.text("reminder.snoozed_note", minutes=n) for n in (1, 2, 5, 11, 21, 30)]

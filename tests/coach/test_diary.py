@@ -169,8 +169,12 @@ def test_saying_it_happened_starts_the_log(
     assert not reply.timers  # no routine: the cramp is over
 
 
-def test_a_cramp_now_still_gets_help_not_a_log(driver: CoachDriver, en: Catalog) -> None:
-    reply = driver.say("my calf is cramping")
+@pytest.mark.parametrize("words", ["my calf is cramping", "a cramp woke me up, my calf"])
+def test_a_cramp_now_still_gets_help_not_a_log(
+    driver: CoachDriver, en: Catalog, words: str
+) -> None:
+    # At 3 a.m. "it woke me up" is said of the cramp still going on: a stretch comes first.
+    reply = driver.say(words)
     assert reply.texts == [en.text("ask_position")]
 
 
