@@ -19,6 +19,7 @@ from bot.coach.events import (
     Event,
     Location,
     Media,
+    ReminderDue,
     Reopened,
     Text,
     TimerFired,
@@ -167,6 +168,18 @@ class Coach:
                 _timer(turn, token)
             case Reopened():
                 _reopened(turn)
+            case ReminderDue():
+                return Result(
+                    state,
+                    reminders.reminder_messages(
+                        self.content,
+                        language=event.language,
+                        night=event.night,
+                        snoozed=event.snoozed,
+                        ask_helping=event.ask_helping,
+                        kind=event.kind,
+                    ),
+                )
         return turn.result()
 
     def _fits_content(self, state: ChatState) -> ChatState:
