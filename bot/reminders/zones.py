@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
+from bot.reminders.zone_names import zone_label
+
 __all__ = [
     "COMMON_ZONES",
     "MAX_CANDIDATES",
@@ -367,6 +369,12 @@ class ZoneBook:
         (``Etc/GMT-5``) are False: :meth:`find_zone` accepts them as input but never returns
         them."""
         return name == UTC_ZONE or name in self.zones
+
+    def zone_label(self, zone: str, language: str | None) -> str:
+        """How to show ``zone`` to a person who reads ``language`` (a chat's language code):
+        the city in their language (``Москва``, ``Nueva York``), in English the tz database name
+        with spaces (``America/New York``). See :mod:`bot.reminders.zone_names`."""
+        return zone_label(zone, language)
 
     # -- the parts -------------------------------------------------------------------------------
     def canonical(self, name: str) -> str | None:
