@@ -294,7 +294,8 @@ class ZoneBook:
         ``UTC−5``, ``UTC+0530``), answered with the location zones that have that offset at
         ``now``; an IANA name in any case, legacy names mapped to their current zone
         (``asia/calcutta`` -> ``Asia/Kolkata``); a city named in a zone (``new york``,
-        ``São Paulo``); any other city of 15 000+ people (``Munich`` -> ``Europe/Berlin``); and, if
+        ``São Paulo``); any other city of 15 000+ people (``Munich`` -> ``Europe/Berlin``), in
+        any of the bot's languages (``Москва``, ``Nova York``, ``Казань``); and, if
         all that fails, the part before a comma (``Portland, Oregon``). Offsets must be on a
         quarter hour within -12:00..+14:00.
         """
