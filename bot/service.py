@@ -1,10 +1,9 @@
 """Runs one event of one chat: load the state row, ask the coach, store the result.
 
-Both adapters (Telegram and the terminal) go through here, so the rules about
-state live in one place: events of one chat never interleave (a per-chat lock
-in this process, and a version check in the database against a second
-process), the new state is committed before anything is sent, and a finished
-routine is logged in the same transaction.
+The runtime (`bot/runtime/`) sends every event of every transport through here, so the rules
+about state live in one place: events of one chat never interleave (a per-chat lock in this
+process, and a version check in the database against a second process), the new state is
+committed before anything is sent, and a finished routine is logged in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from typing import assert_never
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.coach import ChatState, Coach, Event, Result, from_dict, to_dict
+from bot.coach import ChatState, Coach, Event, ReminderDue, Result, from_dict, to_dict
 from bot.coach.effects import (
     AnswerHelping,
     ExportData,
@@ -106,8 +105,17 @@ class ChatService:
 
         `deliver` runs under the chat's lock, so the replies to two quick taps
         arrive in the order of the taps. `from_user` is False for timers: they
-        must not count as the user being seen.
+        must not count as the user being seen. A `ReminderDue` takes neither the lock
+        nor the database (below).
         """
+        if isinstance(event, ReminderDue):
+            # Worded from the event alone: a reminder reads and changes no chat state (its
+            # buttons name their night, not a message), so a fan-out costs no statement per
+            # reminder, and a reminder never waits for the chat's lock behind a conversation.
+            result = self.coach.handle(ChatState(), event, self._clock())
+            if deliver is not None:
+                await deliver(result)
+            return result
         async with self._lock(chat_id):
             for _ in range(MAX_ATTEMPTS):
                 now = self._clock()

@@ -1,46 +1,39 @@
 """`crampcoach chat`: the same conversation in a terminal, with no token and no network.
 
-It is a second, honest client of the coach: the same service, the same
-database, the same timers (they fire on their own while you sit at the
-prompt), and the same reminder dispatcher, limited to the terminal's own
+It is a second, honest transport of the runtime (`bot/runtime/`): the same
+service, the same database, the same timers (they fire on their own while you
+sit at the prompt), and the same reminder clock, limited to the terminal's own
 reminder. Buttons become numbered choices; type the number or just type.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import re
 import sys
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.coach import (
     Attach,
     ButtonPress,
-    CancelTimer,
     Command,
     Event,
     Keyboard,
-    Notify,
     Reopened,
-    Result,
-    Say,
-    StartTimer,
     Text,
-    TimerFired,
 )
-from bot.coach.flows.reminder_night import reminder_messages
 from bot.content import Content
-from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
+from bot.runtime import SENT, TERMINAL_CHAT_ID, Delivery, Fire, Lane, Message, Runtime
 from bot.service import ChatService
 
-# Telegram chat and user ids are never 0, so the terminal can share the bot's database safely.
-TERMINAL_CHAT_ID = 0
-TERMINAL_USER_ID = 0
+__all__ = ["TERMINAL_CHAT_ID", "TERMINAL_USER_ID", "TerminalChat", "render_html", "stdin_lines"]
+
+# Like the chat id (`bot.runtime.TERMINAL_CHAT_ID`): never a Telegram user's id.
+TERMINAL_USER_ID = TERMINAL_CHAT_ID
 PROMPT = "> "
 QUIT_WORDS = frozenset({"/quit", "/exit", "/q"})
 _TAG = re.compile(r"</?(b|i)>")
@@ -57,7 +50,7 @@ def render_html(text: str, *, color: bool) -> str:
 
 
 class TerminalChat:
-    """Reads lines, runs them through the service, prints replies; timers fire in between."""
+    """The terminal as the runtime's transport: reads lines, prints replies; timers fire between."""
 
     def __init__(
         self,
@@ -71,18 +64,17 @@ class TerminalChat:
         reminder_grace: timedelta = timedelta(minutes=30),
         files_dir: Path | None = None,
     ) -> None:
-        self.service = service
         self.content = content
         self.catalog = content.catalog(None)
-        self.reminder_tick = reminder_tick
         # Files the bot sends (an /export) are saved here, and their path is shown.
         self.files_dir = files_dir
-        self.dispatcher = ReminderDispatcher(
-            service.sessions,
-            self._show_reminder,
-            grace=reminder_grace,
+        # The terminal's own timers and reminders only: it may share the bot's database.
+        self.runtime: Runtime[ButtonPress] = Runtime(
+            service,
+            self,
+            reminder_tick=reminder_tick,
+            reminder_grace=reminder_grace,
             scope="terminal",
-            clock=service.now,
         )
         self.out = out
         self.color = color
@@ -91,17 +83,16 @@ class TerminalChat:
         self._choices: list[str] = []
         # Buttons labelled with a number (a 0-10 rating) are typed as that number, not an index.
         self._by_label: dict[str, str] = {}
-        self._timer: tuple[str, asyncio.TimerHandle] | None = None
+        # A new reply began: its first buttons number afresh; the ones after it number on.
+        self._fresh = True
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def run(self, lines: AsyncIterator[str]) -> None:
         self._print(render_html(self.catalog.text("terminal.banner"), color=self.color))
-        for chat_id, token, due_at in await self.service.pending_timers():
-            if chat_id == TERMINAL_CHAT_ID:
-                self._arm(token, due_at)
-        await self._send(Reopened())
-        clock = asyncio.create_task(self._reminder_clock())
+        await self.runtime.start()
         try:
+            await self._send(Reopened())
+            self.runtime.start_clock()
             async for raw in lines:
                 line = raw.strip()
                 if not line:
@@ -112,38 +103,11 @@ class TerminalChat:
                 if event is not None:
                     await self._send(event)
         finally:
-            clock.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await clock
+            await self.runtime.stop()
         self._print(self.catalog.text("terminal.bye"))
-        if self._timer is not None:
-            self._timer[1].cancel()
         for task in list(self._tasks):
             await task
-
-    async def _reminder_clock(self) -> None:
-        """The terminal's own reminder clock: the terminal user's bedtime reminder arrives here."""
-        while True:
-            await self.dispatcher.tick()
-            await asyncio.sleep(self.reminder_tick)
-
-    async def _show_reminder(self, job: ReminderJob) -> Delivery:
-        messages = reminder_messages(
-            self.content,
-            language=job.language,
-            night=job.local_date,
-            snoozed=job.snoozed,
-            ask_helping=job.ask_helping,
-            kind=job.kind,
-        )
-        self._choices = []
-        for say in messages:
-            self._print(render_html(say.text, color=self.color))
-            self._show_choices(say.buttons)
-        if self.prompt:
-            self.out.write(self.prompt)
-            self.out.flush()
-        return Delivery(Outcome.SENT)
+        await self.runtime.stop()  # what a follow-up still running at the end armed
 
     def _event(self, line: str) -> Event | None:
         if line in self._by_label:
@@ -160,35 +124,43 @@ class TerminalChat:
         return Text(line)
 
     async def _send(self, event: Event) -> None:
-        await self.service.handle(
-            TERMINAL_CHAT_ID, event, user_id=TERMINAL_USER_ID, deliver=self._deliver
-        )
+        press = event if isinstance(event, ButtonPress) else None
+        await self.runtime.handle(TERMINAL_CHAT_ID, event, user_id=TERMINAL_USER_ID, press=press)
 
-    async def _deliver(self, result: Result) -> None:
-        # Buttons of one reply are numbered on from each other (a reply can carry more than one
-        # keyboard, e.g. a reminder's answer and then the safety offer), so every number on
-        # screen means one thing.
-        if any(isinstance(action, Say) and action.buttons for action in result.outbox):
-            self._choices = []
-        for action in result.outbox:
-            if isinstance(action, CancelTimer) and self._timer and self._timer[0] == action.token:
-                self._timer[1].cancel()
-                self._timer = None
-            elif isinstance(action, StartTimer):
-                self._arm(action.token, action.due_at)
-            elif isinstance(action, Notify):
-                self._print(f"({render_html(action.text, color=False)})")
-            elif isinstance(action, Say):
-                if action.picture:
-                    self._print(self.catalog.text("terminal.picture", path=_shown(action.picture)))
-                self._print(render_html(action.text, color=self.color))
-                if action.buttons:
-                    self._show_choices(action.buttons)
-                if action.location_button:
-                    self._print(render_html(self.catalog.text("terminal.location"), color=False))
-            elif isinstance(action, Attach):
-                self._print(self._save(action))
+    # -- the transport -----------------------------------------------------------------------
+    async def send(self, chat_id: int, message: Message, lane: Lane) -> Delivery:
+        if isinstance(message, Attach):
+            self._print(self._save(message))
+        else:
+            if message.picture:
+                self._print(self.catalog.text("terminal.picture", path=_shown(message.picture)))
+            self._print(render_html(message.text, color=self.color))
+            if message.buttons:
+                self._show_choices(message.buttons)
+            if message.location_button:
+                self._print(render_html(self.catalog.text("terminal.location"), color=False))
+        if lane is Lane.BROADCAST:  # a reminder arrived while you sat at the prompt
+            self._reprompt()
+        return SENT
 
+    async def answer(self, chat_id: int, press: ButtonPress | None, note: str | None) -> None:
+        self._fresh = True
+        if note:
+            self._print(f"({render_html(note, color=False)})")
+
+    def arm(self, chat_id: int, delay: float, fire: Fire) -> asyncio.TimerHandle:
+        return asyncio.get_running_loop().call_later(delay, self._fire, fire)
+
+    def _fire(self, fire: Fire) -> None:
+        task = asyncio.get_running_loop().create_task(self._timer_fired(fire))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _timer_fired(self, fire: Fire) -> None:
+        await fire()
+        self._reprompt()
+
+    # -- printing ----------------------------------------------------------------------------
     def _save(self, attach: Attach) -> str:
         if self.files_dir is None:
             return self.catalog.text("terminal.file", name=attach.filename, size=len(attach.data))
@@ -198,6 +170,12 @@ class TerminalChat:
         return self.catalog.text("terminal.file_saved", path=str(path), size=len(attach.data))
 
     def _show_choices(self, keyboard: Keyboard) -> None:
+        # Buttons of one reply are numbered on from each other (a reply can carry more than one
+        # keyboard, e.g. a reminder's answer and then the safety offer), so every number on
+        # screen means one thing; a reply without buttons leaves the numbers as they were.
+        if self._fresh:
+            self._choices = []
+            self._fresh = False
         buttons = [button for row in keyboard for button in row]
         if all(button.label.isdigit() for button in buttons):
             self._by_label = {button.label: button.data for button in buttons}
@@ -215,22 +193,7 @@ class TerminalChat:
             lines.append("   ".join(cells))
         self._print("\n".join(lines))
 
-    def _arm(self, token: str, due_at: datetime) -> None:
-        if self._timer is not None:
-            self._timer[1].cancel()
-        loop = asyncio.get_running_loop()
-        delay = max(0.0, (due_at - self.service.now()).total_seconds())
-        handle = loop.call_later(delay, self._fire, token)
-        self._timer = (token, handle)
-
-    def _fire(self, token: str) -> None:
-        self._timer = None
-        task = asyncio.get_running_loop().create_task(self._timer_fired(token))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _timer_fired(self, token: str) -> None:
-        await self._send(TimerFired(token))
+    def _reprompt(self) -> None:
         if self.prompt:
             self.out.write(self.prompt)
             self.out.flush()

@@ -11,7 +11,9 @@ from bot.config import (
     DEFAULT_BASE_URL,
     DEFAULT_CONTENT_DIR,
     DEFAULT_DATA_DIR,
+    MissingSetting,
     Settings,
+    WebhookTarget,
     describe_error,
 )
 
@@ -28,6 +30,14 @@ VARIABLES = (
     "TELEGRAM_BROADCAST_RATE",
     "TELEGRAM_PAID_BROADCAST",
     "LOG_LEVEL",
+    "LOG_FORMAT",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "WEBHOOK_MAX_CONNECTIONS",
+    "HOST",
+    "PORT",
+    "WORKERS",
+    "PROMETHEUS_MULTIPROC_DIR",
 )
 
 
@@ -60,6 +70,11 @@ def test_defaults() -> None:
     assert settings.telegram_broadcast_rate == 30.0
     assert settings.telegram_paid_broadcast is False
     assert settings.log_level == "INFO"
+    assert settings.log_format == "text"
+    assert (settings.webhook_url, settings.webhook_secret) == (None, None)
+    assert (settings.host, settings.port, settings.workers) == ("127.0.0.1", 8080, 1)
+    assert settings.webhook_max_connections == 40
+    assert settings.metrics_dir() is None
 
 
 def test_the_default_content_dir_is_the_repositorys() -> None:
@@ -252,3 +267,121 @@ def test_an_explicit_database_url_is_used_as_is(
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u@127.0.0.1/db")
     assert Settings().resolved_database_url() == "postgresql+asyncpg://u@127.0.0.1/db"
     assert not (tmp_path / "unused").exists()
+
+
+# --------------------------------------------------------------------------- crampcoach serve
+
+POSTGRES = "postgresql+asyncpg://crampcoach@127.0.0.1/crampcoach"
+
+
+def test_the_webhook_target_comes_from_url_and_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", " https://bot.example.org/tg/hook ")
+    monkeypatch.setenv("WEBHOOK_SECRET", "abc_DEF-123")
+    assert Settings().webhook_target() == WebhookTarget(
+        url="https://bot.example.org/tg/hook", path="/tg/hook", secret="abc_DEF-123"
+    )
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org")
+    assert Settings().webhook_target().path == "/"
+
+
+@pytest.mark.parametrize(
+    ("url", "secret", "named"),
+    [
+        (None, "abc", "WEBHOOK_URL"),
+        ("https://bot.example.org/hook", None, "WEBHOOK_SECRET"),
+        (None, None, "WEBHOOK_URL and WEBHOOK_SECRET"),
+        ("", "  ", "WEBHOOK_URL and WEBHOOK_SECRET"),
+    ],
+)
+def test_serve_names_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, url: str | None, secret: str | None, named: str
+) -> None:
+    for name, value in (("WEBHOOK_URL", url), ("WEBHOOK_SECRET", secret)):
+        if value is not None:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(MissingSetting) as caught:
+        Settings().webhook_target()
+    assert str(caught.value).startswith(f"crampcoach serve needs {named} (")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "secret", ["has space", "123:token", "x" * 257, "ümlaut", "semi;colon", "a/b"]
+)
+def test_a_secret_telegram_would_refuse_is_refused(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    message = error_for(monkeypatch, "WEBHOOK_SECRET", secret)
+    assert message.startswith("Invalid setting WEBHOOK_SECRET: may hold only letters, digits")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("bot.example.org/hook", "public https://"),
+        ("ftp://bot.example.org/hook", "public https://"),
+        ("http://bot.example.org/hook", "Telegram posts only to HTTPS"),
+        ("https://bot.example.org/metrics", "its path must not be"),
+        ("https://bot.example.org/healthz", "its path must not be"),
+        ("https://bot.example.org/hook#x", "fragment"),
+    ],
+)
+def test_a_webhook_url_telegram_cannot_use_is_refused(
+    monkeypatch: pytest.MonkeyPatch, url: str, reason: str
+) -> None:
+    message = error_for(monkeypatch, "WEBHOOK_URL", url)
+    assert message.startswith("Invalid setting WEBHOOK_URL:") and reason in message
+
+
+def test_http_is_allowed_with_a_local_bot_api_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("WEBHOOK_URL", "http://127.0.0.1:8080/hook")
+    assert Settings().webhook_url == "http://127.0.0.1:8080/hook"
+
+
+@pytest.mark.parametrize("database_url", [None, "", "sqlite+aiosqlite:///data/x.sqlite3"])
+def test_more_than_one_worker_with_sqlite_stops_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, database_url: str | None
+) -> None:
+    if database_url is not None:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+    message = error_for(monkeypatch, "WORKERS", "2")
+    assert message.startswith("Invalid setting WORKERS: more than 1 needs PostgreSQL")
+    assert "\n" not in message
+
+
+def test_workers_with_postgresql(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DATABASE_URL", POSTGRES)
+    monkeypatch.setenv("WORKERS", "4")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    settings = Settings()
+    assert settings.workers == 4
+    assert settings.metrics_dir() == tmp_path / "metrics"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "prom"))
+    assert Settings().metrics_dir() == tmp_path / "prom"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("WORKERS", "0"),
+        ("WORKERS", "65"),
+        ("WORKERS", "two"),
+        ("PORT", "0"),
+        ("PORT", "70000"),
+        ("PORT", "http"),
+        ("WEBHOOK_MAX_CONNECTIONS", "0"),
+        ("WEBHOOK_MAX_CONNECTIONS", "101"),
+        ("LOG_FORMAT", "yaml"),
+    ],
+)
+def test_serve_numbers_must_be_sane(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", POSTGRES)
+    message = error_for(monkeypatch, name, value)
+    assert message.startswith(f"Invalid setting {name}:") and "\n" not in message
+
+
+def test_log_format_is_read_case_insensitively(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_FORMAT", " JSON ")
+    assert Settings().log_format == "json"

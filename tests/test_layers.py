@@ -4,8 +4,9 @@ Three contracts, described in docs/architecture.md:
 
 * ``pure-coach``: ``bot.coach`` imports no storage, no transport, not the service, no database
   driver and not python-telegram-bot, directly or through anything it imports;
-* ``layers``: ``bot.cli`` over the transports (``bot.telegram | bot.terminal``) over the service
-  (``bot.service | bot.reminders.dispatcher``) over ``bot.storage | bot.coach`` over
+* ``layers``: ``bot.cli`` over the transports (``bot.telegram | bot.terminal``) over the runtime
+  (``bot.runtime``) over the service (``bot.service | bot.reminders.dispatcher``) over the
+  dispatcher's claiming (``bot.reminders.claims``) over ``bot.storage | bot.coach`` over
   ``bot.content | bot.config``;
 * ``storage-behind-service``: the transports, content and config import neither storage nor a
   database driver themselves (one known, commented exception in ``bot.telegram.pictures``).
@@ -17,6 +18,9 @@ pure-coach; ``import bot.storage`` in bot/coach/state.py broke pure-coach and la
 ``import bot.terminal`` in bot/telegram/updates.py and ``import bot.service`` in
 bot/reminders/dispatcher.py each broke layers; ``import sqlalchemy`` in bot/terminal.py and
 ``from bot.storage import repo`` in bot/telegram/adapter.py each broke storage-behind-service.
+Later, ``import bot.telegram`` in bot/runtime/outbox.py and ``import bot.runtime`` in
+bot/service.py each broke layers, and ``from bot.storage import repo`` in bot/runtime/outbox.py
+broke storage-behind-service.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -67,3 +69,55 @@ def test_setup_quiets_httpx_and_scrubs_every_handler(
     err = capsys.readouterr().err
     assert "bot<token>/getMe" in err
     assert TOKEN not in err
+
+
+SECRET = "hook_secret-value"
+
+
+def _json_lines(err: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in err.splitlines() if line.strip()]
+
+
+def test_json_lines_carry_the_fields_and_never_a_secret(
+    fresh_root: logging.Logger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh_root.handlers = []
+    setup_logging("INFO", TOKEN, log_format="json", more_secrets=(SECRET,))
+    log = logging.getLogger("bot.web")
+    log.info("calling https://x/bot%s/getMe", TOKEN)
+    log.warning("posted", extra={"url": f"https://x/bot{TOKEN}/sendMessage", "chat_id": 7})
+    log.warning("percent-encoded: /bot%s/getMe", quote(TOKEN, safe=""))
+    log.error("header was %s", SECRET, stack_info=True)
+    try:
+        raise RuntimeError(f"failed calling /bot{TOKEN}/sendMessage")
+    except RuntimeError:
+        log.exception("boom")
+    err = capsys.readouterr().err
+    assert TOKEN not in err and SECRET not in err
+    assert quote(TOKEN, safe="") not in err
+    first, extra, encoded, header, failed = _json_lines(err)
+    assert first["message"] == "calling https://x/bot<token>/getMe"
+    assert (first["level"], first["logger"]) == ("INFO", "bot.web")
+    assert str(first["time"]).endswith("+00:00")
+    assert extra["url"] == "https://x/bot<token>/sendMessage" and extra["chat_id"] == 7
+    assert encoded["message"] == "percent-encoded: /bot<token>/getMe"
+    assert header["message"] == "header was <token>" and "stack_info" in header
+    assert "RuntimeError: failed calling /bot<token>/sendMessage" in str(failed["exc_info"])
+
+
+def test_text_is_the_default_and_scrubs_extra_fields_too(
+    fresh_root: logging.Logger, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fresh_root.handlers = []
+    setup_logging("INFO", TOKEN)
+    logging.getLogger("bot.test").info("plain line")
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith("INFO bot.test: plain line")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(err)
+
+
+def test_a_longer_secret_is_not_broken_up_by_a_shorter_one() -> None:
+    record = _record("url %s", f"/bot{TOKEN}/x")
+    assert RedactToken("123456", TOKEN).filter(record)
+    assert record.getMessage() == "url /bot<token>/x"

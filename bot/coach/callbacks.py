@@ -16,12 +16,13 @@ every kind of button, with its longest values, fits it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Self
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, ValidationError
 
-from bot.content import Catalog
+if TYPE_CHECKING:  # the turn builds keyboards from these: a cycle only for the type checker
+    from bot.coach.turn import Turn
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +104,10 @@ class CallbackData(BaseModel):
         except ValidationError:
             return None
 
-    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
-        """Values for a label that shows the button's argument (an area, a time, a zone)."""
-        del catalog, now
+    def label_values(self, turn: Turn) -> dict[str, str]:
+        """Values for a label that shows the button's argument (an area, a time, a zone), in
+        the turn's language."""
+        del turn
         return {}
 
 

@@ -7,6 +7,7 @@ never sees a transport type.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,4 +62,19 @@ class Reopened:
     """
 
 
-Event = Command | ButtonPress | Text | Media | Location | TimerFired | Reopened
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """The reminder clock claimed a bedtime reminder (or a morning check-in) for this chat.
+
+    The coach words it; the runtime sends it in the broadcast lane. It reads and changes no
+    chat state: its buttons name their night, not a message of the conversation.
+    """
+
+    night: date
+    snoozed: bool = False
+    ask_helping: bool = False
+    kind: str = "bedtime"  # "bedtime" | "morning"
+    language: str | None = None
+
+
+Event = Command | ButtonPress | Text | Media | Location | TimerFired | Reopened | ReminderDue

@@ -20,11 +20,12 @@ from bot.coach.events import (
     Event,
     Location,
     Media,
+    ReminderDue,
     Reopened,
     Text,
     TimerFired,
 )
-from bot.coach.flows import MENU, ROUTER, choose, diary, reminders
+from bot.coach.flows import MENU, ROUTER, choose, diary, reminder_night, reminders
 from bot.coach.intents import find_intents
 from bot.coach.profile import NO_PROFILE, Profile
 from bot.coach.router import Words
@@ -111,6 +112,19 @@ class Coach:
                 _timer(turn, token)
             case Reopened():
                 _reopened(turn)
+            case ReminderDue():
+                # Worded from the event alone: it reads and changes no chat state.
+                return Result(
+                    state,
+                    outbox=reminder_night.reminder_messages(
+                        self.content,
+                        language=event.language,
+                        night=event.night,
+                        snoozed=event.snoozed,
+                        ask_helping=event.ask_helping,
+                        kind=event.kind,
+                    ),
+                )
         return turn.result()
 
     def _fits_content(self, state: ChatState) -> ChatState:

@@ -165,7 +165,7 @@ class Turn:
         return tuple(
             tuple(
                 Button(
-                    self.catalog.button(label, **data.label_values(self.catalog, self.now)),
+                    self.catalog.button(label, **data.label_values(self)),
                     data.pack(screen),
                 )
                 for label, data in row

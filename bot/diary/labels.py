@@ -20,6 +20,7 @@ from datetime import date
 from types import MappingProxyType
 
 from bot import formats
+from bot.reminders.zone_names import city_name
 
 __all__ = [
     "CHART_KEYS",
@@ -209,6 +210,11 @@ class Labels:
     def exercise(self, exercise_id: str) -> str:
         name = self.mapping.get(f"exercise.{exercise_id}")
         return name if name else exercise_id.replace("_", " ").capitalize()
+
+    def zone(self, zone: str) -> str:
+        """The zone the times are local to: its city in the labels' language (``Москва``), in
+        English its tz database name as the report has always printed it (``Europe/Moscow``)."""
+        return city_name(zone, self.language) or zone
 
     def date_short(self, day: date) -> str:
         """``5 Jan``."""

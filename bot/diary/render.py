@@ -26,9 +26,14 @@ CHART_WEEKS = 8
 
 
 def render(picture: DiaryPicture, content: Content) -> Attach:
-    catalog = content.catalog(picture.language)
+    """The picture in the person's language: its words, and the names of the exercises that
+    helped, from that language's content (any language's content finds the others)."""
+    localized = content.localized(picture.language)
+    catalog = localized.catalog(picture.language)
     labels = dict(catalog.strings)
-    labels.update({f"exercise.{key}": exercise.name for key, exercise in content.exercises.items()})
+    labels.update(
+        {f"exercise.{key}": exercise.name for key, exercise in localized.exercises.items()}
+    )
     zone = ZoneInfo(picture.zone)
     chart = weekly_chart(
         picture.entries,

@@ -240,7 +240,7 @@ def _header(page: Page, summary: DiarySummary, words: Labels, zone: ZoneInfo, to
         )
     page.y += page.text(period, size=29, bold=True, colour=INK)
     page.y += page.px(8)
-    made = words("diary.report.made", date=words.date_long(today), zone=zone.key)
+    made = words("diary.report.made", date=words.date_long(today), zone=words.zone(zone.key))
     page.y += page.text(made, size=21, colour=MUTED)
     page.rule()
 

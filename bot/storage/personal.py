@@ -23,6 +23,8 @@ __all__ = ["NOT_PERSONAL", "export_json", "forget", "personal_rows", "personal_t
 # Tables with no rows about any one person, and why.
 NOT_PERSONAL: dict[str, str] = {
     "media_files": "the bot's own uploads of the exercise pictures, the same for everyone",
+    "webhook_updates": "Telegram's update numbers alone (no chat, no user), kept for a day so "
+    "that a re-posted update is handled once",
 }
 
 

@@ -1,4 +1,4 @@
-"""The Telegram adapter: PTB updates in, coach events through, Bot API calls out."""
+"""The Telegram transport: PTB updates in, coach events through the runtime, Bot API calls out."""
 
 from bot.telegram.app import build_application, serve
 

@@ -95,6 +95,7 @@ async def serve(
             await stop.wait()
         finally:
             # Also on errors and cancellation, so `async with app` can shut down cleanly.
+            await adapter.shutdown()
             if updater.running:
                 await updater.stop()
             if app.running:

@@ -31,11 +31,14 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot.runtime import Lane
+
+__all__ = ["Budget", "Lane", "LaneRateLimiter", "Pauses", "chat_key"]
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +47,6 @@ ChatKey = int | str
 JSONDict = dict[str, Any]
 # A few chats paused by 429s are normal; past this many, expired pauses are swept out.
 _SWEEP_AT = 1024
-
-
-class Lane(StrEnum):
-    CONVERSATION = "conversation"
-    BROADCAST = "broadcast"
 
 
 class Pauses:

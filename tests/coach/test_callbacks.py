@@ -38,7 +38,7 @@ from bot.coach.flows.routine_end import CheckinAnswer, NoCheckin, RemindMe
 from bot.coach.flows.safety import SafetyAnswer, SafetyLater, SafetyStart
 from bot.coach.flows.settings import Setting
 from bot.content import AREAS, POSITIONS, Content
-from bot.telegram.adapter import MAX_CALLBACK_BYTES, markup
+from bot.telegram.transport import MAX_CALLBACK_BYTES, markup
 from tests.auxil.coach_driver import CoachDriver
 from tests.auxil.zones import zone_book
 

@@ -15,7 +15,7 @@ from bot.coach.profile import Profile, SafetyAnswers
 from bot.coach.state import ChatState, InRoutine, Progress
 from bot.coach.turn import Turn
 from bot.content import Catalog, Content
-from bot.telegram.adapter import MAX_CAPTION
+from bot.telegram.transport import MAX_CAPTION
 from tests.auxil.coach_driver import T0, CoachDriver, warning_line
 from tests.auxil.zones import zone_book
 

@@ -11,7 +11,7 @@ import pytest
 from bot.coach import Coach, Phase
 from bot.coach.profile import Profile, SafetyAnswers
 from bot.content import AREAS, POSITIONS, Catalog, Content, Routine, Step, html_problem
-from bot.telegram.adapter import MAX_CALLBACK_BYTES
+from bot.telegram.transport import MAX_CALLBACK_BYTES
 from tests.auxil.coach_driver import CoachDriver, Reply, warning_line
 from tests.auxil.zones import zone_book
 

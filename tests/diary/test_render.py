@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -60,3 +61,23 @@ def test_an_empty_diary_still_renders(content: Content) -> None:
 def test_the_red_flags_are_in_the_catalog(content: Content) -> None:
     en = content.catalog("en")
     assert all(en.text(key).strip() for key in RED_FLAG_KEYS)
+
+
+def test_a_picture_in_a_shipped_language_uses_that_languages_content(content: Content) -> None:
+    """The content the service holds (English) finds the person's: their words, and the names of
+    the exercises that helped, as that language's content has them."""
+    russian = content.languages["ru"]
+    shipped = replace(content, shipped=content.shipped | {"ru"})
+    helped = (
+        DiaryEntry(
+            at=datetime(2026, 5, 5, 1, 0, tzinfo=UTC),
+            kind="routine",
+            area="calf",
+            outcome="gone",
+            helped=("calf_massage",),
+        ),
+    )
+    picture = replace(_picture("report", (*ENTRIES, *helped)), language="ru")
+    assert russian.exercise("calf_massage").name != content.exercise("calf_massage").name
+    assert render(picture, shipped).data == render(picture, russian).data
+    assert render(picture, shipped).data != render(picture, content).data  # ru not shipped: en

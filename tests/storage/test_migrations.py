@@ -25,8 +25,16 @@ from bot.storage import (
 )
 from bot.storage.sqlite_inline import BUSY_TIMEOUT_MS
 
-TABLES = {"users", "chat_states", "episodes", "reminders", "reminder_sends", "media_files"}
-HEAD = "0004"
+TABLES = {
+    "users",
+    "chat_states",
+    "episodes",
+    "reminders",
+    "reminder_sends",
+    "media_files",
+    "webhook_updates",
+}
+HEAD = "0005"
 
 
 def _diff(connection: Connection) -> list[Any]:
@@ -56,12 +64,13 @@ async def _table_names(url: str) -> set[str]:
         await engine.dispose()
 
 
-def test_single_head_is_0004() -> None:
+def test_single_head_is_0005() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert script.get_heads() == [HEAD]
     assert script.get_revision("0002").down_revision == "0001"
     assert script.get_revision("0003").down_revision == "0002"
     assert script.get_revision("0004").down_revision == "0003"
+    assert script.get_revision("0005").down_revision == "0004"
     assert script.get_revision("0001").down_revision is None
 
 
@@ -234,3 +243,13 @@ def test_alembic_config_keeps_percent_signs_and_password() -> None:
     stored = config.get_main_option("sqlalchemy.url")
     assert stored == "postgresql+asyncpg://user:p%40ss%25word@db.example/crampcoach"
     assert make_url(stored).password == "p@ss%word"
+
+
+async def test_0005_adds_webhook_updates_and_drops_only_it(database_url: str) -> None:
+    await asyncio.to_thread(upgrade_database, database_url, "0004")
+    before = await _table_names(database_url)
+    assert "webhook_updates" not in before
+    await asyncio.to_thread(upgrade_database, database_url)
+    assert await _table_names(database_url) == before | {"webhook_updates"}
+    await asyncio.to_thread(downgrade_database, database_url, "0004")
+    assert await _table_names(database_url) == before

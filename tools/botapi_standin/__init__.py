@@ -22,8 +22,9 @@ loop); nothing here is thread-safe, and nothing needs to be.
 The modules: `server` (:class:`FakeBotApi`, the aiohttp server and every method handler),
 `entities` (UTF-16 lengths and the HTML/Markdown parsers), `params` (reading and checking
 request parameters and reply markup), `state` (error answers and the server's internal records),
-`records` (what tests read back), `images` (image sniffing for upload sizes) and `constants`
-(limits, method names and Telegram's error descriptions).
+`records` (what tests read back), `webhook` (webhook delivery: after setWebhook the stand-in
+POSTs updates to the bot as Telegram does), `images` (image sniffing for upload sizes) and
+`constants` (limits, method names and Telegram's error descriptions).
 """
 
 from __future__ import annotations
@@ -38,15 +39,19 @@ from tools.botapi_standin.entities import (
 )
 from tools.botapi_standin.records import BotMessage, EditRecord, RecordedRequest, UploadedFile
 from tools.botapi_standin.server import FakeBotApi
+from tools.botapi_standin.webhook import SECRET_HEADER, WebhookConfig, WebhookPost
 
 __all__ = [
     "DEFAULT_TOKEN",
+    "SECRET_HEADER",
     "BotMessage",
     "EditRecord",
     "EntityParseError",
     "FakeBotApi",
     "RecordedRequest",
     "UploadedFile",
+    "WebhookConfig",
+    "WebhookPost",
     "parse_html",
     "parse_markdown",
     "parse_markdown_v2",

@@ -80,6 +80,7 @@ _METHOD_NAMES: Final = (
     "getMe",
     "logOut",
     "close",
+    "setWebhook",
     "deleteWebhook",
     "getWebhookInfo",
     "getUpdates",

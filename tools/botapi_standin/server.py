@@ -102,6 +102,15 @@ from tools.botapi_standin.state import (
     _update_type,
     _WithDescription,
 )
+from tools.botapi_standin.webhook import (
+    DEFAULT_MAX_CONNECTIONS,
+    GET_UPDATES_CONFLICT,
+    WebhookConfig,
+    WebhookDelivery,
+    WebhookPost,
+    check_secret_token,
+    check_webhook_url,
+)
 
 T = TypeVar("T")
 
@@ -127,6 +136,9 @@ class FakeBotApi:
         callback_query_timeout: float | None = None,
         flood_limit: int | None = None,
         bulk_after: float = 300.0,
+        webhook_retry_base: float = 0.05,
+        webhook_retry_max: float = 2.0,
+        webhook_timeout: float = 10.0,
     ) -> None:
         """``flood_limit``: at most this many *bulk* messages in any one second over all
         chats; the next gets a 429 with ``retry_after`` 1, as Telegram's flood control does.
@@ -134,6 +146,11 @@ class FakeBotApi:
         written to the bot (no update from that chat) in the last ``bulk_after`` seconds; answers
         to people talking to the bot are not held to it. Messages sent with
         ``allow_paid_broadcast`` count against Telegram's paid limit (1,000 a second) instead.
+
+        ``webhook_*``: once ``setWebhook`` is called, updates are POSTed to the bot
+        (tools/botapi_standin/webhook.py); a failed post is retried after ``webhook_retry_base``
+        seconds, doubling up to ``webhook_retry_max``; a post unanswered after
+        ``webhook_timeout`` seconds has failed.
         """
         self.token = token
         self.bot_id = bot_id
@@ -182,10 +199,20 @@ class FakeBotApi:
         self._files_by_path: dict[str, _StoredFile] = {}
         self._file_counter = 0
         self._commands_by_scope: dict[tuple[str, str], list[JSONDict]] = {}
+        self._webhook = WebhookDelivery(
+            pending=lambda: self._deliverable(len(self._pending)),
+            delivered=self._webhook_delivered,
+            changed=lambda: self._changed,
+            notify=self._notify,
+            retry_base=webhook_retry_base,
+            retry_max=webhook_retry_max,
+            timeout=webhook_timeout,
+        )
         self._handlers: dict[str, Callable[[JSONDict], Any]] = {
             "getMe": self._get_me,
             "logOut": lambda _params: True,
             "close": lambda _params: True,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
@@ -227,6 +254,7 @@ class FakeBotApi:
         """Release pending long polls (so PTB shuts down promptly) and close the server."""
         self._stopping = True
         self._notify()
+        await self._webhook.close()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -664,6 +692,26 @@ class FakeBotApi:
     def long_polls_waiting(self) -> int:
         """getUpdates calls currently parked waiting for an update (0 or 1 for a sane bot)."""
         return self._polls_waiting
+
+    @property
+    def webhook(self) -> WebhookConfig | None:
+        """The webhook set with setWebhook, or None while the bot polls."""
+        return self._webhook.config
+
+    @property
+    def webhook_posts(self) -> list[WebhookPost]:
+        """Every answered (or failed) webhook POST, in the order they finished."""
+        return list(self._webhook.posts)
+
+    @property
+    def webhook_starts(self) -> list[tuple[int, int]]:
+        """(update_id, attempt) of every webhook POST, in the order they were started."""
+        return list(self._webhook.started)
+
+    @property
+    def webhook_max_in_flight(self) -> int:
+        """The most webhook POSTs that were open at the same time."""
+        return self._webhook.max_in_flight
 
     @property
     def pending_updates(self) -> list[JSONDict]:
@@ -1225,30 +1273,82 @@ class FakeBotApi:
     def _get_me(self, params: JSONDict) -> JSONDict:
         return self.bot_user
 
+    def _set_webhook(self, params: JSONDict) -> _WithDescription:
+        url = (_param_str(params, "url") or "").strip()
+        if not url:
+            return self._delete_webhook(params)
+        check_webhook_url(url)
+        secret = _param_str(params, "secret_token")
+        check_secret_token(secret)
+        self._set_allowed_updates(params)
+        # Telegram clamps max_connections to 1-100 rather than refusing it.
+        wanted = _param_int(params, "max_connections") or DEFAULT_MAX_CONNECTIONS
+        config = WebhookConfig(
+            url=url,
+            secret_token=secret or None,
+            max_connections=min(max(wanted, 1), 100),
+            ip_address=_param_str(params, "ip_address") or None,
+        )
+        self._drop_pending_if_asked(params)
+        if config == self._webhook.config:
+            return _WithDescription(True, "Webhook is already set")
+        self._webhook.configure(config)
+        return _WithDescription(True, "Webhook was set")
+
     def _delete_webhook(self, params: JSONDict) -> _WithDescription:
+        self._drop_pending_if_asked(params)
+        if self._webhook.config is None:
+            return _WithDescription(True, "Webhook is already deleted")
+        self._webhook.configure(None)
+        return _WithDescription(True, "Webhook was deleted")
+
+    def _drop_pending_if_asked(self, params: JSONDict) -> None:
         if _param_bool(params, "drop_pending_updates"):
+            self._webhook.forget({u["update_id"] for u in self._pending})
             self._pending.clear()
-        return _WithDescription(True, "Webhook is already deleted")
+
+    def _set_allowed_updates(self, params: JSONDict) -> None:
+        """Telegram keeps the previous choice when allowed_updates is not given."""
+        allowed = _param_json(
+            params, "allowed_updates", "Bad Request: can't parse allowed updates JSON object"
+        )
+        if isinstance(allowed, list):
+            self._allowed_updates = [str(a) for a in allowed]
+
+    def _webhook_delivered(self, update: JSONDict) -> None:
+        update_id = int(update["update_id"])
+        self._pending = [u for u in self._pending if u["update_id"] != update_id]
+        self._delivered_update_ids.add(update_id)
 
     def _get_webhook_info(self, params: JSONDict) -> JSONDict:
-        return {
-            "url": "",
+        config = self._webhook.config
+        info: JSONDict = {
+            "url": config.url if config else "",
             "has_custom_certificate": False,
             "pending_update_count": len(self._pending),
         }
+        if config is None:
+            return info
+        if config.ip_address:
+            info["ip_address"] = config.ip_address
+        if self._webhook.last_error_date is not None:
+            info["last_error_date"] = self._webhook.last_error_date
+            info["last_error_message"] = self._webhook.last_error_message
+        info["max_connections"] = config.max_connections
+        if self._allowed_updates:
+            info["allowed_updates"] = list(self._allowed_updates)
+        return info
 
     async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
+        if self._webhook.config is not None:
+            raise _ApiError(409, GET_UPDATES_CONFLICT)
         offset = _param_int(params, "offset") or 0
         limit = min(max(_param_int(params, "limit") or 100, 1), 100)
         try:
             timeout = max(float(_param_str(params, "timeout") or 0), 0.0)
         except ValueError:
             timeout = 0.0
-        allowed = _param_json(
-            params, "allowed_updates", "Bad Request: can't parse allowed updates JSON object"
-        )
-        if isinstance(allowed, list):
-            self._allowed_updates = [str(a) for a in allowed]
+        self._set_allowed_updates(params)
         if offset > 0:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
         elif offset < 0:

@@ -15,7 +15,7 @@ from bot.coach.flows.reminders import SETUP_PHASES
 from bot.coach.router import Router, Words
 from bot.coach.state import Choosing, Phase
 from bot.coach.turn import ButtonSpec, Turn
-from bot.content import AREAS, POSITIONS, Area, Catalog, Mode, Position
+from bot.content import AREAS, POSITIONS, Area, Mode, Position
 
 router = Router()
 
@@ -31,8 +31,8 @@ class PositionChoice(CallbackData, prefix="p"):
 class RepeatLast(CallbackData, prefix="rep"):
     area: Area
 
-    def label_values(self, catalog: Catalog, now: object) -> dict[str, str]:
-        return {"area": catalog.text(f"area.{self.area}")}
+    def label_values(self, turn: Turn) -> dict[str, str]:
+        return {"area": turn.text(f"area.{self.area}")}
 
 
 AREA_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (

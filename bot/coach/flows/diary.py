@@ -23,7 +23,7 @@ from bot.coach.outbox import DiaryPicture
 from bot.coach.router import Router, Words
 from bot.coach.state import IDLE, LoggingCramp, Phase, When
 from bot.coach.turn import ButtonSpec, Turn
-from bot.content import AREAS, Area, Catalog
+from bot.content import AREAS, Area
 from bot.diary import DiarySummary, summarize
 from bot.diary.summary import MIN_DAYS_FOR_RATE
 from bot.reminders.schedule import wall_time_to_utc
@@ -50,7 +50,7 @@ class LogWhen(CallbackData, prefix="lw"):
 class LogSeverity(CallbackData, prefix="ls"):
     severity: Annotated[Digits, Field(le=10)]
 
-    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
+    def label_values(self, turn: Turn) -> dict[str, str]:
         return {"n": str(self.severity)}
 
 

@@ -76,8 +76,9 @@ def describe_days(catalog: Catalog, days: int) -> str:
     return formats.join(names, catalog.language)
 
 
-def zone_label(zone: str) -> str:
-    return zone.replace("_", " ")
+def zone_label(turn: Turn, zone: str) -> str:
+    """The zone as the chat's language names it (the city), in English its tz name."""
+    return turn.zones.zone_label(zone, turn.catalog.language)
 
 
 def show(turn: Turn, reminder: ReminderInfo) -> None:
@@ -86,7 +87,7 @@ def show(turn: Turn, reminder: ReminderInfo) -> None:
             "reminder.view",
             time=clock_text(turn, reminder.at),
             days=describe_days(turn.catalog, reminder.days),
-            zone=zone_label(reminder.zone),
+            zone=zone_label(turn, reminder.zone),
             next=next_text(turn, reminder),
         )
     ]

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, PlainSerializer
 
-from bot import formats
 from bot.coach.callbacks import CallbackData
 from bot.coach.effects import SaveMorning, SaveReminder, SaveZone, StopReminder
 from bot.coach.flows import routine, routine_end, safety
@@ -38,7 +37,6 @@ from bot.coach.flows.reminder_view import (
 from bot.coach.router import Router, Words
 from bot.coach.state import IDLE, NO_DRAFT, Draft, Phase, Purpose, SettingReminder
 from bot.coach.turn import ButtonSpec, Turn
-from bot.content import Catalog
 from bot.reminders.schedule import (
     EVERY_DAY,
     WEEKDAYS,
@@ -67,8 +65,8 @@ Clock = Annotated[time, BeforeValidator(_clock), PlainSerializer(lambda at: at.s
 class BedtimeChoice(CallbackData, prefix="rt"):
     at: Clock
 
-    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
-        return {"time": formats.clock(self.at, catalog.language)}
+    def label_values(self, turn: Turn) -> dict[str, str]:
+        return {"time": clock_text(turn, self.at)}
 
 
 class DaysChoice(CallbackData, prefix="rd"):
@@ -79,16 +77,15 @@ class ZoneChoice(CallbackData, prefix="rz"):
     # Checked against the zone data when pressed (see _zone_pressed), not when read.
     zone: str
 
-    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
-        clock = formats.clock(now.astimezone(ZoneInfo(self.zone)), catalog.language)
-        return {"zone": zone_label(self.zone), "now": clock}
+    def label_values(self, turn: Turn) -> dict[str, str]:
+        return {"zone": zone_label(turn, self.zone), "now": local_clock(turn, turn.now, self.zone)}
 
 
 class MorningChoice(CallbackData, prefix="rm"):
     at: Clock | Literal["off"]
 
-    def label_values(self, catalog: Catalog, now: datetime) -> dict[str, str]:
-        return {} if self.at == "off" else {"time": formats.clock(self.at, catalog.language)}
+    def label_values(self, turn: Turn) -> dict[str, str]:
+        return {} if self.at == "off" else {"time": clock_text(turn, self.at)}
 
 
 TIME_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
@@ -270,7 +267,7 @@ def ask_zone(turn: Turn, draft: Draft) -> None:
         parts.append(
             turn.text(
                 "reminder.zone_current",
-                zone=zone_label(turn.profile.zone),
+                zone=zone_label(turn, turn.profile.zone),
                 now=local_clock(turn, turn.now, turn.profile.zone),
             )
         )
@@ -398,7 +395,9 @@ def zone_chosen(turn: Turn, draft: Draft, zone: str) -> None:
         turn.effect(SaveZone(zone))
         turn.say(
             turn.text(
-                "reminder.zone_saved", zone=zone_label(zone), now=local_clock(turn, turn.now, zone)
+                "reminder.zone_saved",
+                zone=zone_label(turn, zone),
+                now=local_clock(turn, turn.now, zone),
             ),
             remove_keyboard=True,
         )
@@ -447,7 +446,7 @@ def _finish(turn: Turn, draft: Draft, zone: str | None) -> None:
             "reminder.saved",
             time=clock_text(turn, at),
             days=describe_days(turn.catalog, days),
-            zone=zone_label(zone),
+            zone=zone_label(turn, zone),
             next=describe_next(turn.catalog, fire.at, fire.local_date, zone, turn.now),
         ),
         turn.text("reminder.saved_hint"),
