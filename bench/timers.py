@@ -169,7 +169,7 @@ class RowReader:
         query = select(
             ChatState.timer_token,
             ChatState.timer_due_at,
-            ChatState.state[("progress", "step")].as_integer(),
+            ChatState.state[("flow", "progress", "step")].as_integer(),
             ChatState.updated_at,
         ).where(ChatState.chat_id == chat_id)
         async with self._engine.connect() as connection:

@@ -12,42 +12,29 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import assert_never
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.coach import (
-    ChatState,
-    Coach,
-    Event,
-    LogEpisode,
-    ReminderDue,
-    Result,
-    from_dict,
-    to_dict,
-)
-from bot.coach.actions import (
-    Action,
+from bot.coach import ChatState, Coach, Event, ReminderDue, Result, from_dict, to_dict
+from bot.coach.effects import (
     AnswerHelping,
-    Attach,
-    CancelTimer,
-    DiaryPicture,
     ExportData,
     ForgetUser,
-    Notify,
+    LogEpisode,
     SaveMorning,
     SaveReminder,
     SaveSafety,
     SaveSettings,
     SaveZone,
-    Say,
     SkipReminder,
     SnoozeReminder,
-    StartTimer,
     StopReminder,
 )
 from bot.coach.machine import needs_diary
+from bot.coach.outbox import Attach, DiaryPicture, Outgoing
 from bot.coach.profile import (
     ANSWERS,
     NO_ANSWERS,
@@ -158,13 +145,7 @@ class ChatService:
                             await session.rollback()
                             log.info("Chat %s changed under us; trying the event again", chat_id)
                             continue
-                    for action in result.actions:
-                        if isinstance(action, LogEpisode):
-                            await episodes.log_episode(session, _episode(chat_id, user_id, action))
-                        elif user_id is not None:
-                            await _apply_profile_action(session, user_id, chat_id, action, now)
-                    if user_id is not None:
-                        result = await _personal_data(session, result, user_id, chat_id, now)
+                    result = await _apply_effects(session, result, chat_id, user_id, now)
                     await session.commit()
                 result = await self._render_pictures(result)
                 if deliver is not None:
@@ -175,16 +156,16 @@ class ChatService:
         )
 
     async def _render_pictures(self, result: Result) -> Result:
-        """Diary pictures become PNGs in a worker thread, after the transaction, not inside it."""
-        if not any(isinstance(action, DiaryPicture) for action in result.actions):
+        """Diary pictures become PNGs in a worker thread, after the transaction, not inside it;
+        each takes its picture's place in the outbox."""
+        if not any(isinstance(item, DiaryPicture) for item in result.outbox):
             return result
-        actions: list[Action] = []
-        for action in result.actions:
-            if isinstance(action, DiaryPicture):
-                actions.append(await asyncio.to_thread(_render, action, self.coach.content))
-            else:
-                actions.append(action)
-        return Result(state=result.state, actions=tuple(actions))
+        outbox: list[Outgoing] = []
+        for item in result.outbox:
+            if isinstance(item, DiaryPicture):
+                item = await asyncio.to_thread(_render, item, self.coach.content)
+            outbox.append(item)
+        return replace(result, outbox=tuple(outbox))
 
     async def pending_timers(self) -> list[tuple[int, str, datetime]]:
         """Every chat's armed follow-up, for re-arming after a restart."""
@@ -198,30 +179,12 @@ class ChatService:
             await session.commit()
 
 
-def _render(picture: DiaryPicture, content: Content) -> Action:
+def _render(picture: DiaryPicture, content: Content) -> Attach:
     """Draw a diary picture (in a worker thread). The renderers are imported here, on first use,
     because matplotlib alone is some 40 MiB that most bot processes never need."""
     from bot.diary.render import render
 
     return render(picture, content)
-
-
-async def _personal_data(
-    session: AsyncSession, result: Result, user_id: int, chat_id: int, now: datetime
-) -> Result:
-    """/export and /forget, last in the transaction so they see (or delete) this event's rows."""
-    actions: list[Action] = []
-    for action in result.actions:
-        if isinstance(action, ExportData):
-            data = await personal.export_json(session, user_id, chat_id, now)
-            filename = f"crampcoach-data-{now:%Y-%m-%d}.json"
-            actions.append(Attach(kind="document", filename=filename, data=data))
-        else:
-            actions.append(action)
-    if any(isinstance(action, ForgetUser) for action in actions):
-        deleted = await personal.forget(session, user_id, chat_id)
-        log.info("Forgot user %s: %s rows deleted", user_id, sum(deleted.values()))
-    return Result(state=result.state, actions=tuple(actions))
 
 
 async def _load(
@@ -309,58 +272,80 @@ def _answer(value: str | None) -> Answer | None:
     raise ValueError(f"unknown safety answer {value!r} in the users table")
 
 
-async def _apply_profile_action(
-    session: AsyncSession, user_id: int, chat_id: int, action: Action, now: datetime
-) -> None:
-    """Carry out what the coach decided about the reminder, the settings or the safety
-    profile, in the event's own transaction.
+async def _apply_effects(
+    session: AsyncSession, result: Result, chat_id: int, user_id: int | None, now: datetime
+) -> Result:
+    """Carry out the coach's database work in the event's own transaction, in order.
 
-    The match names every action, so mypy rejects a new one until it is either applied here
-    or listed among those handled elsewhere."""
-    match action:
-        case SaveZone(zone=zone):
-            await users.set_timezone(session, user_id, zone)
-        case SaveReminder():
-            await reminder_store.save_reminder(
-                session,
-                user_id=user_id,
-                chat_id=chat_id,
-                zone=action.zone,
-                local_time=action.at,
-                days=action.days,
-                next_fire_at=action.next_fire_at,
-                next_local_date=action.next_local_date,
-                now=now,
-            )
-        case StopReminder():
-            await reminder_store.disable_reminder(session, user_id, now)
-        case SnoozeReminder(night=night, until=until):
-            await reminder_store.snooze_reminder(session, user_id, night, until, now)
-        case SkipReminder():
-            await reminder_store.clear_snooze(session, user_id, now)
-        case AnswerHelping(answer=answer):
-            await reminder_store.record_helping_answer(session, user_id, answer, now)
-        case SaveMorning(at=at, next_at=next_at):
-            await reminder_store.set_morning(session, user_id, at, next_at, now)
-        case SaveSettings(pictures=pictures):
-            await users.set_pictures(session, user_id, pictures)
-        case SaveSafety(answers=answers):
-            stored = tuple(getattr(answers, question) for question in users.SAFETY_QUESTIONS)
-            await users.save_safety(session, user_id, stored, now)
-        case (
-            Say()
-            | Notify()
-            | StartTimer()
-            | CancelTimer()
-            | LogEpisode()
-            | Attach()
-            | ExportData()
-            | ForgetUser()
-            | DiaryPicture()
-        ):
-            pass  # sent by the adapter, logged above, or done by `_personal_data`
-        case _:
-            assert_never(action)
+    One `match` names every effect, so mypy rejects a new one until it is applied here. An
+    export becomes an `Attach` at the end of the outbox; forgetting the person comes last, after
+    everything else, so it deletes this event's rows too."""
+    outbox = list(result.outbox)
+    forget = False
+    for effect in result.effects:
+        match effect:
+            case LogEpisode():
+                await episodes.log_episode(session, _episode(chat_id, user_id, effect))
+            case SaveZone(zone=zone) if user_id is not None:
+                await users.set_timezone(session, user_id, zone)
+            case SaveReminder() if user_id is not None:
+                await reminder_store.save_reminder(
+                    session,
+                    user_id=user_id,
+                    chat_id=chat_id,
+                    zone=effect.zone,
+                    local_time=effect.at,
+                    days=effect.days,
+                    next_fire_at=effect.next_fire_at,
+                    next_local_date=effect.next_local_date,
+                    now=now,
+                )
+            case StopReminder() if user_id is not None:
+                await reminder_store.disable_reminder(session, user_id, now)
+            case SnoozeReminder(night=night, until=until) if user_id is not None:
+                await reminder_store.snooze_reminder(session, user_id, night, until, now)
+            case SkipReminder() if user_id is not None:
+                await reminder_store.clear_snooze(session, user_id, now)
+            case AnswerHelping(answer=answer) if user_id is not None:
+                await reminder_store.record_helping_answer(session, user_id, answer, now)
+            case SaveMorning(at=at, next_at=next_at) if user_id is not None:
+                await reminder_store.set_morning(session, user_id, at, next_at, now)
+            case SaveSettings(pictures=pictures) if user_id is not None:
+                await users.set_pictures(session, user_id, pictures)
+            case SaveSafety(answers=answers) if user_id is not None:
+                stored = tuple(getattr(answers, question) for question in users.SAFETY_QUESTIONS)
+                await users.save_safety(session, user_id, stored, now)
+            case ExportData() if user_id is not None:
+                outbox.append(await _export(session, user_id, chat_id, now))
+            case ForgetUser() if user_id is not None:
+                forget = True
+            case (
+                SaveZone()
+                | SaveReminder()
+                | StopReminder()
+                | SnoozeReminder()
+                | SkipReminder()
+                | AnswerHelping()
+                | SaveMorning()
+                | SaveSettings()
+                | SaveSafety()
+                | ExportData()
+                | ForgetUser()
+            ):
+                pass  # no person behind the event (Telegram named none): nothing of theirs
+            case _:
+                assert_never(effect)
+    if forget and user_id is not None:
+        deleted = await personal.forget(session, user_id, chat_id)
+        log.info("Forgot user %s: %s rows deleted", user_id, sum(deleted.values()))
+    return replace(result, outbox=tuple(outbox))
+
+
+async def _export(session: AsyncSession, user_id: int, chat_id: int, now: datetime) -> Attach:
+    """/export: every row about the person, as a JSON document, seeing this event's rows."""
+    data = await personal.export_json(session, user_id, chat_id, now)
+    filename = f"crampcoach-data-{now:%Y-%m-%d}.json"
+    return Attach(kind="document", filename=filename, data=data)
 
 
 def _episode(chat_id: int, user_id: int | None, action: LogEpisode) -> episodes.EpisodeRecord:

@@ -20,9 +20,10 @@ import pytest
 import yaml
 
 from bot.coach import COMMANDS
-from bot.coach.machine import ANYWHERE_VERBS, PRIVACY_TABLES, VERBS_BY_PHASE
+from bot.coach.callbacks import CallbackData
+from bot.coach.flows.data import PRIVACY_TABLES
+from bot.coach.flows.routine import FEELINGS
 from bot.coach.profile import ANSWERS
-from bot.coach.routine import FEELINGS
 from bot.config import DEFAULT_CONTENT_DIR, PROJECT_ROOT
 from bot.content import (
     AREAS,
@@ -305,7 +306,7 @@ def test_the_exercises_do_not_say_to_jump_out_of_bed(content: Content) -> None:
 FSTRING_KEYS: dict[str, tuple[str, ...]] = {
     "wrapup.{outcome}": ("gone", "better"),  # routine.wrap_up is called with these two
     "media.{kind}": ("sticker", "photo", "voice", "video", "document", "location", "other"),
-    "area.{arg}": AREAS,
+    "area.{self.area}": AREAS,
     "when.{when}": ("today", "tomorrow", "later"),
     "privacy.{table}": PRIVACY_TABLES,
     "diary.time.{key}": tuple(key for key, _, _ in TIME_BUCKETS),
@@ -317,7 +318,7 @@ FSTRING_KEYS: dict[str, tuple[str, ...]] = {
     "safety.label.{question}": SAFETY_QUESTIONS,
     "safety.answer.{getattr(answers, question) or 'none'}": (*ANSWERS, "none"),
 }
-# Button labels built with f-strings (ButtonSpec tuples), and every value they can take.
+# Button labels built with f-strings (ButtonSpec pairs), and every value they can take.
 FSTRING_BUTTONS: dict[str, tuple[str, ...]] = {
     "safety_{answer}": ANSWERS,
 }
@@ -325,15 +326,18 @@ FSTRING_BUTTONS: dict[str, tuple[str, ...]] = {
 PASS_THROUGH = {
     ("turn.py", "text", "key"),  # Turn.text -> Catalog.text
     ("turn.py", "keyboard", "label"),  # ButtonSpec labels: checked as button keys below
-    ("reminders.py", "_night_button", "label"),  # a reminder's buttons: rendered in tests
+    ("reminder_night.py", "_button", "label"),  # a reminder's buttons: rendered in tests
     ("render.py", "render", "key"),  # RED_FLAG_KEYS: every one rendered in tests/diary
     # Typed warning signs: safety keys with a level, found through their flag.<key> intents
     # (see test_every_warning_sign_intent_has_a_safety_text below).
     ("warnings.py", "answer_flags", "key"),
     # The safety profile's cautions and notes: the loader checks each names a safety text.
-    ("safety_profile.py", "cautions", "rule.caution"),
-    ("safety_profile.py", "notes", "rule.note"),
-    ("machine.py", "_source_line", "template"),  # its callers' keys: see KEY_ARGUMENTS
+    ("safety.py", "cautions", "rule.caution"),
+    ("safety.py", "notes", "rule.note"),
+    ("help.py", "_source_line", "template"),  # its callers' keys: see KEY_ARGUMENTS
+    # Router.question (and the `again` inside it): each key is also asked where it is set.
+    ("router.py", "question", "key"),
+    ("router.py", "again", "key"),
 }
 # Helpers that take a catalog key as an argument: (function, argument index) -> kind of key.
 KEY_ARGUMENTS = {("_source_line", 2): "text"}
@@ -434,17 +438,18 @@ def scan() -> _KeyScan:
 
 
 def _button_keys() -> set[str]:
-    """Labels of every ButtonSpec tuple (label key, verb, argument) written in bot/coach."""
-    verbs = set().union(*VERBS_BY_PHASE.values(), ANYWHERE_VERBS)
+    """Labels of every ButtonSpec pair (label key, kind of button) written in bot/coach."""
+    codecs = {codec.__name__ for codec in CallbackData.codecs.values()}
     keys: set[str] = set()
-    for path in sorted((BOT / "coach").glob("*.py")):
+    for path in sorted((BOT / "coach").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Tuple) and len(node.elts) == 3):
+            if not (isinstance(node, ast.Tuple) and len(node.elts) == 2):
                 continue
-            label, verb = node.elts[:2]
-            if (
-                not (isinstance(verb, ast.Constant) and isinstance(verb.value, str))
-                or verb.value not in verbs
+            label, data = node.elts
+            if not (
+                isinstance(data, ast.Call)
+                and isinstance(data.func, ast.Name | ast.Attribute)
+                and ast.unparse(data.func).rpartition(".")[2] in codecs
             ):
                 continue
             if isinstance(label, ast.Constant) and isinstance(label.value, str):
@@ -552,13 +557,14 @@ def test_every_command_has_a_description(en: Catalog) -> None:
 
 
 def _has_calls() -> set[str]:
-    tree = ast.parse((BOT / "coach" / "machine.py").read_text(encoding="utf-8"))
+    """The intents the flows ask typed words about (`words.has("…")`)."""
     return {
         node.args[0].value
-        for node in ast.walk(tree)
+        for path in sorted((BOT / "coach").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "has"
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "has"
         and node.args
         and isinstance(node.args[0], ast.Constant)
     }
@@ -567,7 +573,7 @@ def _has_calls() -> set[str]:
 def test_every_intent_the_code_uses_exists(content: Content, en: Catalog) -> None:
     literal = _has_calls()
     assert {"stop", "prevent", "repeat", "help"} <= literal
-    used = literal | {"skip", "pause", "next", "negation"}  # the loop in _act_on names these
+    used = literal | {"negation"}
     used |= {f"flag.{key}" for key, item in content.safety.items() if item.level is not None}
     used |= {f"area.{a}" for a in AREAS} | {f"position.{p}" for p in POSITIONS}
     used |= {f"feeling.{f}" for f in FEELINGS}

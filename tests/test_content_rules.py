@@ -260,7 +260,7 @@ def test_every_step_has_a_warning_signs_button(content: Content, mode: str) -> N
         steps = [r for r in [driver.history[2], *walk.replies] if r.state.phase.value == "step"]
         assert steps
         for reply in steps:
-            verbs = {callbacks.decode(b.data).verb for b in flat(reply.keyboard)}  # type: ignore[union-attr]
+            verbs = {callbacks.split(b.data).prefix for b in flat(reply.keyboard)}  # type: ignore[union-attr]
             assert "ws" in verbs
 
 

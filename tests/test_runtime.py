@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coach import ButtonPress, ChatState, Coach, Command, Event, ReminderDue, Say, Text
-from bot.coach.reminders import reminder_messages
+from bot.coach.flows.reminder_night import reminder_messages
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.reminders.dispatcher import ReminderJob
@@ -230,7 +230,7 @@ async def test_the_coach_words_reminder_due_as_the_reminder_module_does(content:
     ]:
         event = ReminderDue(NIGHT, snoozed=snoozed, ask_helping=ask, kind=kind, language="en")
         result = coach.handle(ChatState(), event, datetime.now(UTC))
-        assert result.actions == reminder_messages(
+        assert result.outbox == reminder_messages(
             content, language="en", night=NIGHT, snoozed=snoozed, ask_helping=ask, kind=kind
         )
 
@@ -326,6 +326,6 @@ async def test_a_reminder_needs_no_database_and_no_chat_lock(content: Content) -
         result = await asyncio.wait_for(
             service.handle(CHAT, ReminderDue(NIGHT, language="en"), user_id=CHAT), 1
         )
-    assert result.actions == reminder_messages(
+    assert result.outbox == reminder_messages(
         content, language="en", night=NIGHT, snoozed=False, ask_helping=False
     )

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.coach import Attach, ChatState, Coach, Command, Event, Result, Say
-from bot.coach.actions import SaveReminder, SaveSafety
+from bot.coach.callbacks import night_arg
+from bot.coach.effects import SaveReminder, SaveSafety
 from bot.coach.events import ButtonPress, Location, TimerFired
 from bot.coach.profile import (
     ANSWERS,
@@ -21,7 +22,6 @@ from bot.coach.profile import (
     Profile,
     SafetyAnswers,
 )
-from bot.coach.reminders import night_arg
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.reminders.dispatcher import Delivery, Outcome, ReminderDispatcher, ReminderJob
@@ -65,7 +65,7 @@ async def _send(service: ChatService, event: object) -> Result:
 
 
 def _text(result: Result) -> str:
-    return "\n".join(a.text for a in result.actions if isinstance(a, Say))
+    return "\n".join(a.text for a in result.outbox if isinstance(a, Say))
 
 
 async def _reminder(factory: Factory) -> store.ReminderRow:
@@ -82,7 +82,7 @@ async def test_setting_a_reminder_stores_the_zone_and_the_next_fire(
     assert "Europe/Berlin" in _text(result)
     result = await _send(service, Command("reminder", "21:30"))
     assert "Next reminder: tonight at 21:30." in _text(result)
-    [saved] = [a for a in result.actions if isinstance(a, SaveReminder)]
+    [saved] = [a for a in result.effects if isinstance(a, SaveReminder)]
 
     row = await _reminder(session_factory)
     assert (row.timezone, row.local_time, row.days, row.enabled) == (
@@ -175,7 +175,7 @@ async def test_a_logged_cramp_and_the_diary_picture(
     assert "Logged: Calf, just now, 8/10." in _text(done)
 
     diary = await _send(service, Command("diary"))
-    [chart] = [a for a in diary.actions if isinstance(a, Attach)]
+    [chart] = [a for a in diary.outbox if isinstance(a, Attach)]
     assert chart.kind == "photo" and chart.data.startswith(b"\x89PNG")
     assert "Cramps: <b>1</b>" in _text(diary)
     async with session_factory() as session:
@@ -210,7 +210,7 @@ class SafetyCoach(Coach):
     ) -> Result:
         self.profiles.append(profile)
         if event == SAVE_SAFETY:
-            return Result(state=state, actions=(SaveSafety(ANSWERED),))
+            return Result(state=state, effects=(SaveSafety(ANSWERED),))
         return super().handle(state, event, now, language=language, profile=profile)
 
 
@@ -265,7 +265,7 @@ async def test_safety_answers_are_exported_and_forgotten(
 ) -> None:
     await _send(safety_service, SAVE_SAFETY)
     export = await _send(safety_service, Command("export"))
-    [document] = [a for a in export.actions if isinstance(a, Attach)]
+    [document] = [a for a in export.outbox if isinstance(a, Attach)]
     [user] = json.loads(document.data)["tables"]["users"]
     assert {key: user[f"safety_{key}"] for key in SAFETY_QUESTIONS} == {
         "balance": "yes",
@@ -310,7 +310,7 @@ async def test_an_event_that_changes_nothing_writes_no_state(
     again = await _send(service, Command("help", ""))
     assert _text(again) == _text(first)  # the same answer...
     assert await _version(session_factory) == after_help  # ...and no write for it
-    area = next(a.buttons[0][0] for a in start.actions if isinstance(a, Say) and a.buttons)
+    area = next(a.buttons[0][0] for a in start.outbox if isinstance(a, Say) and a.buttons)
     await _send(service, ButtonPress(area.data))  # a change is still written
     assert await _version(session_factory) > max(before, after_help)
 

@@ -1,16 +1,6 @@
-"""The conversation as a transport-free state machine (see ARCHITECTURE.md)."""
+"""The conversation as a transport-free state machine (see docs/architecture.md)."""
 
-from bot.coach.actions import (
-    Action,
-    Attach,
-    Button,
-    CancelTimer,
-    Keyboard,
-    LogEpisode,
-    Notify,
-    Say,
-    StartTimer,
-)
+from bot.coach.effects import Effect, LogEpisode
 from bot.coach.events import (
     ButtonPress,
     Command,
@@ -23,12 +13,22 @@ from bot.coach.events import (
     TimerFired,
 )
 from bot.coach.machine import COMMANDS, Coach
+from bot.coach.outbox import (
+    Attach,
+    Button,
+    CancelTimer,
+    DiaryPicture,
+    Keyboard,
+    Notify,
+    Outgoing,
+    Say,
+    StartTimer,
+)
 from bot.coach.state import ChatState, Phase, from_dict, to_dict
 from bot.coach.turn import Result
 
 __all__ = [
     "COMMANDS",
-    "Action",
     "Attach",
     "Button",
     "ButtonPress",
@@ -36,12 +36,15 @@ __all__ = [
     "ChatState",
     "Coach",
     "Command",
+    "DiaryPicture",
+    "Effect",
     "Event",
     "Keyboard",
     "Location",
     "LogEpisode",
     "Media",
     "Notify",
+    "Outgoing",
     "Phase",
     "ReminderDue",
     "Reopened",

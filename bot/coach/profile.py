@@ -2,7 +2,7 @@
 
 These live in their own rows (the dispatcher reads and moves reminders without touching chat
 state), so the service loads them for each event and hands them in read-only; the coach asks
-for changes with reminder actions, which the service applies in the same transaction.
+for changes with reminder effects, which the service applies in the same transaction.
 """
 
 from __future__ import annotations

@@ -1,25 +1,34 @@
 """The whole conversation state of one chat, as an immutable value.
 
-It is stored as one JSON document per chat, so a restart (or a second bot
-process) picks up exactly where the last event left it. `to_dict`/`from_dict`
-are the only (de)serialisers; `SCHEMA` lets a later version read older rows.
+It is stored as one JSON document per chat, so a restart (or a second bot process) picks up
+exactly where the last event left it. A few fields are shared by every flow (the screen
+number, the pending timer, the last routine); the rest is ONE `flow` field, a tagged union:
+each flow's own state, so no flow can leave scratch fields behind for another to trip over.
+
+`to_dict`/`from_dict` are the only (de)serialisers, both pydantic (`TypeAdapter`). A row of an
+older `SCHEMA` (schema 1 kept one flat document) is upgraded on read; a row we cannot read at
+all starts the chat afresh, keeping `known` and counting the screens on.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import Annotated, Any, Literal
 
-from bot.content import AREAS, POSITIONS, SAFETY_QUESTIONS, Area, Mode, Position
+from pydantic import AwareDatetime, BeforeValidator, Field, TypeAdapter, ValidationError
 
-SCHEMA = 1
+from bot.content import Area, Mode, Position
+
+SCHEMA = 2
 log = logging.getLogger(__name__)
 
 
 class Phase(StrEnum):
+    """What the chat is asking right now: read from the flow, for routing and for tests."""
+
     IDLE = "idle"
     ASK_AREA = "ask_area"
     ASK_POSITION = "ask_position"
@@ -41,15 +50,52 @@ class Phase(StrEnum):
     DIARY_SEVERITY = "diary_severity"
     # "Would you like to try it standing?" during a routine (the only way to be asked to stand).
     ASK_STAND = "ask_stand"
-    # One of the safety profile's five questions is on screen (which one: `safety_question`).
+    # One of the safety profile's five questions is on screen.
     SAFETY = "safety"
+
+
+def _seconds(value: Any) -> Any:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 86_400
+    ):
+        raise ValueError(f"{value!r} is not a number of seconds")
+    return value
+
+
+def _iso(value: Any) -> Any:
+    """A moment is written as ISO 8601 text (a bare number is no time of ours)."""
+    if not isinstance(value, str | datetime):
+        raise ValueError(f"{value!r} is not a time")
+    return value
+
+
+# A moment with its offset: `now` is always aware, and a naive time could not be compared with it.
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso)]
+
+
+def _hh_mm(value: Any) -> Any:
+    """A reminder time being set up, as "HH:MM"; anything else is not one."""
+    if value is None:
+        return None
+    hours, _, minutes = value.partition(":") if isinstance(value, str) else ("", "", "")
+    ok = hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60
+    if not (ok and len(value) == 5):
+        raise ValueError(f"{value!r} is not a time")
+    return value
+
+
+def _days(value: Any) -> Any:
+    ok = value is None or (isinstance(value, int) and not isinstance(value, bool))
+    if not ok or (value is not None and not 1 <= value <= 127):
+        raise ValueError(f"{value!r} is not a set of weekdays")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
 class Timer:
     token: str
-    due_at: datetime
-    kind: str  # "step" | "checkin"
+    due_at: Moment
+    kind: Literal["step", "checkin"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,153 +105,203 @@ class Progress:
     mode: Mode
     area: Area | None
     position: Position
-    started_at: datetime
-    plan: tuple[str, ...]
-    spare: tuple[str, ...] = ()
+    started_at: Moment
+    plan: tuple[Annotated[str, BeforeValidator(str)], ...]
+    spare: tuple[Annotated[str, BeforeValidator(str)], ...] = ()
     exercise: int = 0
-    step: int = 0
+    step: Annotated[int, Field(ge=0)] = 0
     outcomes: tuple[tuple[str, str | None], ...] = ()
-    paused_remaining: float | None = None
+    paused_remaining: Annotated[float | None, BeforeValidator(_seconds)] = None
     # Offered as a question when the cramp stays the same (standing up), not yet asked.
-    options: tuple[str, ...] = ()
+    options: tuple[Annotated[str, BeforeValidator(str)], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.exercise < len(self.plan):
+            raise ValueError("progress points outside its plan")
 
     @property
     def exercise_id(self) -> str:
         return self.plan[self.exercise]
 
 
+# What each flow can be asking.
+ChoosingAsks = Literal["area", "position", "menu"]
+RoutineAsks = Literal["step", "paused", "feeling", "stand"]
+ReminderAsks = Literal["time", "days", "zone", "morning"]
+DiaryAsks = Literal["area", "when", "severity"]
+
+
+# -- each flow's own state ---------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Idle:
+    kind: Literal["idle"] = "idle"
+
+
+@dataclass(frozen=True, slots=True)
+class Choosing:
+    """On the way into a routine: the area, then the position, or the /routine menu."""
+
+    asking: ChoosingAsks
+    mode: Mode | None = None
+    area: Area | None = None
+    kind: Literal["choosing"] = "choosing"
+
+
+@dataclass(frozen=True, slots=True)
+class InRoutine:
+    progress: Progress
+    asking: RoutineAsks = "step"
+    kind: Literal["routine"] = "routine"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckIn:
+    """ "Still gone?" is on screen, a while after a relief routine."""
+
+    kind: Literal["checkin"] = "checkin"
+
+
+# What a reminder set-up is for: "setup" asks everything; the others change just that one.
+Purpose = Literal["setup", "time", "days", "zone", "morning"]
+
+
+DraftTime = Annotated[str | None, BeforeValidator(_hh_mm)]
+DraftDays = Annotated[int | None, BeforeValidator(_days)]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The reminder being set up: what was chosen so far."""
+
+    purpose: Purpose | None = None
+    time: DraftTime = None  # "HH:MM"
+    days: DraftDays = None
+
+
+NO_DRAFT = Draft()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingReminder:
+    asking: ReminderAsks
+    draft: Draft = NO_DRAFT
+    kind: Literal["reminder"] = "reminder"
+
+
+When = Literal["evening", "night", "morning", "now"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggingCramp:
+    """Logging a cramp that happened without the bot: which part, when, how bad."""
+
+    asking: DiaryAsks
+    area: Area | None = None
+    when: When | None = None
+    kind: Literal["diary"] = "diary"
+
+
+Question = Literal["balance", "joint", "pregnancy", "clot", "numb_feet"]
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyQuestion:
+    question: Question | None
+    kind: Literal["safety"] = "safety"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmForget:
+    kind: Literal["forget"] = "forget"
+
+
+Flow = (
+    Idle
+    | Choosing
+    | InRoutine
+    | CheckIn
+    | SettingReminder
+    | LoggingCramp
+    | SafetyQuestion
+    | ConfirmForget
+)
+IDLE = Idle()
+
+
 @dataclass(frozen=True, slots=True)
 class ChatState:
-    phase: Phase = Phase.IDLE
     screen: int = 0
     known: bool = False
     language: str | None = None
     timer_seq: int = 0
-    # What was chosen so far on the way into a routine (before the position is known).
-    choice_mode: Mode | None = None
-    choice_area: Area | None = None
+    timer: Timer | None = None
     # The last relief routine, for "check-in: it's back" and "/routine: repeat".
     last_area: Area | None = None
     last_position: Position | None = None
-    progress: Progress | None = None
-    timer: Timer | None = None
-    # The reminder being set up: what was chosen so far, and what the questions are for
-    # ("setup" asks everything; "time", "days", "zone" change just that one).
-    draft_purpose: str | None = None
-    draft_time: str | None = None  # "HH:MM"
-    draft_days: int | None = None
-    # Logging a cramp: "evening" | "night" | "morning" | "now" (the area is in choice_area).
-    diary_when: str | None = None
-    # The safety question on screen, while the phase is SAFETY.
-    safety_question: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    flow: Annotated[Flow, Field(discriminator="kind")] = IDLE
 
-    def with_(self, **changes: Any) -> ChatState:
-        return replace(self, **changes)
+    @property
+    def progress(self) -> Progress | None:
+        """The routine in progress, if one is."""
+        return self.flow.progress if isinstance(self.flow, InRoutine) else None
+
+    @property
+    def phase(self) -> Phase:
+        return _phase(self.flow)
 
 
-def _dt(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _phase(flow: Flow) -> Phase:
+    match flow:
+        case Idle():
+            return Phase.IDLE
+        case Choosing(asking=asking):
+            return _CHOOSING[asking]
+        case InRoutine(asking=asking):
+            return _ROUTINE[asking]
+        case CheckIn():
+            return Phase.CHECKIN
+        case SettingReminder(asking=asking):
+            return _REMINDER[asking]
+        case LoggingCramp(asking=asking):
+            return _DIARY[asking]
+        case SafetyQuestion():
+            return Phase.SAFETY
+        case ConfirmForget():
+            return Phase.CONFIRM_FORGET
 
 
-def _parse_dt(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:  # `now` is always aware; a naive time could not be compared with it
-        raise ValueError(f"naive datetime {value!r}")
-    return parsed
+_CHOOSING: dict[ChoosingAsks, Phase] = {
+    "area": Phase.ASK_AREA,
+    "position": Phase.ASK_POSITION,
+    "menu": Phase.ROUTINE_MENU,
+}
+_ROUTINE: dict[RoutineAsks, Phase] = {
+    "step": Phase.STEP,
+    "paused": Phase.PAUSED,
+    "feeling": Phase.ASK_FEELING,
+    "stand": Phase.ASK_STAND,
+}
+_REMINDER: dict[ReminderAsks, Phase] = {
+    "time": Phase.REMINDER_TIME,
+    "days": Phase.REMINDER_DAYS,
+    "zone": Phase.REMINDER_ZONE,
+    "morning": Phase.REMINDER_MORNING,
+}
+_DIARY: dict[DiaryAsks, Phase] = {
+    "area": Phase.DIARY_AREA,
+    "when": Phase.DIARY_WHEN,
+    "severity": Phase.DIARY_SEVERITY,
+}
+
+_STATE = TypeAdapter(ChatState)
 
 
-def _required_dt(value: Any) -> datetime:
-    parsed = _parse_dt(value)
-    if parsed is None:
-        raise ValueError("a required time is missing")
-    return parsed
-
-
-def _area(value: Any) -> Area | None:
-    return cast(Area, value) if value in AREAS else None
-
-
-def _position(value: Any) -> Position | None:
-    return cast(Position, value) if value in POSITIONS else None
-
-
-def _remaining(value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < 86_400:
-        raise ValueError(f"paused_remaining {value!r} is not a number of seconds")
-    return float(value)
-
-
-DRAFT_PURPOSES = ("setup", "time", "days", "zone", "morning")
-
-
-def _choice(value: Any, allowed: tuple[str, ...]) -> str | None:
-    return value if value in allowed else None
-
-
-def _draft_time(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    hours, _, minutes = value.partition(":")
-    ok = hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60
-    return value if ok and len(value) == 5 else None
-
-
-def _draft_days(value: Any) -> int | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 127
-    return value if ok else None
-
-
-# Phases that only make sense while a routine is in progress.
-_ROUTINE_PHASES = frozenset({Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING, Phase.ASK_STAND})
-
-
+# -- the row -----------------------------------------------------------------------------------
 def to_dict(state: ChatState) -> dict[str, Any]:
-    progress = state.progress
-    timer = state.timer
-    return {
-        "schema": SCHEMA,
-        "phase": state.phase.value,
-        "screen": state.screen,
-        "known": state.known,
-        "language": state.language,
-        "timer_seq": state.timer_seq,
-        "choice_mode": state.choice_mode,
-        "choice_area": state.choice_area,
-        "last_area": state.last_area,
-        "last_position": state.last_position,
-        "progress": None
-        if progress is None
-        else {
-            "mode": progress.mode,
-            "area": progress.area,
-            "position": progress.position,
-            "started_at": _dt(progress.started_at),
-            "plan": list(progress.plan),
-            "spare": list(progress.spare),
-            "exercise": progress.exercise,
-            "step": progress.step,
-            "outcomes": [list(item) for item in progress.outcomes],
-            "paused_remaining": progress.paused_remaining,
-            "options": list(progress.options),
-        },
-        "timer": None
-        if timer is None
-        else {"token": timer.token, "due_at": _dt(timer.due_at), "kind": timer.kind},
-        "draft_purpose": state.draft_purpose,
-        "draft_time": state.draft_time,
-        "draft_days": state.draft_days,
-        "diary_when": state.diary_when,
-        "safety_question": state.safety_question,
-        "extra": dict(state.extra),
-    }
+    return {"schema": SCHEMA, **_STATE.dump_python(state, mode="json")}
 
 
-def from_dict(data: dict[str, Any] | None) -> ChatState:
+def from_dict(data: Any) -> ChatState:
     """Rebuild a state; a row we cannot read starts the chat afresh instead of failing it."""
     if not data:
         return ChatState()
@@ -213,58 +309,9 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
         log.warning("Unreadable chat state (%s); starting the chat afresh", type(data).__name__)
         return ChatState()
     try:
-        raw_progress = data.get("progress")
-        progress = None
-        if raw_progress:
-            progress = Progress(
-                mode=raw_progress["mode"],
-                area=_area(raw_progress.get("area")),
-                position=cast(Position, _position(raw_progress["position"])),
-                started_at=_required_dt(raw_progress["started_at"]),
-                plan=tuple(raw_progress["plan"]),
-                spare=tuple(raw_progress.get("spare", ())),
-                exercise=int(raw_progress.get("exercise", 0)),
-                step=int(raw_progress.get("step", 0)),
-                outcomes=tuple((str(a), b) for a, b in raw_progress.get("outcomes", ())),
-                paused_remaining=_remaining(raw_progress.get("paused_remaining")),
-                options=tuple(raw_progress.get("options", ())),
-            )
-            if progress.position is None or progress.mode not in ("relief", "prevention"):
-                raise ValueError("progress without a valid position or mode")
-            if not 0 <= progress.exercise < len(progress.plan) or progress.step < 0:
-                raise ValueError("progress points outside its plan")
-        raw_timer = data.get("timer")
-        timer = None
-        if raw_timer:
-            timer = Timer(
-                token=str(raw_timer["token"]),
-                due_at=_required_dt(raw_timer["due_at"]),
-                kind=str(raw_timer["kind"]),
-            )
-        choice_mode = data.get("choice_mode")
-        phase = Phase(data.get("phase", "idle"))
-        if progress is None and phase in _ROUTINE_PHASES:  # a step with no routine behind it
-            phase = Phase.IDLE
-        return ChatState(
-            phase=phase,
-            screen=int(data.get("screen", 0)),
-            known=bool(data.get("known", False)),
-            language=data.get("language") if isinstance(data.get("language"), str) else None,
-            timer_seq=int(data.get("timer_seq", 0)),
-            choice_mode=choice_mode if choice_mode in ("relief", "prevention") else None,
-            choice_area=_area(data.get("choice_area")),
-            last_area=_area(data.get("last_area")),
-            last_position=_position(data.get("last_position")),
-            progress=progress,
-            timer=timer,
-            draft_purpose=_choice(data.get("draft_purpose"), DRAFT_PURPOSES),
-            draft_time=_draft_time(data.get("draft_time")),
-            draft_days=_draft_days(data.get("draft_days")),
-            diary_when=_choice(data.get("diary_when"), ("evening", "night", "morning", "now")),
-            safety_question=_choice(data.get("safety_question"), SAFETY_QUESTIONS),
-            extra=dict(data.get("extra") or {}),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        row = data if data.get("schema") == SCHEMA else upgrade_schema_1(data)
+        return _STATE.validate_python({k: v for k, v in row.items() if k != "schema"})
+    except (ValidationError, KeyError, TypeError, ValueError, AttributeError) as error:
         log.warning("Unreadable chat state (%s); starting the chat afresh", error)
         screen = data.get("screen")
         return ChatState(
@@ -272,3 +319,65 @@ def from_dict(data: dict[str, Any] | None) -> ChatState:
             # Keep counting screens so buttons from before stay recognisably stale.
             screen=screen + 1 if isinstance(screen, int) else 0,
         )
+
+
+def upgrade_schema_1(data: dict[str, Any]) -> dict[str, Any]:
+    """A schema-1 row (one flat document, every flow's fields side by side) as today's row.
+
+    Schema 1 was lenient where a field could simply be forgotten (an unknown area, a half
+    chosen reminder that no longer makes sense): those are dropped, not fatal, as they were.
+    """
+    phase = Phase(data.get("phase", "idle"))
+    screen, timer_seq = int(data.get("screen", 0)), int(data.get("timer_seq", 0))
+    if data.get("extra") is not None:
+        dict(data["extra"])  # schema 1 required a mapping here; it is no longer kept
+    progress = data.get("progress") or None
+    if progress is not None:
+        progress = _STATE.validate_python({"flow": {"kind": "routine", "progress": progress}})
+    return {
+        "screen": screen,
+        "known": bool(data.get("known", False)),
+        "language": data.get("language") if isinstance(data.get("language"), str) else None,
+        "timer_seq": timer_seq,
+        "timer": data.get("timer") or None,
+        "last_area": _lenient(data, "last_area", Area),
+        "last_position": _lenient(data, "last_position", Position),
+        "flow": _schema_1_flow(phase, data, progress),
+    }
+
+
+def _schema_1_flow(phase: Phase, data: dict[str, Any], routine: ChatState | None) -> Flow:
+    choice_area = _lenient(data, "choice_area", Area)
+    if isinstance(routine, ChatState) and isinstance(routine.flow, InRoutine):
+        for asking, routine_phase in _ROUTINE.items():
+            if phase == routine_phase:
+                return replace(routine.flow, asking=asking)
+    for choosing, choosing_phase in _CHOOSING.items():
+        if phase == choosing_phase:
+            return Choosing(choosing, _lenient(data, "choice_mode", Mode), choice_area)
+    for question, reminder_phase in _REMINDER.items():
+        if phase == reminder_phase:
+            draft = Draft(
+                purpose=_lenient(data, "draft_purpose", Purpose),
+                time=_lenient(data, "draft_time", DraftTime),
+                days=_lenient(data, "draft_days", DraftDays),
+            )
+            return SettingReminder(question, draft)
+    for diary_asks, diary_phase in _DIARY.items():
+        if phase == diary_phase:
+            return LoggingCramp(diary_asks, choice_area, _lenient(data, "diary_when", When))
+    if phase == Phase.SAFETY:
+        return SafetyQuestion(_lenient(data, "safety_question", Question))
+    if phase == Phase.CHECKIN:
+        return CheckIn()
+    if phase == Phase.CONFIRM_FORGET:
+        return ConfirmForget()
+    return IDLE  # idle, or a step with no routine behind it
+
+
+def _lenient(data: dict[str, Any], key: str, kind: Any) -> Any:
+    """The value if it is a valid `kind`, else None: schema 1 forgot such values quietly."""
+    try:
+        return TypeAdapter(kind).validate_python(data.get(key))
+    except ValidationError:
+        return None

@@ -1,4 +1,4 @@
-"""Collects what one event does: the next state and the actions, built up step by step.
+"""Collects what one event does: the next state, the effects and the outbox, built up step by step.
 
 Flows call small methods here (say, keyboard, start a timer) instead of
 juggling lists, so that the rules that must always hold live in one place:
@@ -9,36 +9,38 @@ new timer always replaces the previous one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Literal
 
-from bot import formats
-from bot.coach import callbacks
-from bot.coach.actions import (
-    Action,
+from bot.coach.callbacks import CallbackData
+from bot.coach.effects import Effect, LogEpisode
+from bot.coach.outbox import (
     Button,
     CancelTimer,
+    DiaryPicture,
     Keyboard,
-    LogEpisode,
     Notify,
+    Outgoing,
     Say,
     StartTimer,
 )
 from bot.coach.profile import NO_PROFILE, Profile
-from bot.coach.state import ChatState, Progress, Timer
-from bot.content import Catalog, Content
+from bot.coach.state import IDLE, ChatState, Flow, InRoutine, Progress, Timer
+from bot.content import Area, Catalog, Content, Position
 from bot.reminders.zones import ZoneBook
 
-# (button label key, verb, argument) — labels are looked up in the catalog.
-ButtonSpec = tuple[str, str, str]
+# (button label key, what the button means) — labels are looked up in the catalog.
+ButtonSpec = tuple[str, CallbackData]
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
+    """One event's outcome: the next state, the database work and what to send, in order."""
+
     state: ChatState
-    actions: tuple[Action, ...]
+    effects: tuple[Effect, ...] = ()
+    outbox: tuple[Outgoing, ...] = ()
 
 
 class Turn:
@@ -46,11 +48,12 @@ class Turn:
 
     __slots__ = (
         "_fresh_used",
-        "actions",
         "catalog",
         "checkin_after",
         "content",
+        "effects",
         "now",
+        "outbox",
         "profile",
         "state",
         "time_scale",
@@ -77,27 +80,32 @@ class Turn:
         self.now = now
         self.time_scale = time_scale
         self.zones = zones
-        self.actions: list[Action] = []
+        self.effects: list[Effect] = []
+        self.outbox: list[Outgoing] = []
         self._fresh_used = False
 
     # -- state -----------------------------------------------------------------------------
-    def update(self, **changes: Any) -> None:
-        self.state = self.state.with_(**changes)
+    def go(self, flow: Flow) -> None:
+        """Move the chat into `flow` (whatever the previous flow kept is left behind)."""
+        self.state = replace(self.state, flow=flow)
 
-    def set_progress(self, progress: Progress | None, **changes: Any) -> None:
-        self.update(progress=progress, **changes)
+    def set_progress(self, progress: Progress) -> None:
+        """Change the routine in progress; what it asks stays (a step, unless it was in one)."""
+        flow = self.state.flow
+        asking = flow.asking if isinstance(flow, InRoutine) else "step"
+        self.go(InRoutine(progress, asking))
 
-    def drop_drafts(self) -> None:
-        """Forget what was half chosen: the way into a routine, a reminder being set up, the
-        safety question on screen (for /cancel, and when a warning sign ends everything)."""
-        self.update(
-            choice_mode=None,
-            choice_area=None,
-            draft_purpose=None,
-            draft_time=None,
-            draft_days=None,
-            safety_question=None,
-        )
+    def end_routine(self) -> None:
+        if self.state.progress is not None:
+            self.go(IDLE)
+
+    def met(self) -> None:
+        """The person has seen the welcome: next time it is a welcome back."""
+        self.state = replace(self.state, known=True)
+
+    def remember_routine(self, area: Area | None, position: Position) -> None:
+        """The last relief routine, for "it's back" and "/routine: repeat"."""
+        self.state = replace(self.state, last_area=area, last_position=position)
 
     @property
     def progress(self) -> Progress:
@@ -125,7 +133,7 @@ class Turn:
         if buttons and (location_button or remove_keyboard):
             raise ValueError("a message carries inline buttons or a reply keyboard, not both")
         text = "\n\n".join(p for p in parts if p)
-        self.actions.append(
+        self.outbox.append(
             Say(
                 text,
                 buttons,
@@ -136,12 +144,16 @@ class Turn:
             )
         )
 
-    def act(self, action: Action) -> None:
-        """Ask the adapter for a change outside the chat state (the reminder, the time zone)."""
-        self.actions.append(action)
+    def effect(self, effect: Effect) -> None:
+        """Ask the service for a change outside the chat state (the reminder, the time zone)."""
+        self.effects.append(effect)
 
     def notify(self, text: str) -> None:
-        self.actions.append(Notify(text))
+        self.outbox.append(Notify(text))
+
+    def picture(self, picture: DiaryPicture) -> None:
+        """Send a diary picture; the service draws it after the commit."""
+        self.outbox.append(picture)
 
     def keyboard(self, rows: Sequence[Sequence[ButtonSpec]], *, fresh: bool = True) -> Keyboard:
         """Buttons for a new message (fresh: older buttons become stale) or a repeat of the last."""
@@ -153,49 +165,41 @@ class Turn:
         return tuple(
             tuple(
                 Button(
-                    self.catalog.button(label, **self._label_values(label, arg)),
-                    callbacks.encode(screen, verb, arg),
+                    self.catalog.button(label, **data.label_values(self)),
+                    data.pack(screen),
                 )
-                for label, verb, arg in row
+                for label, data in row
             )
             for row in rows
         )
 
-    def _label_values(self, label: str, arg: str) -> dict[str, str]:
-        """Values for labels that show their argument: an area, a time, a zone and its clock."""
-        if label == "repeat_area":
-            return {"area": self.catalog.text(f"area.{arg}")}
-        if label == "time_choice":
-            return {"time": formats.clock(time(int(arg[:2]), int(arg[2:])), self.catalog.language)}
-        if label == "severity":
-            return {"n": arg}
-        if label == "zone_choice":
-            clock = formats.clock(self.now.astimezone(ZoneInfo(arg)), self.catalog.language)
-            return {"zone": arg.replace("_", " "), "now": clock}
-        return {}
-
     # -- timers ----------------------------------------------------------------------------
-    def start_timer(self, seconds: float, kind: str) -> float:
+    def start_timer(self, seconds: float, kind: Literal["step", "checkin"]) -> float:
         """Replace any pending timer with one due in `seconds` (already scaled); returns them."""
         self.cancel_timer()
         seq = self.state.timer_seq + 1
         token = f"t{seq}"
         due_at = self.now + timedelta(seconds=seconds)
-        self.update(timer_seq=seq, timer=Timer(token=token, due_at=due_at, kind=kind))
-        self.actions.append(StartTimer(token=token, due_at=due_at))
+        timer = Timer(token=token, due_at=due_at, kind=kind)
+        self.state = replace(self.state, timer_seq=seq, timer=timer)
+        self.outbox.append(StartTimer(token=token, due_at=due_at))
         return seconds
 
     def cancel_timer(self) -> None:
         if self.state.timer is not None:
-            self.actions.append(CancelTimer(self.state.timer.token))
-            self.update(timer=None)
+            self.outbox.append(CancelTimer(self.state.timer.token))
+            self.fired()
+
+    def fired(self) -> None:
+        """The pending timer is gone (it fired, or was cancelled): nothing left to cancel."""
+        self.state = replace(self.state, timer=None)
 
     def scaled(self, seconds: float) -> float:
         return seconds * self.time_scale
 
     # -- records ---------------------------------------------------------------------------
     def log_episode(self, progress: Progress, outcome: str) -> None:
-        self.actions.append(
+        self.effects.append(
             LogEpisode(
                 kind=progress.mode,
                 area=progress.area,
@@ -210,5 +214,5 @@ class Turn:
     def result(self) -> Result:
         state = self.state
         if self._fresh_used:
-            state = state.with_(screen=state.screen + 1)
-        return Result(state=state, actions=tuple(self.actions))
+            state = replace(state, screen=state.screen + 1)
+        return Result(state=state, effects=tuple(self.effects), outbox=tuple(self.outbox))

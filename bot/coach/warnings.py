@@ -8,8 +8,8 @@ Every urgent answer names the number to call (bot/coach/numbers.py).
 
 from __future__ import annotations
 
-from bot.coach import numbers, routine
-from bot.coach.state import Phase
+from bot.coach import numbers
+from bot.coach.flows import routine
 from bot.coach.turn import Turn
 from bot.content import STOPPING_LEVELS, Level
 
@@ -41,10 +41,8 @@ def answer_flags(turn: Turn, flags: list[str]) -> bool:
         turn.say(*texts)
         return False
     running = turn.state.progress is not None or turn.state.timer is not None
-    routine.stop(turn, "red_flag")
     # Whatever was half done (a reminder being set up, a question on screen) is dropped too.
-    turn.update(phase=Phase.IDLE)
-    turn.drop_drafts()
+    routine.stop(turn, "red_flag")
     worst: Level = "emergency" if "emergency" in levels else "urgent"
     turn.say(
         *texts,

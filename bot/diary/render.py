@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.coach.actions import Attach, DiaryPicture
+from bot.coach.outbox import Attach, DiaryPicture
 from bot.content import Content
 from bot.diary.chart import chart_days, weekly_chart
 from bot.diary.report import doctor_report

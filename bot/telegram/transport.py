@@ -55,6 +55,11 @@ _FAILED = Delivery(Outcome.FAILED)
 _UNCERTAIN = Delivery(Outcome.UNCERTAIN)
 
 
+# Telegram's limits: a photo's caption, and a button's callback data.
+MAX_CAPTION = 1024
+MAX_CALLBACK_BYTES = 64
+
+
 def markup(say: Say) -> ReplyMarkup | None:
     if say.location_button:
         return ReplyKeyboardMarkup(
@@ -66,6 +71,10 @@ def markup(say: Say) -> ReplyMarkup | None:
         return ReplyKeyboardRemove()
     if not say.buttons:
         return None
+    for row in say.buttons:
+        for button in row:
+            if len(button.data.encode()) > MAX_CALLBACK_BYTES:
+                raise ValueError(f"callback data too long for Telegram: {button.data!r}")
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in say.buttons]
     )
@@ -169,7 +178,8 @@ class TelegramTransport:
                     chat_id, upload, caption=caption, parse_mode=ParseMode.HTML, **lanes
                 )
             return
-        if message.picture is not None:
+        # A caption longer than Telegram allows: the text goes alone, without the picture.
+        if message.picture is not None and len(message.text) <= MAX_CAPTION:
             await self.pictures.send(
                 bot,
                 chat_id,

@@ -14,18 +14,19 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.coach import (
-    Action,
     Button,
     ButtonPress,
     CancelTimer,
     ChatState,
     Coach,
     Command,
+    Effect,
     Event,
     Keyboard,
     LogEpisode,
     Media,
     Notify,
+    Outgoing,
     Phase,
     Say,
     StartTimer,
@@ -35,7 +36,7 @@ from bot.coach import (
     from_dict,
     to_dict,
 )
-from bot.coach.actions import (
+from bot.coach.effects import (
     SaveReminder,
     SaveSafety,
     SaveSettings,
@@ -45,6 +46,7 @@ from bot.coach.actions import (
     StopReminder,
 )
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
+from bot.coach.state import Choosing, LoggingCramp, SafetyQuestion, SettingReminder
 from bot.content import Content
 
 # 02:30 UTC: the small hours, when night cramps strike.
@@ -53,11 +55,17 @@ T0 = datetime(2025, 1, 15, 2, 30, tzinfo=UTC)
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """The actions of one turn, with shortcuts for what tests ask about."""
+    """The effects and the outbox of one turn, with shortcuts for what tests ask about."""
 
-    actions: tuple[Action, ...]
+    effects: tuple[Effect, ...]
+    outbox: tuple[Outgoing, ...]
     state: ChatState
     now: datetime = T0
+
+    @property
+    def actions(self) -> tuple[Effect | Outgoing, ...]:
+        """Everything the turn asked for: the database work first, then what is sent."""
+        return (*self.effects, *self.outbox)
 
     @property
     def says(self) -> list[Say]:
@@ -101,6 +109,34 @@ class Reply:
         return [button.label for row in self.keyboard for button in row]
 
 
+@dataclass(frozen=True, slots=True)
+class Scratch:
+    """What the flow on screen has chosen so far, read the same way whichever flow it is."""
+
+    choice_mode: str | None = None
+    choice_area: str | None = None
+    draft_purpose: str | None = None
+    draft_time: str | None = None
+    draft_days: int | None = None
+    diary_when: str | None = None
+    safety_question: str | None = None
+
+
+def scratch(state: ChatState) -> Scratch:
+    match state.flow:
+        case Choosing(mode=mode, area=area):
+            return Scratch(choice_mode=mode, choice_area=area)
+        case SettingReminder(draft=draft):
+            return Scratch(
+                draft_purpose=draft.purpose, draft_time=draft.time, draft_days=draft.days
+            )
+        case LoggingCramp(area=area, when=when):
+            return Scratch(choice_area=area, diary_when=when)
+        case SafetyQuestion(question=question):
+            return Scratch(safety_question=question)
+    return Scratch()
+
+
 def flat(keyboard: Keyboard) -> list[Button]:
     return [button for row in keyboard for button in row]
 
@@ -124,14 +160,14 @@ class CoachDriver:
         result = self.coach.handle(
             self.state, event, self.now, language=self.language, profile=self.profile
         )
-        for action in result.actions:
-            self.profile = apply_to_profile(self.profile, action)
+        for effect in result.effects:
+            self.profile = apply_to_profile(self.profile, effect)
         state = result.state
         if self.roundtrip:  # as an adapter would: through the JSON row and back
             state = from_dict(json.loads(json.dumps(to_dict(state))))
             assert state == result.state
         self.state = state
-        reply = Reply(actions=result.actions, state=state, now=self.now)
+        reply = Reply(effects=result.effects, outbox=result.outbox, state=state, now=self.now)
         if reply.keyboard:
             self.keyboard = reply.keyboard
         self.history.append(reply)
@@ -162,9 +198,9 @@ class CoachDriver:
     def button_for(self, verb: str, arg: str | None = None) -> Button:
         """The button with this callback verb (and argument) in the latest keyboard."""
         for candidate in flat(self.keyboard):
-            decoded = callbacks.decode(candidate.data)
+            decoded = callbacks.split(candidate.data)
             assert decoded is not None, candidate
-            if decoded.verb == verb and (arg is None or decoded.arg == arg):
+            if decoded.prefix == verb and (arg is None or decoded.arg == arg):
                 return candidate
         raise AssertionError(f"no button {verb}.{arg} in {[b.data for b in flat(self.keyboard)]}")
 
@@ -212,7 +248,7 @@ class CoachDriver:
         raise AssertionError("the routine did not end")
 
 
-def apply_to_profile(profile: Profile, action: Action) -> Profile:
+def apply_to_profile(profile: Profile, action: Effect) -> Profile:
     """What the service does to the rows, on the in-memory profile (history fields aside)."""
     reminder = profile.reminder
     match action:
@@ -273,7 +309,7 @@ class Walk:
         return [episode for reply in self.replies for episode in reply.episodes]
 
 
-def all_actions(replies: Iterable[Reply]) -> list[Action]:
+def all_actions(replies: Iterable[Reply]) -> list[Effect | Outgoing]:
     return [action for reply in replies for action in reply.actions]
 
 

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import date, time
+from zoneinfo import available_timezones
+
 import pytest
 
-from bot.coach import Coach, Phase
-from bot.coach.callbacks import MAX_CALLBACK_BYTES, Callback, decode, encode
-from bot.content import AREAS, POSITIONS
+from bot.coach import Button, Coach, Phase, Say
+from bot.coach.callbacks import CallbackData, Envelope, Press, split, unpack
+from bot.coach.flows.choose import AreaChoice, PositionChoice, RepeatLast
+from bot.coach.flows.data import Forget
+from bot.coach.flows.diary import LogArea, LogCramp, LogSeverity, LogWhen, Report
+from bot.coach.flows.reminder_night import (
+    HadCramp,
+    Helping,
+    NoCramps,
+    SkipTonight,
+    Snooze,
+    StartNow,
+    StopReminders,
+)
+from bot.coach.flows.reminder_view import ChangeReminder, RemindersOff
+from bot.coach.flows.reminders import BedtimeChoice, DaysChoice, MorningChoice, ZoneChoice
+from bot.coach.flows.routine import (
+    FeelingAnswer,
+    Next,
+    Pause,
+    Resume,
+    Skip,
+    StandAnswer,
+    Stop,
+    WarningSigns,
+    Why,
+)
+from bot.coach.flows.routine_end import CheckinAnswer, NoCheckin, RemindMe
+from bot.coach.flows.safety import SafetyAnswer, SafetyLater, SafetyStart
+from bot.coach.flows.settings import Setting
+from bot.content import AREAS, POSITIONS, Content
+from bot.telegram.transport import MAX_CALLBACK_BYTES, markup
 from tests.auxil.coach_driver import CoachDriver
+from tests.auxil.zones import zone_book
 
 
 def test_telegram_limit() -> None:
@@ -15,29 +48,90 @@ def test_telegram_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("screen", "verb", "arg", "data"),
+    ("screen", "button", "verb", "arg", "data"),
     [
-        (0, "n", "", "0.n"),
-        (12, "a", "calf", "12.a.calf"),
-        (3, "f", "gone", "3.f.gone"),
-        (7, "rep", "shin", "7.rep.shin"),
+        (0, Next(), "n", "", "0.n"),
+        (12, AreaChoice(choice="calf"), "a", "calf", "12.a.calf"),
+        (3, FeelingAnswer(feeling="gone"), "f", "gone", "3.f.gone"),
+        (7, RepeatLast(area="shin"), "rep", "shin", "7.rep.shin"),
     ],
 )
-def test_encode_and_decode_round_trip(screen: int, verb: str, arg: str, data: str) -> None:
-    assert encode(screen, verb, arg) == data
-    assert decode(data) == Callback(screen=screen, verb=verb, arg=arg)
+def test_encode_and_decode_round_trip(
+    screen: int, button: CallbackData, verb: str, arg: str, data: str
+) -> None:
+    assert button.pack(screen) == data
+    assert unpack(data) == Press(screen=screen, data=button)
+    assert split(data) == Envelope(screen=screen, prefix=verb, arg=arg)
 
 
 def test_an_argument_may_contain_dots() -> None:
-    assert decode("5.x.a.b") == Callback(5, "x", "a.b")
+    assert split("5.x.a.b") == Envelope(5, "x", "a.b")
 
 
-def test_encode_refuses_more_than_64_bytes() -> None:
-    assert len(encode(1, "a", "x" * 60).encode()) == 64
+def _say(data: str) -> Say:
+    return Say("x", ((Button("b", data),),))
+
+
+def test_the_telegram_markup_refuses_more_than_64_bytes() -> None:
+    assert len(Why(exercise="x" * 60).pack(1).encode()) == 64
+    assert markup(_say(Why(exercise="x" * 60).pack(1))) is not None
     with pytest.raises(ValueError, match="too long"):
-        encode(1, "a", "x" * 61)
+        markup(_say(Why(exercise="x" * 61).pack(1)))
     with pytest.raises(ValueError, match="too long"):
-        encode(1, "a", "é" * 31)  # 62 bytes of argument, though only 31 characters
+        # 62 bytes of argument, though only 31 characters
+        markup(_say(Why(exercise="é" * 31).pack(1)))
+
+
+def test_every_kind_of_button_fits_with_its_longest_values(content: Content) -> None:
+    night = date(2026, 11, 23)
+    zone = max((z for z in available_timezones() if zone_book().is_valid_zone(z)), key=len)
+    longest: list[CallbackData] = [
+        AreaChoice(choice="prevent"),
+        PositionChoice(position="standing"),
+        RepeatLast(area="ankle"),
+        Next(),
+        Pause(),
+        Resume(),
+        Skip(),
+        Stop(),
+        FeelingAnswer(feeling="better"),
+        StandAnswer(answer="yes"),
+        CheckinAnswer(answer="gone"),
+        NoCheckin(),
+        Why(exercise=max(content.exercises, key=len)),
+        WarningSigns(),
+        RemindMe(),
+        BedtimeChoice(at=time(23, 30)),
+        DaysChoice(days="all"),
+        ZoneChoice(zone=zone),
+        MorningChoice(at="off"),
+        MorningChoice(at=time(8, 30)),
+        ChangeReminder(part="morning"),
+        RemindersOff(),
+        StartNow(night=night),
+        Snooze(night=night),
+        SkipTonight(night=night),
+        StopReminders(night=night),
+        Helping(night=night, answer="yes"),
+        NoCramps(night=night),
+        HadCramp(night=night),
+        LogCramp(),
+        Report(),
+        LogArea(area="ankle"),
+        LogWhen(when="evening"),
+        LogSeverity(severity=10),
+        SafetyStart(),
+        SafetyLater(),
+        SafetyAnswer(question="numb_feet", answer="unsaid"),
+        Setting(name="pictures", value="off"),
+        Forget(answer="yes"),
+    ]
+    # A new kind of button must be added above.
+    assert {type(button) for button in longest} == set(CallbackData.codecs.values())
+    for button in longest:
+        data = button.pack(10**15)  # a very long chat
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+        assert unpack(data) == Press(10**15, button)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +154,7 @@ def test_encode_refuses_more_than_64_bytes() -> None:
     ],
 )
 def test_decode_rejects_what_we_never_produce(data: str) -> None:
-    assert decode(data) is None
+    assert unpack(data) is None
 
 
 def every_keyboard(driver: CoachDriver) -> list[str]:
@@ -90,7 +184,7 @@ def test_every_button_of_every_flow_fits(coach: Coach, position: str) -> None:
     datas = every_keyboard(driver)
     assert len(datas) > 50
     assert all(len(data.encode()) <= MAX_CALLBACK_BYTES for data in datas)
-    assert all(decode(data) is not None for data in datas)
+    assert all(unpack(data) is not None for data in datas)
     assert driver.state.phase == Phase.IDLE
 
 

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.coach import ButtonPress, Command, Phase, Text
-from bot.coach.actions import DiaryPicture, LogEpisode
-from bot.coach.diary import when_it_was
+from bot.coach.effects import LogEpisode
+from bot.coach.flows.diary import when_it_was
 from bot.coach.machine import needs_diary
+from bot.coach.outbox import DiaryPicture
 from bot.coach.profile import Profile
 from bot.content import Catalog
 from bot.diary import DiaryEntry
-from tests.auxil.coach_driver import CoachDriver
+from tests.auxil.coach_driver import CoachDriver, scratch
 
 BERLIN = "Europe/Berlin"
 # Thursday 7 May 2026, 08:00 in Berlin.
@@ -99,7 +100,7 @@ def test_logging_a_cramp_in_three_taps(diarist: CoachDriver, en: Catalog) -> Non
     assert reply.texts == [
         en.text("diary.log.done", area="Shin", when=en.text("diary.when.night"), severity=7)
     ]
-    assert diarist.state.phase == Phase.IDLE and diarist.state.choice_area is None
+    assert diarist.state.phase == Phase.IDLE and scratch(diarist.state).choice_area is None
 
 
 def test_logging_waits_for_a_routine_to_finish(diarist: CoachDriver, en: Catalog) -> None:

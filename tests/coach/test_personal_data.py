@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.coach import Notify, Phase
-from bot.coach.actions import ExportData, ForgetUser
+from bot.coach.effects import ExportData, ForgetUser
 from bot.content import Catalog
 from tests.auxil.coach_driver import CoachDriver
 

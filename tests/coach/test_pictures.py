@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from bot.coach import Coach, Phase
-from bot.coach.actions import SaveSettings
+from bot.coach.effects import SaveSettings
+from bot.coach.flows.routine import step_message
 from bot.coach.profile import Profile, SafetyAnswers
-from bot.coach.routine import MAX_CAPTION, step_message
-from bot.coach.state import ChatState, Progress
+from bot.coach.state import ChatState, InRoutine, Progress
 from bot.coach.turn import Turn
 from bot.content import Catalog, Content
+from bot.telegram.transport import MAX_CAPTION
 from tests.auxil.coach_driver import T0, CoachDriver, warning_line
 from tests.auxil.zones import zone_book
 
@@ -82,7 +83,7 @@ def test_every_first_step_fits_in_a_caption(content: Content, language: str) -> 
             mode="relief", area="calf", position="sitting", started_at=T0, plan=(exercise_id,)
         )
         turn = Turn(
-            ChatState(progress=progress),
+            ChatState(flow=InRoutine(progress)),
             content=content,
             catalog=content.catalog(language),
             now=T0,

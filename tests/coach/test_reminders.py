@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bot import formats
-from bot.coach import Action, Coach, Location, LogEpisode, Notify, Phase, Reopened, Say, callbacks
-from bot.coach.actions import (
+from bot.coach import Coach, Effect, Location, LogEpisode, Notify, Phase, Reopened, Say, callbacks
+from bot.coach.effects import (
     AnswerHelping,
     SaveMorning,
     SaveReminder,
@@ -23,11 +23,11 @@ from bot.coach.actions import (
     SnoozeReminder,
     StopReminder,
 )
+from bot.coach.flows.reminder_night import SNOOZE_MINUTES, reminder_messages
 from bot.coach.profile import NO_PROFILE, Profile, ReminderInfo
-from bot.coach.reminders import SNOOZE_MINUTES, reminder_messages
 from bot.content import Catalog, Content
 from bot.reminders.schedule import EVERY_DAY, WEEKDAYS, WEEKENDS
-from tests.auxil.coach_driver import CoachDriver, Reply
+from tests.auxil.coach_driver import CoachDriver, Reply, scratch
 from tests.auxil.zones import zone_book
 
 BERLIN = "Europe/Berlin"
@@ -73,9 +73,9 @@ def chat(
     return CoachDriver(coach, roundtrip=True, now=now, profile=profile)
 
 
-def changes(reply: Reply) -> list[Action]:
-    """The reminder actions of a turn (what the service would write), in order."""
-    return [a for a in reply.actions if isinstance(a, (*REMINDER_ACTIONS, AnswerHelping))]
+def changes(reply: Reply) -> list[Effect]:
+    """The reminder effects of a turn (what the service would write), in order."""
+    return [a for a in reply.effects if isinstance(a, (*REMINDER_ACTIONS, AnswerHelping))]
 
 
 def saved_text(
@@ -162,7 +162,7 @@ def test_setup_asks_time_days_zone_then_saves(coach: Coach, en: Catalog) -> None
     assert ask_days.texts == [en.text("reminder.ask_days")]
     assert ask_days.labels == DAY_LABELS
     assert phase_of(driver) == Phase.REMINDER_DAYS
-    assert driver.state.draft_time == "22:00"
+    assert scratch(driver.state).draft_time == "22:00"
     assert changes(ask_days) == []
 
     ask_zone = driver.press("Every day")
@@ -197,7 +197,11 @@ def test_setup_asks_time_days_zone_then_saves(coach: Coach, en: Catalog) -> None
     assert not offer.remove_keyboard and offer.location_button is None
     state = driver.state
     assert state.phase == Phase.IDLE
-    assert (state.draft_purpose, state.draft_time, state.draft_days) == (None, None, None)
+    assert (scratch(state).draft_purpose, scratch(state).draft_time, scratch(state).draft_days) == (
+        None,
+        None,
+        None,
+    )
     assert driver.profile.active_reminder is not None
     assert driver.profile.zone == BERLIN
 
@@ -267,7 +271,7 @@ def test_reminder_with_a_time_saves_at_once_every_day(
     clock = f"{at:%H:%M}"
     assert reply.texts == confirmed(en, at=clock, days="days.every", zone=BERLIN, when="today")
     assert home.state.phase == Phase.IDLE
-    assert home.state.draft_time is None
+    assert scratch(home.state).draft_time is None
 
 
 def test_reminder_with_a_time_typed_as_a_slash_command(home: CoachDriver) -> None:
@@ -333,7 +337,7 @@ def test_a_typed_time_answers_the_time_question(home: CoachDriver, en: Catalog) 
     home.command("reminder")
     reply = home.say("9:45pm")
     assert reply.texts == [en.text("reminder.ask_days")]
-    assert home.state.draft_time == "21:45"
+    assert scratch(home.state).draft_time == "21:45"
 
 
 # -- 3. off and on --------------------------------------------------------------------------------
@@ -355,7 +359,7 @@ def test_off_during_setup_ends_the_setup(home: CoachDriver, en: Catalog) -> None
     reply = home.command("reminder", "off")
     assert reply.texts == [en.text("reminder.none")]
     assert home.state.phase == Phase.IDLE
-    assert home.state.draft_time is None
+    assert scratch(home.state).draft_time is None
 
 
 def test_on_after_off_restores_the_old_settings(coach: Coach, en: Catalog) -> None:
@@ -535,7 +539,7 @@ def test_timezone_saves_the_zone(
     text = en.text("reminder.zone_saved", zone=zone.replace("_", " "), now=clock)
     assert reply.actions == (SaveZone(zone), Say(text, remove_keyboard=True))
     assert driver.state.phase == Phase.IDLE
-    assert driver.state.draft_purpose is None
+    assert scratch(driver.state).draft_purpose is None
 
 
 def test_timezone_without_words_asks_for_the_zone(home: CoachDriver, en: Catalog) -> None:
@@ -669,7 +673,7 @@ def test_an_old_zone_choice_is_stale(coach: Coach, en: Catalog) -> None:
 def test_a_forged_zone_button_saves_nothing(coach: Coach, en: Catalog) -> None:
     driver = chat(coach, now=utc(2026, 5, 7, 18, 5))
     driver.command("timezone", "UTC+5:30")
-    forged = callbacks.encode(driver.state.screen, "rz", "Etc/GMT-5")
+    forged = f"{driver.state.screen}.rz.Etc/GMT-5"
     reply = driver.press_data(forged)
     assert reply.actions == (Notify(en.text("stale_button")),)
     assert driver.profile.zone is None
@@ -768,8 +772,8 @@ def test_reminder_message_and_helping_question(content: Content, en: Catalog) ->
     assert [[b.label for b in row] for row in says[1].buttons] == [
         ["Yes, keep them", "Not really, stop them"]
     ]
-    decoded = [callbacks.decode(b.data) for say in says for row in say.buttons for b in row]
-    assert [(d.screen, d.verb, d.arg) for d in decoded if d is not None] == [
+    decoded = [callbacks.split(b.data) for say in says for row in say.buttons for b in row]
+    assert [(d.screen, d.prefix, d.arg) for d in decoded if d is not None] == [
         (0, "bs", "20260507"),
         (0, "bz", "20260507"),
         (0, "bk", "20260507"),
@@ -795,7 +799,7 @@ def test_start_now_asks_where_the_stretches_happen(
     assert reply.texts == [en.text("ask_position_prevention")]
     assert reply.labels == POSITION_LABELS
     assert reminded.state.phase == Phase.ASK_POSITION
-    assert reminded.state.choice_mode == "prevention"
+    assert scratch(reminded.state).choice_mode == "prevention"
     assert changes(reply) == []
     first = reminded.tap("p", "bed")
     assert en.text("prevention_intro") in first.text
@@ -1044,7 +1048,7 @@ def test_a_time_button_after_the_days_question_is_stale(home: CoachDriver, en: C
     reply = home.press_data(old.data)
     assert reply.actions == (Notify(en.text("stale_button")),)
     assert home.state.phase == Phase.REMINDER_DAYS
-    assert home.state.draft_time == "22:00"
+    assert scratch(home.state).draft_time == "22:00"
 
 
 def test_a_days_button_after_saving_is_stale(home: CoachDriver, en: Catalog) -> None:
@@ -1065,7 +1069,11 @@ def test_cancel_during_setup(home: CoachDriver, en: Catalog) -> None:
     assert changes(reply) == []
     state = home.state
     assert state.phase == Phase.IDLE
-    assert (state.draft_purpose, state.draft_time, state.draft_days) == (None, None, None)
+    assert (scratch(state).draft_purpose, scratch(state).draft_time, scratch(state).draft_days) == (
+        None,
+        None,
+        None,
+    )
     assert home.press_data(old.data).actions == (Notify(en.text("stale_button")),)
 
 

@@ -9,9 +9,9 @@ from types import MappingProxyType
 import pytest
 
 from bot.coach import Coach, Phase
-from bot.coach.callbacks import MAX_CALLBACK_BYTES
 from bot.coach.profile import Profile, SafetyAnswers
 from bot.content import AREAS, POSITIONS, Catalog, Content, Routine, Step, html_problem
+from bot.telegram.transport import MAX_CALLBACK_BYTES
 from tests.auxil.coach_driver import CoachDriver, Reply, warning_line
 from tests.auxil.zones import zone_book
 

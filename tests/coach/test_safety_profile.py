@@ -9,10 +9,10 @@ from dataclasses import fields, replace
 import pytest
 
 from bot.coach import Coach, Phase, Reopened
-from bot.coach.actions import SaveSafety
+from bot.coach.effects import SaveSafety
 from bot.coach.profile import NO_ANSWERS, Answer, Profile, SafetyAnswers
 from bot.content import AREAS, SAFETY_QUESTIONS, Catalog, Content
-from tests.auxil.coach_driver import CoachDriver, Reply
+from tests.auxil.coach_driver import CoachDriver, Reply, scratch
 
 ANSWER_LABELS = ["Yes", "No", "Prefer not to say"]
 OFFER_LABELS = ["🛡 Answer 5 safety questions", "Not now"]
@@ -50,11 +50,11 @@ def test_safety_asks_five_questions_and_saves_each_answer_at_once(
     assert first.labels == ANSWER_LABELS
     assert [len(row) for row in first.keyboard] == [2, 1]
     assert saved(first) == []
-    assert (driver.state.phase, driver.state.safety_question) == (Phase.SAFETY, "balance")
+    assert (driver.state.phase, scratch(driver.state).safety_question) == (Phase.SAFETY, "balance")
     given: list[Answer] = ["yes", "no", "unsaid", "no", "yes"]
     so_far = NO_ANSWERS
     for index, (question, answer) in enumerate(zip(SAFETY_QUESTIONS, given, strict=True)):
-        assert driver.state.safety_question == question
+        assert scratch(driver.state).safety_question == question
         reply = driver.tap("sq", f"{question}.{answer}")
         so_far = replace(so_far, **{question: answer})
         assert saved(reply) == [so_far]  # one answer at a time, saved straight away
@@ -69,7 +69,7 @@ def test_safety_asks_five_questions_and_saves_each_answer_at_once(
             assert reply.labels == []
     assert driver.profile.safety == SafetyAnswers("yes", "no", "unsaid", "no", "yes")
     assert driver.profile.safety.answered
-    assert (driver.state.phase, driver.state.safety_question) == (Phase.IDLE, None)
+    assert (driver.state.phase, scratch(driver.state).safety_question) == (Phase.IDLE, None)
 
 
 @pytest.mark.parametrize("answer", ["yes", "no", "unsaid"])
@@ -155,7 +155,7 @@ def test_cancel_mid_questions_keeps_what_was_answered(driver: CoachDriver, en: C
     reply = driver.command("cancel")
     assert reply.texts == [en.text("cancelled")]
     assert saved(reply) == [] and reply.episodes == []
-    assert (driver.state.phase, driver.state.safety_question) == (Phase.IDLE, None)
+    assert (driver.state.phase, scratch(driver.state).safety_question) == (Phase.IDLE, None)
     assert driver.profile.safety == SafetyAnswers("no", "unsaid")
     assert not driver.profile.safety.answered
     view = driver.command("safety")  # what was answered is shown; the rest is "not answered"

@@ -1,4 +1,5 @@
-"""The state row: to_dict/from_dict round trips, and unreadable rows start the chat afresh."""
+"""The state row: to_dict/from_dict round trips, schema-1 rows are upgraded on read, and
+unreadable rows start the chat afresh."""
 
 from __future__ import annotations
 
@@ -20,58 +21,135 @@ from bot.coach import (
     from_dict,
     to_dict,
 )
-from bot.coach.state import SCHEMA, Progress, Timer
-from tests.auxil.coach_driver import T0, CoachDriver
+from bot.coach.state import (
+    SCHEMA,
+    CheckIn,
+    Choosing,
+    ConfirmForget,
+    Draft,
+    Flow,
+    Idle,
+    InRoutine,
+    LoggingCramp,
+    Progress,
+    SafetyQuestion,
+    SettingReminder,
+    Timer,
+)
+from tests.auxil.coach_driver import T0, CoachDriver, scratch
 
 
 def through_json(state: ChatState) -> ChatState:
     return from_dict(json.loads(json.dumps(to_dict(state))))
 
 
-def full_state() -> ChatState:
+PROGRESS = Progress(
+    mode="relief",
+    area="calf",
+    position="standing",
+    started_at=T0,
+    plan=("calf_stand_on_leg", "calf_wall_stretch", "walk_it_off"),
+    spare=("sit_down_and_massage",),
+    exercise=1,
+    step=1,
+    outcomes=(("calf_stand_on_leg", "same"),),
+    paused_remaining=12.5,
+    options=("stand_from_sitting",),
+)
+
+
+def full_state(flow: Flow | None = None) -> ChatState:
     return ChatState(
-        phase=Phase.PAUSED,
         screen=41,
         known=True,
         language="de",
         timer_seq=7,
-        choice_mode="relief",
-        choice_area="shin",
         last_area="calf",
         last_position="standing",
-        progress=Progress(
-            mode="relief",
-            area="calf",
-            position="standing",
-            started_at=T0,
-            plan=("calf_stand_on_leg", "calf_wall_stretch", "walk_it_off"),
-            spare=("sit_down_and_massage",),
-            exercise=1,
-            step=1,
-            outcomes=(("calf_stand_on_leg", "same"),),
-            paused_remaining=12.5,
-            options=("stand_from_sitting",),
-        ),
         timer=Timer(token="t7", due_at=T0 + timedelta(seconds=30), kind="step"),
-        draft_purpose="time",
-        draft_time="21:45",
-        draft_days=31,
-        diary_when="morning",
-        safety_question="clot",
-        extra={"note": "kept", "n": 3},
+        flow=InRoutine(PROGRESS, asking="paused") if flow is None else flow,
     )
+
+
+# Every flow with every field it has set: together they hold what schema 1 kept side by side.
+FLOWS: list[Flow] = [
+    Idle(),
+    Choosing("position", mode="relief", area="shin"),
+    InRoutine(PROGRESS, asking="paused"),
+    CheckIn(),
+    SettingReminder("days", Draft(purpose="time", time="21:45", days=31)),
+    LoggingCramp("severity", area="shin", when="morning"),
+    SafetyQuestion("clot"),
+    ConfirmForget(),
+]
 
 
 def test_empty_state_round_trips() -> None:
     assert through_json(ChatState()) == ChatState()
 
 
-def test_full_state_round_trips_through_json() -> None:
-    state = full_state()
+@pytest.mark.parametrize("flow", FLOWS, ids=[type(flow).__name__ for flow in FLOWS])
+def test_full_state_round_trips_through_json(flow: Flow) -> None:
+    state = full_state(flow)
     data = to_dict(state)
     assert data["schema"] == SCHEMA
     assert isinstance(json.dumps(data), str)
     assert through_json(state) == state
+
+
+# A row as the previous version (schema 1: one flat document) wrote it, mid-routine.
+SCHEMA_1_ROW: dict[str, Any] = {
+    "schema": 1,
+    "phase": "paused",
+    "screen": 41,
+    "known": True,
+    "language": "de",
+    "timer_seq": 7,
+    "choice_mode": "relief",
+    "choice_area": "shin",
+    "last_area": "calf",
+    "last_position": "standing",
+    "progress": {
+        "mode": "relief",
+        "area": "calf",
+        "position": "standing",
+        "started_at": "2025-01-15T02:30:00+00:00",
+        "plan": ["calf_stand_on_leg", "calf_wall_stretch", "walk_it_off"],
+        "spare": ["sit_down_and_massage"],
+        "exercise": 1,
+        "step": 1,
+        "outcomes": [["calf_stand_on_leg", "same"]],
+        "paused_remaining": 12.5,
+        "options": ["stand_from_sitting"],
+    },
+    "timer": {"token": "t7", "due_at": "2025-01-15T02:30:30+00:00", "kind": "step"},
+    "draft_purpose": "time",
+    "draft_time": "21:45",
+    "draft_days": 31,
+    "diary_when": "morning",
+    "safety_question": "clot",
+    "extra": {"note": "kept", "n": 3},
+}
+
+
+@pytest.mark.parametrize(
+    ("phase", "flow"),
+    [
+        ("paused", InRoutine(PROGRESS, asking="paused")),
+        ("idle", Idle()),
+        ("ask_position", Choosing("position", mode="relief", area="shin")),
+        ("checkin", CheckIn()),
+        ("reminder_days", SettingReminder("days", Draft(purpose="time", time="21:45", days=31))),
+        ("diary_severity", LoggingCramp("severity", area="shin", when="morning")),
+        ("safety", SafetyQuestion("clot")),
+        ("confirm_forget", ConfirmForget()),
+    ],
+)
+def test_a_schema_1_row_is_upgraded_on_read(phase: str, flow: Flow) -> None:
+    """A restart across the upgrade continues the conversation where it was."""
+    row = json.loads(json.dumps({**SCHEMA_1_ROW, "phase": phase}))
+    assert from_dict(row) == full_state(flow)
+    assert through_json(from_dict(row)) == full_state(flow)
 
 
 def test_other_time_zones_keep_their_instant() -> None:
@@ -103,11 +181,14 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
     assert driver.state.phase == Phase.CHECKIN
     driver.command("reminder")
     driver.tap("rt", "2200")
-    assert driver.state.draft_time == "22:00"
+    assert scratch(driver.state).draft_time == "22:00"
     driver.tap("rd", "wkd")
-    assert (driver.state.draft_time, driver.state.draft_days) == ("22:00", 0b0011111)
+    assert (scratch(driver.state).draft_time, scratch(driver.state).draft_days) == (
+        "22:00",
+        0b0011111,
+    )
     driver.say("Berlin")
-    assert driver.state.phase == Phase.IDLE and driver.state.draft_time is None
+    assert driver.state.phase == Phase.IDLE and scratch(driver.state).draft_time is None
     driver.command("reminder")
     driver.tap("rc", "morning")
     assert driver.state.phase == Phase.REMINDER_MORNING
@@ -118,13 +199,16 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
     driver.tap("dl")
     driver.tap("la", "shin")
     driver.tap("lw", "night")
-    assert (driver.state.choice_area, driver.state.diary_when) == ("shin", "night")
+    assert (scratch(driver.state).choice_area, scratch(driver.state).diary_when) == (
+        "shin",
+        "night",
+    )
     driver.tap("ls", "7")
     driver.command("safety")
-    assert (driver.state.phase, driver.state.safety_question) == (Phase.SAFETY, "balance")
+    assert (driver.state.phase, scratch(driver.state).safety_question) == (Phase.SAFETY, "balance")
     for question in ("balance", "joint", "pregnancy", "clot", "numb_feet"):
         driver.tap("sq", f"{question}.no")
-    assert driver.state.safety_question is None
+    assert scratch(driver.state).safety_question is None
     driver.begin("calf", "bed")  # steady now: "same" asks about standing up
     while driver.state.phase == Phase.STEP:
         driver.tap("n")
@@ -132,6 +216,16 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
     assert driver.state.phase == Phase.ASK_STAND
     driver.tap("sd", "yes")
     assert {reply.state.phase for reply in driver.history} == set(Phase)
+
+
+# The schema-1 phase whose flow keeps each of these fields.
+PHASE_OF = {
+    "draft_purpose": "reminder_time",
+    "draft_time": "reminder_time",
+    "draft_days": "reminder_time",
+    "diary_when": "diary_when",
+    "safety_question": "safety",
+}
 
 
 @pytest.mark.parametrize(
@@ -152,10 +246,15 @@ def test_every_state_of_a_real_conversation_round_trips(coach: Coach) -> None:
 )
 def test_an_unreadable_reminder_draft_is_dropped_not_fatal(field: str, value: Any) -> None:
     row = good_row()
+    row["phase"] = PHASE_OF[field]
     row[field] = value
     state = from_dict(row)
-    assert getattr(state, field) is None
-    assert state.progress is not None  # the rest of the row is still read
+    assert getattr(scratch(state), field) is None
+    # The rest of the row is still read: the flow, its other fields, the shared ones.
+    assert state.phase == Phase(PHASE_OF[field])
+    kept = {key for key, phase in PHASE_OF.items() if phase == PHASE_OF[field]} - {field}
+    assert all(getattr(scratch(state), key) == row[key] for key in kept)
+    assert (state.screen, state.last_area, state.timer) == (41, "calf", full_state().timer)
 
 
 def test_none_and_empty_start_afresh() -> None:
@@ -164,7 +263,7 @@ def test_none_and_empty_start_afresh() -> None:
 
 
 def good_row() -> dict[str, Any]:
-    return json.loads(json.dumps(to_dict(full_state())))
+    return json.loads(json.dumps(SCHEMA_1_ROW))
 
 
 def broken(**changes: Any) -> dict[str, Any]:

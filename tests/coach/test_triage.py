@@ -7,7 +7,7 @@ import pytest
 from bot.coach import COMMANDS, Coach, LogEpisode, Phase, Reopened, Say
 from bot.coach.profile import Profile, SafetyAnswers
 from bot.content import AREAS, POSITIONS, Catalog, Content
-from tests.auxil.coach_driver import CoachDriver, warning_line
+from tests.auxil.coach_driver import CoachDriver, scratch, warning_line
 
 AREA_LABELS = [
     "Ankle",
@@ -55,7 +55,7 @@ def test_choosing_an_area_asks_for_the_position(driver: CoachDriver, area: str) 
     assert "Where are you right now?" in reply.text
     assert reply.labels == POSITION_LABELS
     assert driver.state.phase == Phase.ASK_POSITION
-    assert driver.state.choice_area == area
+    assert scratch(driver.state).choice_area == area
 
 
 def test_prevent_asks_where_the_stretches_happen(driver: CoachDriver, en: Catalog) -> None:
@@ -63,7 +63,7 @@ def test_prevent_asks_where_the_stretches_happen(driver: CoachDriver, en: Catalo
     reply = driver.press("No cramp now — a bedtime stretch for night cramps")
     assert reply.text == en.text("ask_position_prevention")
     assert reply.labels == POSITION_LABELS
-    assert driver.state.choice_mode == "prevention"
+    assert scratch(driver.state).choice_mode == "prevention"
 
 
 @pytest.mark.parametrize("position", POSITIONS)
@@ -210,7 +210,7 @@ def test_routine_menu_area_asks_the_position(driver: CoachDriver) -> None:
     driver.command("routine")
     reply = driver.press("Shin")
     assert reply.labels == POSITION_LABELS
-    assert driver.state.choice_area == "shin"
+    assert scratch(driver.state).choice_area == "shin"
 
 
 @pytest.mark.parametrize("position", POSITIONS)
@@ -292,7 +292,7 @@ def test_cancel_during_the_questions_clears_the_choice(driver: CoachDriver, en: 
     reply = driver.command("cancel")
     assert reply.texts == [en.text("cancelled")]
     assert driver.state.phase == Phase.IDLE
-    assert driver.state.choice_area is None and driver.state.choice_mode is None
+    assert scratch(driver.state).choice_area is None and scratch(driver.state).choice_mode is None
 
 
 def test_start_mid_routine_abandons_it(driver: CoachDriver) -> None:

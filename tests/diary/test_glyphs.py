@@ -34,7 +34,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from PIL import ImageDraw
 
 from bot import formats
-from bot.coach.actions import DiaryPicture
+from bot.coach.outbox import DiaryPicture
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.diary import DiaryEntry

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from PIL import Image
 
-from bot.coach.actions import DiaryPicture
+from bot.coach.outbox import DiaryPicture
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from bot.diary import DiaryEntry

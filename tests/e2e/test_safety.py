@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.coach import from_dict
 from bot.content import Content
 from bot.storage import episodes_for
 from bot.storage.models import ChatState, User
@@ -118,7 +119,7 @@ async def test_the_safety_answers_change_what_a_standing_person_is_offered(
     # running: the questions are for a calm moment) shows the answers, then asks again.
     view = await reply_containing(api, unsteady, "Your safety answers", "/safety")
     assert "Unsteady, walking aid or a fall: yes" in view.content
-    assert (await _chat_state(bot, unsteady)).state["progress"] is None
+    assert from_dict((await _chat_state(bot, unsteady)).state).progress is None
     await tap(api, unsteady, "Change my answers", expect=2)
     for label in ["No", "No", "No", "No", "No"]:
         await tap(api, unsteady, label)
@@ -170,7 +171,7 @@ async def test_an_urgent_warning_sign_mid_routine_stops_the_routine_and_its_time
         assert "Step 1 of 3" in texts(api, chat)[-1]
         armed = await _chat_state(running, chat)
         assert armed.timer_token is not None and armed.timer_due_at is not None
-        assert armed.state["progress"] is not None
+        assert from_dict(armed.state).progress is not None
 
         reply = await reply_containing(api, chat, "clot", "my calf is swollen and red")
         text = reply.content
@@ -186,8 +187,9 @@ async def test_an_urgent_warning_sign_mid_routine_stops_the_routine_and_its_time
         assert not any("Step 2 of" in t for t in texts(api, chat))
         stopped = await _chat_state(running, chat)
         assert stopped.timer_token is None and stopped.timer_due_at is None
-        assert stopped.state["timer"] is None and stopped.state["progress"] is None
-        assert stopped.state["phase"] == "idle"
+        row = from_dict(stopped.state)
+        assert row.timer is None and row.progress is None
+        assert row.phase == "idle"
         assert running.service is not None
         async with running.service.sessions() as session:
             episodes = await episodes_for(session, chat)

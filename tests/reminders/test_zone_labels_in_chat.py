@@ -1,10 +1,8 @@
-"""The chat shows zones in the person's language: the coach's side, switched on at merge.
+"""The chat shows zones in the person's language: the coach's side.
 
-The coach still labels a zone with its tz name (``bot/coach/turn.py`` ``_label_values`` and
-``bot/coach/reminders.py`` ``_zone_label``); the lead changes those call sites to
-``turn.zones.zone_label(zone, turn.catalog.language)`` when merging the coach's restructuring.
-Until then these tests are expected to fail on their assertions (strict: once the call sites
-change they pass, and the marker must go). English must not change either way.
+The coach labels a zone through ``turn.zones.zone_label(zone, turn.catalog.language)``
+(``bot/coach/flows/reminder_view.py`` ``zone_label``, also for the zone buttons). English must
+not change.
 """
 
 from __future__ import annotations
@@ -18,10 +16,6 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import Content, load_content
 from tests.auxil.coach_driver import CoachDriver
 from tests.auxil.zones import zone_book
-
-PENDING = pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="coach call sites change at merge (H6 report)"
-)
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +36,10 @@ def _chat(content: Content, language: str) -> CoachDriver:
     return driver
 
 
-@PENDING
 def test_a_russian_confirmation_names_the_city_in_russian(content: Content) -> None:
     assert "<b>Москва</b>" in _chat(content, "ru").say("Москва").texts[-1]
 
 
-@PENDING
 def test_spanish_zone_buttons_name_the_cities_in_spanish(content: Content) -> None:
     labels = _chat(content, "es").say("UTC+1").labels
     assert any(label.startswith("Berlín (") for label in labels), labels

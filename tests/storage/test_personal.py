@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.coach.machine import PRIVACY_TABLES
+from bot.coach.flows.data import PRIVACY_TABLES
 from bot.storage import Base, EpisodeRecord, log_episode, save_state, touch_user
 from bot.storage import reminder_queue as queue
 from bot.storage import reminders as store

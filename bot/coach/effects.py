@@ -1,4 +1,8 @@
-"""What the coach asks an adapter to do. Adapters own all I/O; these are plain data."""
+"""The database work one event asks for: the service applies these in the event's transaction.
+
+They are plain data, kept apart from what is sent (`bot.coach.outbox`), so the service can
+handle every one of them in one exhaustive `match` and a transport never sees them.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from bot.coach.profile import SafetyAnswers
-from bot.diary.entries import DiaryEntry
-
-
-@dataclass(frozen=True, slots=True)
-class Button:
-    label: str
-    data: str
-
-
-Keyboard = tuple[tuple[Button, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Say:
-    """Send a message. `text` is Telegram HTML (only <b> and <i>); rows of buttons below it.
-
-    `silent` messages arrive without a sound: a check-in must not wake someone who fell asleep.
-    """
-
-    text: str
-    buttons: Keyboard = ()
-    silent: bool = False
-    # A one-tap "share my location" keyboard under the input field (Telegram's reply keyboard;
-    # it cannot be combined with inline buttons), labelled with this text.
-    location_button: str | None = None
-    # Take such a keyboard away again once it has served its purpose.
-    remove_keyboard: bool = False
-    # A picture file (PNG, or a GIF animation) sent with `text` as its caption.
-    picture: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Notify:
-    """A short note shown for a button press (Telegram: the answerCallbackQuery text)."""
-
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class StartTimer:
-    """Deliver `TimerFired(token)` at `due_at` (UTC), even after a restart."""
-
-    token: str
-    due_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class CancelTimer:
-    token: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,36 +89,10 @@ class AnswerHelping:
 
 
 @dataclass(frozen=True, slots=True)
-class Attach:
-    """Send a file made for this person just now (an export, a chart): bytes, never cached."""
-
-    kind: str  # "document" | "photo"
-    filename: str
-    data: bytes
-    caption: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class SaveSettings:
     """The person's settings changed (for now: exercise pictures on or off)."""
 
     pictures: bool
-
-
-@dataclass(frozen=True, slots=True)
-class DiaryPicture:
-    """Draw the diary's weekly chart or the doctor's report and send it as a photo.
-
-    The service renders it off the event loop once the event's transaction is committed.
-    """
-
-    kind: str  # "chart" | "report"
-    entries: tuple[DiaryEntry, ...]
-    zone: str
-    today: date
-    reminder_started: date | None
-    language: str | None
-    caption: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,26 +105,17 @@ class ForgetUser:
     """Delete every row about the person, in this event's transaction, after everything else."""
 
 
-ReminderAction = (
-    SaveZone
+Effect = (
+    LogEpisode
+    | SaveSafety
+    | SaveZone
     | SaveReminder
+    | SaveMorning
     | StopReminder
     | SnoozeReminder
     | SkipReminder
     | AnswerHelping
-    | SaveMorning
-)
-Action = (
-    Say
-    | Notify
-    | StartTimer
-    | CancelTimer
-    | LogEpisode
-    | ReminderAction
-    | Attach
+    | SaveSettings
     | ExportData
     | ForgetUser
-    | SaveSafety
-    | SaveSettings
-    | DiaryPicture
 )

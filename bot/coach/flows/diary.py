@@ -8,37 +8,69 @@ service renders off the event loop after the transaction, so no image work happe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from pydantic import Field
+
 from bot import formats
-from bot.coach import routine
-from bot.coach.actions import DiaryPicture, LogEpisode
-from bot.coach.state import Phase
+from bot.coach.callbacks import CallbackData, Digits
+from bot.coach.effects import LogEpisode
+from bot.coach.flows import routine
+from bot.coach.outbox import DiaryPicture
+from bot.coach.router import Router, Words
+from bot.coach.state import IDLE, LoggingCramp, Phase, When
 from bot.coach.turn import ButtonSpec, Turn
-from bot.content import Area
+from bot.content import AREAS, Area
 from bot.diary import DiarySummary, summarize
 from bot.diary.summary import MIN_DAYS_FOR_RATE
 from bot.reminders.schedule import wall_time_to_utc
 
+router = Router()
+
+
+class LogCramp(CallbackData, prefix="dl"):
+    """ "Log a cramp": works from any message."""
+
+
+class Report(CallbackData, prefix="dr"):
+    """The doctor's report: works from any message."""
+
+
+class LogArea(CallbackData, prefix="la"):
+    area: Area
+
+
+class LogWhen(CallbackData, prefix="lw"):
+    when: When
+
+
+class LogSeverity(CallbackData, prefix="ls"):
+    severity: Annotated[Digits, Field(le=10)]
+
+    def label_values(self, turn: Turn) -> dict[str, str]:
+        return {"n": str(self.severity)}
+
+
 DIARY_DAYS = 30
 DIARY_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("diary_log", "dl", ""),),
-    (("diary_report", "dr", ""),),
+    (("diary_log", LogCramp()),),
+    (("diary_report", Report()),),
 )
 AREA_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("area_ankle", "la", "ankle"), ("area_foot", "la", "foot")),
-    (("area_calf", "la", "calf"), ("area_shin", "la", "shin")),
+    (("area_ankle", LogArea(area="ankle")), ("area_foot", LogArea(area="foot"))),
+    (("area_calf", LogArea(area="calf")), ("area_shin", LogArea(area="shin"))),
 )
 WHEN_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("when_evening", "lw", "evening"), ("when_night", "lw", "night")),
-    (("when_morning", "lw", "morning"), ("when_now", "lw", "now")),
+    (("when_evening", LogWhen(when="evening")), ("when_night", LogWhen(when="night"))),
+    (("when_morning", LogWhen(when="morning")), ("when_now", LogWhen(when="now"))),
 )
 SEVERITY_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    tuple(("severity", "ls", str(n)) for n in range(6)),
-    tuple(("severity", "ls", str(n)) for n in range(6, 11)),
+    tuple(("severity", LogSeverity(severity=n)) for n in range(6)),
+    tuple(("severity", LogSeverity(severity=n)) for n in range(6, 11)),
 )
-LOG_PHASES = frozenset({Phase.DIARY_AREA, Phase.DIARY_WHEN, Phase.DIARY_SEVERITY})
 # "Roughly when", as a local wall-clock time: the evening and the night are last night's.
 WHEN_LOCAL = {"evening": time(21, 0), "night": time(2, 30), "morning": time(5, 30)}
 
@@ -48,6 +80,7 @@ def zone_of(turn: Turn) -> str:
     return turn.profile.zone or "UTC"
 
 
+@router.command("diary")
 def command(turn: Turn, args: str) -> None:
     if args.strip().lower() in ("report", "doctor"):
         report(turn)
@@ -61,7 +94,7 @@ def command(turn: Turn, args: str) -> None:
         days=DIARY_DAYS,
         reminder_started=turn.profile.reminder_started,
     )
-    turn.act(
+    turn.picture(
         DiaryPicture(
             kind="chart",
             entries=turn.profile.diary,
@@ -75,10 +108,15 @@ def command(turn: Turn, args: str) -> None:
     turn.say(*summary_text(turn, summary), buttons=turn.keyboard(DIARY_BUTTONS, fresh=False))
 
 
+@router.button(Report)
+def _report_pressed(turn: Turn, data: Report) -> None:
+    report(turn)
+
+
 def report(turn: Turn) -> None:
     zone = zone_of(turn)
     turn.say(turn.text("diary.report_intro"))
-    turn.act(
+    turn.picture(
         DiaryPicture(
             kind="report",
             entries=turn.profile.diary,
@@ -158,31 +196,59 @@ def start_log(turn: Turn, area: Area | None = None) -> None:
     """Log a cramp that is over; "I had a calf cramp last night" skips the first question."""
     if turn.state.progress is not None:
         routine.abandon(turn, "abandoned")
-    turn.update(phase=Phase.DIARY_AREA, choice_mode=None, choice_area=None, diary_when=None)
+    turn.go(LoggingCramp("area"))
     if area is not None:
-        screen_button(turn, "la", area)
+        _area_chosen(turn, area)
         return
     turn.say(turn.text("diary.log.area"), buttons=turn.keyboard(AREA_BUTTONS))
 
 
-def screen_button(turn: Turn, verb: str, arg: str) -> bool:
-    if verb == "la" and arg in ("ankle", "foot", "calf", "shin"):
-        turn.update(phase=Phase.DIARY_WHEN, choice_area=arg)
-        turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS))
-    elif verb == "lw" and arg in (*WHEN_LOCAL, "now"):
-        turn.update(phase=Phase.DIARY_SEVERITY, diary_when=arg)
-        turn.say(turn.text("diary.log.severity"), buttons=turn.keyboard(SEVERITY_BUTTONS))
-    elif verb == "ls" and arg.isascii() and arg.isdigit() and 0 <= int(arg) <= 10:
-        _logged(turn, int(arg))
-    else:
+@router.button(LogCramp)
+def _log_pressed(turn: Turn, data: LogCramp) -> None:
+    if not routine.in_the_way(turn):
+        start_log(turn)
+
+
+@router.text(Phase.IDLE, Phase.CHECKIN, Phase.ASK_AREA, Phase.ROUTINE_MENU)
+def _log_words(turn: Turn, words: Words) -> bool:
+    """ "I had a cramp": it's over, so into the diary."""
+    if not words.has("log"):
         return False
+    start_log(turn, words.pick("area.", AREAS))
     return True
 
 
+@router.button(LogArea, Phase.DIARY_AREA)
+def _area_pressed(turn: Turn, data: LogArea) -> None:
+    _area_chosen(turn, data.area)
+
+
+def _area_chosen(turn: Turn, area: Area) -> None:
+    turn.go(LoggingCramp("when", area))
+    turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS))
+
+
+@router.button(LogWhen, Phase.DIARY_WHEN)
+def _when_pressed(turn: Turn, data: LogWhen) -> None:
+    turn.go(replace(_logging(turn), asking="severity", when=data.when))
+    turn.say(turn.text("diary.log.severity"), buttons=turn.keyboard(SEVERITY_BUTTONS))
+
+
+@router.button(LogSeverity, Phase.DIARY_SEVERITY)
+def _severity_pressed(turn: Turn, data: LogSeverity) -> None:
+    _logged(turn, data.severity)
+
+
+def _logging(turn: Turn) -> LoggingCramp:
+    flow = turn.state.flow
+    return flow if isinstance(flow, LoggingCramp) else LoggingCramp("severity")
+
+
 def _logged(turn: Turn, severity: int) -> None:
-    area, when = turn.state.choice_area, turn.state.diary_when or "now"
+    logging = _logging(turn)
+    area, when = logging.area, logging.when or "now"
     at = when_it_was(turn.now, when, ZoneInfo(zone_of(turn)))
-    turn.actions.append(
+    turn.effect(
         LogEpisode(
             kind="manual",
             area=area,
@@ -194,7 +260,7 @@ def _logged(turn: Turn, severity: int) -> None:
             severity=severity,
         )
     )
-    turn.update(phase=Phase.IDLE, choice_area=None, diary_when=None)
+    turn.go(IDLE)
     turn.say(
         turn.text(
             "diary.log.done",
@@ -224,16 +290,6 @@ def when_it_was(now: datetime, when: str, zone: ZoneInfo) -> datetime:
     return min(moment, now)
 
 
-def reprompt(turn: Turn) -> bool:
-    phase = turn.state.phase
-    if phase == Phase.DIARY_AREA:
-        turn.say(turn.text("diary.log.area"), buttons=turn.keyboard(AREA_BUTTONS, fresh=False))
-    elif phase == Phase.DIARY_WHEN:
-        turn.say(turn.text("diary.log.when"), buttons=turn.keyboard(WHEN_BUTTONS, fresh=False))
-    elif phase == Phase.DIARY_SEVERITY:
-        turn.say(
-            turn.text("diary.log.severity"), buttons=turn.keyboard(SEVERITY_BUTTONS, fresh=False)
-        )
-    else:
-        return False
-    return True
+router.question(Phase.DIARY_AREA, "diary.log.area", AREA_BUTTONS)
+router.question(Phase.DIARY_WHEN, "diary.log.when", WHEN_BUTTONS)
+router.question(Phase.DIARY_SEVERITY, "diary.log.severity", SEVERITY_BUTTONS)

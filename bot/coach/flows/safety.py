@@ -13,13 +13,36 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.coach.actions import SaveSafety
-from bot.coach.profile import ANSWERS, SafetyAnswers
-from bot.coach.state import Phase
+from bot.coach.callbacks import CallbackData
+from bot.coach.effects import SaveSafety
+from bot.coach.flows import routine
+from bot.coach.profile import ANSWERS, Answer, SafetyAnswers
+from bot.coach.router import Router
+from bot.coach.state import IDLE, Phase, Question, SafetyQuestion
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import SAFETY_QUESTIONS, Exercise, Tag
 
-START_ROW: tuple[ButtonSpec, ...] = (("safety_start", "sa", ""), ("safety_later", "sl", ""))
+router = Router()
+QUESTIONS: tuple[Question, ...] = ("balance", "joint", "pregnancy", "clot", "numb_feet")
+
+
+class SafetyStart(CallbackData, prefix="sa"):
+    """ "Answer the safety questions": offered at a calm moment, works from any message."""
+
+
+class SafetyLater(CallbackData, prefix="sl"):
+    pass
+
+
+class SafetyAnswer(CallbackData, prefix="sq"):
+    question: Question
+    answer: Answer
+
+
+START_ROW: tuple[ButtonSpec, ...] = (
+    ("safety_start", SafetyStart()),
+    ("safety_later", SafetyLater()),
+)
 
 
 # -- what the answers change -----------------------------------------------------------------
@@ -86,8 +109,10 @@ def offer(turn: Turn, parts: list[str], rows: list[tuple[ButtonSpec, ...]]) -> N
 
 
 # -- the questions ---------------------------------------------------------------------------
-def command(turn: Turn) -> None:
+@router.command("safety")
+def command(turn: Turn, args: str = "") -> None:
     """/safety: the answers as they stand, and a button to (re)answer them."""
+    routine.stop(turn, "abandoned")  # stop, not abandon: no step phase without a routine
     answers = turn.profile.safety
     if not any(getattr(answers, question) for question in SAFETY_QUESTIONS):
         begin(turn)
@@ -102,48 +127,62 @@ def command(turn: Turn) -> None:
     )
     turn.say(
         turn.text("safety.view", answers=lines),
-        buttons=turn.keyboard(((("safety_change", "sa", ""),),), fresh=False),
+        buttons=turn.keyboard(((("safety_change", SafetyStart()),),), fresh=False),
     )
 
 
 def begin(turn: Turn) -> None:
     turn.say(turn.text("safety.intro"))
-    ask(turn, SAFETY_QUESTIONS[0])
+    ask(turn, QUESTIONS[0])
 
 
-def ask(turn: Turn, question: str, *, fresh: bool = True) -> None:
-    turn.update(phase=Phase.SAFETY, safety_question=question)
+def ask(turn: Turn, question: Question, *, fresh: bool = True) -> None:
+    turn.go(SafetyQuestion(question))
     row: tuple[ButtonSpec, ...] = tuple(
-        (f"safety_{answer}", "sq", f"{question}.{answer}") for answer in ANSWERS
+        (f"safety_{answer}", SafetyAnswer(question=question, answer=answer)) for answer in ANSWERS
     )
     buttons = turn.keyboard((row[:2], row[2:]), fresh=fresh)
     turn.say(turn.text(f"safety.q.{question}"), buttons=buttons)
 
 
-def answer(turn: Turn, arg: str) -> bool:
-    """A tap on yes / no / prefer not to say; False for a button that is not the one on screen."""
-    question, _, value = arg.partition(".")
-    if question != turn.state.safety_question or value not in ANSWERS:
-        return False
+@router.button(SafetyAnswer, Phase.SAFETY)
+def answer(turn: Turn, data: SafetyAnswer) -> None:
+    """A tap on yes / no / prefer not to say, for the question on screen."""
+    question = data.question
+    if question != _on_screen(turn):
+        turn.notify(turn.text("stale_button"))
+        return
     # Saved at once, one answer at a time: stopping half way keeps what was answered.
-    answers: SafetyAnswers = replace(turn.profile.safety, **{question: value})
-    turn.act(SaveSafety(answers))
-    later = SAFETY_QUESTIONS[SAFETY_QUESTIONS.index(question) + 1 :]
+    answers: SafetyAnswers = replace(turn.profile.safety, **{question: data.answer})
+    turn.effect(SaveSafety(answers))
+    later = QUESTIONS[QUESTIONS.index(question) + 1 :]
     if later:
         ask(turn, later[0])
     else:
-        turn.update(phase=Phase.IDLE, safety_question=None)
+        turn.go(IDLE)
         turn.say(turn.text("safety.done"))
-    return True
 
 
-def later(turn: Turn) -> None:
+@router.button(SafetyStart)
+def _start_pressed(turn: Turn, data: SafetyStart) -> None:
+    if not routine.in_the_way(turn):
+        begin(turn)
+
+
+@router.button(SafetyLater)
+def later(turn: Turn, data: SafetyLater) -> None:
     turn.notify(turn.text("safety.later"))
 
 
-def reprompt(turn: Turn) -> bool:
-    question = turn.state.safety_question
-    if turn.state.phase != Phase.SAFETY or question is None:
+@router.reprompt(Phase.SAFETY)
+def _ask_again(turn: Turn) -> bool:
+    question = _on_screen(turn)
+    if question is None:
         return False
     ask(turn, question, fresh=False)
     return True
+
+
+def _on_screen(turn: Turn) -> Question | None:
+    flow = turn.state.flow
+    return flow.question if isinstance(flow, SafetyQuestion) else None

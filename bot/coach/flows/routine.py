@@ -13,53 +13,93 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import Literal
 
-from bot.coach import numbers, safety_profile
-from bot.coach.state import Phase, Progress
+from bot.coach import numbers
+from bot.coach.callbacks import CallbackData
+from bot.coach.flows import routine_end, safety
+from bot.coach.router import Router, Words
+from bot.coach.state import IDLE, InRoutine, Phase, Progress
 from bot.coach.turn import ButtonSpec, Turn
 from bot.content import Area, Mode, Position
+
+router = Router()
+Feeling = Literal["gone", "better", "same", "worse"]
+
+
+class Next(CallbackData, prefix="n"):
+    pass
+
+
+class Pause(CallbackData, prefix="pa"):
+    pass
+
+
+class Resume(CallbackData, prefix="r"):
+    pass
+
+
+class Skip(CallbackData, prefix="sk"):
+    pass
+
+
+class Stop(CallbackData, prefix="x"):
+    """Stop: works from any message of the routine."""
+
+
+class FeelingAnswer(CallbackData, prefix="f"):
+    feeling: Feeling
+
+
+class StandAnswer(CallbackData, prefix="sd"):
+    answer: Literal["yes", "no"]
+
+
+class Why(CallbackData, prefix="w"):
+    """ "Why this?" under a step: stays true on any message, old or new (see flows/help.py)."""
+
+    exercise: str
+
+
+class WarningSigns(CallbackData, prefix="ws"):
+    """The warning signs, one tap away on every step (see flows/help.py)."""
+
 
 # NHS inform: a cramp lasting longer than about ten minutes is a reason to get advice.
 ESCALATE_AFTER = timedelta(minutes=10)
 
-FEELINGS = ("gone", "better", "same", "worse")
+FEELINGS: tuple[Feeling, ...] = ("gone", "better", "same", "worse")
 STEP_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("next", "n", ""), ("pause", "pa", "")),
-    (("skip", "sk", ""), ("stop", "x", "")),
+    (("next", Next()), ("pause", Pause())),
+    (("skip", Skip()), ("stop", Stop())),
 )
 STAND_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("stand_yes", "sd", "yes"), ("stand_no", "sd", "no")),
+    (("stand_yes", StandAnswer(answer="yes")), ("stand_no", StandAnswer(answer="no"))),
 )
-PAUSED_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = ((("resume", "r", ""), ("stop", "x", "")),)
+PAUSED_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = ((("resume", Resume()), ("stop", Stop())),)
 FEELING_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("gone", "f", "gone"), ("better", "f", "better")),
-    (("same", "f", "same"), ("worse", "f", "worse")),
+    (("gone", FeelingAnswer(feeling="gone")), ("better", FeelingAnswer(feeling="better"))),
+    (("same", FeelingAnswer(feeling="same")), ("worse", FeelingAnswer(feeling="worse"))),
 )
-CHECKIN_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = (
-    (("still_gone", "ci", "gone"), ("its_back", "ci", "back")),
-)
-WRAPUP_BUTTONS: tuple[tuple[ButtonSpec, ...], ...] = ((("no_checkin", "nc", ""),),)
-REMIND_ROW: tuple[ButtonSpec, ...] = (("remind_me", "rem", ""),)
+ROUTINE_PHASES = (Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING, Phase.ASK_STAND)
 
 
 def start(turn: Turn, mode: Mode, area: Area | None, position: Position) -> None:
     """Begin a routine; the first instruction goes out in this same turn (no questions first)."""
     abandon(turn, "abandoned")
-    routine = turn.content.routine_for(mode, area, position, steady=safety_profile.steady(turn))
+    routine = turn.content.routine_for(mode, area, position, steady=safety.steady(turn))
     progress = Progress(
         mode=mode,
         area=area,
         position=position,
         started_at=turn.now,
-        plan=safety_profile.allowed(turn, routine.exercises),
-        spare=safety_profile.allowed(turn, routine.alternates),
-        options=safety_profile.allowed(turn, routine.options),
+        plan=safety.allowed(turn, routine.exercises),
+        spare=safety.allowed(turn, routine.alternates),
+        options=safety.allowed(turn, routine.options),
     )
-    changes: dict[str, object] = {"choice_mode": None, "choice_area": None}
     if mode == "relief":
-        changes.update(last_area=area, last_position=position)
-    turn.set_progress(progress, **changes)
+        turn.remember_routine(area, position)
+    turn.go(InRoutine(progress))
     if mode == "prevention":
         turn.say(turn.text("prevention_intro"))
     show_step(turn, fresh=True)
@@ -68,8 +108,8 @@ def start(turn: Turn, mode: Mode, area: Area | None, position: Position) -> None
 def step_buttons(turn: Turn) -> tuple[tuple[ButtonSpec, ...], ...]:
     """Next, Pause, Skip, Stop, and on every step the warning signs and "Why this?"."""
     extra: tuple[ButtonSpec, ...] = (
-        ("warning_signs", "ws", ""),
-        ("why", "w", turn.progress.exercise_id),
+        ("warning_signs", WarningSigns()),
+        ("why", Why(exercise=turn.progress.exercise_id)),
     )
     return (*STEP_BUTTONS, extra)
 
@@ -106,9 +146,9 @@ def step_message(turn: Turn, *, wait_seconds: float | None, first: bool = False)
     else:
         parts.append(turn.text("hint.manual"))
     if first:
-        after = [*exercise.cautions, *safety_profile.cautions(turn, exercise)]
+        after = [*exercise.cautions, *safety.cautions(turn, exercise)]
         if progress.exercise == 0:
-            after += safety_profile.notes(turn)
+            after += safety.notes(turn)
         if after:
             parts += ["", *(f"<i>{line}</i>" for line in after)]
     return "\n".join(parts)
@@ -126,23 +166,19 @@ def show_step(turn: Turn, *, fresh: bool, remaining: float | None = None) -> Non
             turn.start_timer(wait, "step")
         else:
             turn.cancel_timer()
-    turn.update(phase=Phase.STEP)
+    turn.go(InRoutine(progress, "step"))
     text = step_message(turn, wait_seconds=wait, first=fresh and progress.step == 0)
     turn.say(
         text,
         buttons=turn.keyboard(step_buttons(turn), fresh=fresh),
-        picture=_picture(turn, text),
+        picture=_picture(turn),
     )
 
 
-# Telegram's caption limit; the HTML tags in our text only make this check stricter.
-MAX_CAPTION = 1024
-
-
-def _picture(turn: Turn, caption: str) -> str | None:
+def _picture(turn: Turn) -> str | None:
     """The exercise's picture goes with its first step, unless pictures are off."""
     progress = turn.progress
-    if progress.step != 0 or not turn.profile.pictures or len(caption) > MAX_CAPTION:
+    if progress.step != 0 or not turn.profile.pictures:
         return None
     path = turn.content.media.get(progress.exercise_id)
     return str(path) if path is not None else None
@@ -154,7 +190,7 @@ def advance(turn: Turn) -> None:
     progress = turn.progress
     exercise = turn.content.exercise(progress.exercise_id)
     if progress.step + 1 < len(exercise.steps):
-        turn.set_progress(_replace(progress, step=progress.step + 1))
+        turn.set_progress(replace(progress, step=progress.step + 1))
         show_step(turn, fresh=True)
     else:
         exercise_finished(turn)
@@ -174,23 +210,23 @@ def exercise_finished(turn: Turn) -> None:
     if progress.exercise + 1 < len(progress.plan):
         _next_exercise(turn, progress)
     else:
-        prevention_done(turn)
+        routine_end.prevention_done(turn)
 
 
 def ask_feeling(turn: Turn) -> None:
-    turn.update(phase=Phase.ASK_FEELING)
+    turn.go(InRoutine(turn.progress, "feeling"))
     turn.say(turn.text("ask_feeling"), buttons=turn.keyboard(FEELING_BUTTONS))
 
 
-def feeling(turn: Turn, value: str) -> None:
+def feeling(turn: Turn, value: Feeling) -> None:
     progress = _record(turn.progress, value)
     turn.set_progress(progress)
     if value == "gone":
-        wrap_up(turn, "gone")
+        routine_end.wrap_up(turn, "gone")
     elif value == "worse":
         turn.cancel_timer()
         turn.log_episode(progress, "worse")
-        turn.set_progress(None, phase=Phase.IDLE)
+        turn.go(IDLE)
         # Easing the foot down is the shin's stretch: "don't let the toes point" is for the rest.
         advice = turn.safety("worse_shin" if progress.area == "shin" else "worse")
         turn.say(advice, turn.text("worse_stopped"))
@@ -199,7 +235,7 @@ def feeling(turn: Turn, value: str) -> None:
             turn.say(turn.text("better_next"))
             _next_exercise(turn, progress)
         else:
-            wrap_up(turn, "better")
+            routine_end.wrap_up(turn, "better")
     else:
         _same(turn, progress)
 
@@ -209,7 +245,7 @@ def _same(turn: Turn, progress: Progress) -> None:
     if turn.now - progress.started_at >= ESCALATE_AFTER * turn.time_scale:
         turn.cancel_timer()
         turn.log_episode(progress, "advice")
-        turn.set_progress(None, phase=Phase.IDLE)
+        turn.go(IDLE)
         turn.say(
             turn.safety("ten_minutes"),
             *numbers.call_lines(turn, "urgent"),
@@ -217,7 +253,7 @@ def _same(turn: Turn, progress: Progress) -> None:
         )
         return
     if progress.options:  # standing up: offered as a question, never started unasked
-        turn.update(phase=Phase.ASK_STAND)
+        turn.go(InRoutine(progress, "stand"))
         _ask_stand(turn, fresh=True)
         return
     _try_another(turn, progress)
@@ -236,10 +272,10 @@ def stand_answer(turn: Turn, yes: bool) -> None:
     if yes:
         at = progress.exercise + 1
         plan = (*progress.plan[:at], option, *progress.plan[at:])
-        _next_exercise(turn, _replace(progress, plan=plan, options=rest))
+        _next_exercise(turn, replace(progress, plan=plan, options=rest))
         return
     turn.say(turn.text("stand.declined"))
-    _try_another(turn, _replace(progress, options=rest), announce=False)
+    _try_another(turn, replace(progress, options=rest), announce=False)
 
 
 def _try_another(turn: Turn, progress: Progress, *, announce: bool = True) -> None:
@@ -254,12 +290,12 @@ def _try_another(turn: Turn, progress: Progress, *, announce: bool = True) -> No
         plan = (*plan, main)
     if announce:
         turn.say(turn.text("same_next"))
-    _next_exercise(turn, _replace(progress, plan=plan, spare=spare))
+    _next_exercise(turn, replace(progress, plan=plan, spare=spare))
 
 
 def _next_exercise(turn: Turn, progress: Progress) -> None:
     turn.set_progress(
-        _replace(progress, exercise=progress.exercise + 1, step=0, paused_remaining=None)
+        replace(progress, exercise=progress.exercise + 1, step=0, paused_remaining=None)
     )
     show_step(turn, fresh=True)
 
@@ -272,7 +308,7 @@ def skip(turn: Turn) -> None:
     if progress.exercise + 1 < len(progress.plan):
         _next_exercise(turn, progress)
     elif progress.mode == "prevention":
-        prevention_done(turn)
+        routine_end.prevention_done(turn)
     else:
         ask_feeling(turn)
 
@@ -284,21 +320,30 @@ def pause(turn: Turn) -> None:
     if timer is not None and timer.kind == "step":
         remaining = max(0.0, (timer.due_at - turn.now).total_seconds())
     turn.cancel_timer()
-    turn.set_progress(_replace(progress, paused_remaining=remaining), phase=Phase.PAUSED)
+    turn.go(InRoutine(replace(progress, paused_remaining=remaining), "paused"))
     turn.say(turn.text("paused"), buttons=turn.keyboard(PAUSED_BUTTONS))
 
 
 def resume(turn: Turn) -> None:
     progress = turn.progress
     remaining = progress.paused_remaining
-    turn.set_progress(_replace(progress, paused_remaining=None))
+    turn.set_progress(replace(progress, paused_remaining=None))
     turn.say(turn.text("resumed"))
     show_step(turn, fresh=True, remaining=remaining)
 
 
 def stop(turn: Turn, outcome: str = "stopped") -> None:
     abandon(turn, outcome)
-    turn.update(phase=Phase.IDLE)
+    turn.go(IDLE)
+
+
+def in_the_way(turn: Turn) -> bool:
+    """Whether a routine is running, so an old offer's button (a reminder, the diary, the safety
+    questions) must not end it; if so, the press is answered with a note saying so."""
+    if turn.state.progress is None:
+        return False
+    turn.notify(turn.text("reminder.after_routine"))
+    return True
 
 
 def abandon(turn: Turn, outcome: str) -> None:
@@ -307,94 +352,102 @@ def abandon(turn: Turn, outcome: str) -> None:
     progress = turn.state.progress
     if progress is not None:
         turn.log_episode(progress, outcome)
-        turn.set_progress(None)
+        turn.go(IDLE)
 
 
-def wrap_up(turn: Turn, outcome: str) -> None:
-    progress = turn.progress
-    turn.cancel_timer()
-    turn.log_episode(progress, outcome)
-    turn.set_progress(None, phase=Phase.IDLE)
-    parts = [turn.text(f"wrapup.{outcome}"), turn.text("tip.after")]
-    if safety_profile.warmth_allowed(turn):
-        parts.append(turn.text("tip.warmth"))
-    rows = list(WRAPUP_BUTTONS)
-    if progress.position == "bed":  # a night cramp: the bedtime stretch may spare the next one
-        if turn.profile.active_reminder is None:
-            parts.append(turn.text("offer.bedtime_reminder"))
-            rows.append(REMIND_ROW)
-        else:
-            parts.append(turn.text("offer.bedtime"))
-    minutes = turn.scaled(turn.checkin_after.total_seconds()) / 60
-    parts.append(turn.text("checkin_promise", minutes=max(1, round(minutes))))
-    safety_profile.offer(turn, parts, rows)
-    turn.start_timer(turn.scaled(turn.checkin_after.total_seconds()), "checkin")
-    turn.say(*parts, buttons=turn.keyboard(rows))
+@router.reprompt(Phase.STEP)
+def _step_again(turn: Turn) -> bool:
+    if turn.state.progress is None:
+        return False
+    timer = turn.state.timer
+    remaining = (
+        (timer.due_at - turn.now).total_seconds() if timer and timer.kind == "step" else None
+    )
+    turn.say(
+        step_message(turn, wait_seconds=remaining),
+        buttons=turn.keyboard(step_buttons(turn), fresh=False),
+    )
+    return True
 
 
-def prevention_done(turn: Turn) -> None:
-    progress = turn.progress
-    turn.cancel_timer()
-    turn.log_episode(progress, "done")
-    turn.set_progress(None, phase=Phase.IDLE)
-    parts = [turn.text("prevention_done"), turn.safety("evidence"), turn.text("tip.bedtime")]
-    rows: list[tuple[ButtonSpec, ...]] = []
-    if turn.profile.active_reminder is None:
-        parts.append(turn.text("offer.reminder"))
-        rows.append(REMIND_ROW)
-    safety_profile.offer(turn, parts, rows)
-    turn.say(*parts, buttons=turn.keyboard(rows) if rows else ())
+@router.reprompt(Phase.ASK_STAND)
+def _stand_again(turn: Turn) -> bool:
+    _ask_stand(turn, fresh=False)
+    return True
 
 
-def checkin_due(turn: Turn) -> None:
-    turn.update(timer=None, phase=Phase.CHECKIN)
-    turn.say(turn.text("checkin_question"), buttons=turn.keyboard(CHECKIN_BUTTONS), silent=True)
+router.question(Phase.PAUSED, "paused", PAUSED_BUTTONS)
+router.question(Phase.ASK_FEELING, "ask_feeling", FEELING_BUTTONS)
 
 
-def checkin_answer(turn: Turn, answer: str) -> None:
-    if answer == "back" and turn.state.last_area and turn.state.last_position:
-        turn.say(turn.text("checkin_back"))
-        start(turn, "relief", turn.state.last_area, turn.state.last_position)
-    else:
-        turn.update(phase=Phase.IDLE)
-        turn.say(turn.text("checkin_good"))
+# -- buttons, timers and words ---------------------------------------------------------------
+router.button(Next, Phase.STEP)(lambda turn, _: advance(turn))
+router.button(Pause, Phase.STEP)(lambda turn, _: pause(turn))
+router.button(Skip, Phase.STEP)(lambda turn, _: skip(turn))
+router.button(Resume, Phase.PAUSED)(lambda turn, _: resume(turn))
 
 
-def no_checkin(turn: Turn) -> None:
-    if turn.state.timer is not None and turn.state.timer.kind == "checkin":
-        turn.cancel_timer()
-    turn.notify(turn.text("checkin_cancelled"))
+@router.button(Stop)
+def _stop_pressed(turn: Turn, data: Stop) -> None:
+    """Stop always works, from any message of the routine; without one it is a stale button."""
+    if turn.state.progress is None:
+        turn.notify(turn.text("stale_button"))
+        return
+    turn.notify(turn.text("stopped_note"))
+    stop(turn)
+    turn.say(turn.text("stopped"))
 
 
-def reprompt(turn: Turn) -> bool:
-    """Show the current question or step again, with buttons that stay valid; False if idle."""
-    phase = turn.state.phase
-    if phase == Phase.STEP and turn.state.progress is not None:
-        timer = turn.state.timer
-        remaining = (
-            (timer.due_at - turn.now).total_seconds() if timer and timer.kind == "step" else None
-        )
-        turn.say(
-            step_message(turn, wait_seconds=remaining),
-            buttons=turn.keyboard(step_buttons(turn), fresh=False),
-        )
-    elif phase == Phase.ASK_STAND:
-        _ask_stand(turn, fresh=False)
-    elif phase == Phase.PAUSED:
-        turn.say(turn.text("paused"), buttons=turn.keyboard(PAUSED_BUTTONS, fresh=False))
-    elif phase == Phase.ASK_FEELING:
-        turn.say(turn.text("ask_feeling"), buttons=turn.keyboard(FEELING_BUTTONS, fresh=False))
-    elif phase == Phase.CHECKIN:
-        turn.say(turn.text("checkin_question"), buttons=turn.keyboard(CHECKIN_BUTTONS, fresh=False))
+@router.button(FeelingAnswer, Phase.ASK_FEELING)
+def _feeling_pressed(turn: Turn, data: FeelingAnswer) -> None:
+    feeling(turn, data.feeling)
+
+
+@router.button(StandAnswer, Phase.ASK_STAND)
+def _stand_pressed(turn: Turn, data: StandAnswer) -> None:
+    stand_answer(turn, data.answer == "yes")
+
+
+@router.timer("step")
+def _step_due(turn: Turn) -> None:
+    if turn.state.phase == Phase.STEP and turn.state.progress:
+        advance(turn)
+
+
+@router.text(*ROUTINE_PHASES)
+def _worse_or_gone(turn: Turn, words: Words) -> bool:
+    """ "It's worse" or "it's gone" counts at any point of a routine, not only when asked."""
+    heard: tuple[Feeling, ...] = ("worse", "gone")
+    said = next((value for value in heard if words.has(f"feeling.{value}")), None)
+    if said is not None:
+        feeling(turn, said)
+    return said is not None
+
+
+router.answer(Phase.ASK_FEELING, "feeling.", FEELINGS, feeling)
+
+
+@router.text(Phase.STEP)
+def _step_words(turn: Turn, words: Words) -> bool:
+    if words.has("skip"):
+        skip(turn)
+    elif words.has("pause"):
+        pause(turn)
+    elif words.has("next"):
+        advance(turn)
     else:
         return False
     return True
 
 
+@router.text(Phase.PAUSED)
+def _paused_words(turn: Turn, words: Words) -> bool:
+    if not (words.has("resume") or words.has("next")):
+        return False
+    resume(turn)
+    return True
+
+
 def _record(progress: Progress, feeling: str) -> Progress:
     entry = (progress.exercise_id, feeling)
-    return _replace(progress, outcomes=(*progress.outcomes, entry))
-
-
-def _replace(progress: Progress, **changes: Any) -> Progress:
-    return replace(progress, **changes)
+    return replace(progress, outcomes=(*progress.outcomes, entry))
