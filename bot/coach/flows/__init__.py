@@ -15,6 +15,7 @@ from bot.coach.flows import (
     data,
     diary,
     help,
+    language,
     reminder_night,
     reminders,
     routine,
@@ -34,6 +35,7 @@ ROUTER = Router().include(
     routine.router,
     safety.router,
     settings.router,
+    language.router,
     data.router,
     help.router,
 )
@@ -46,6 +48,7 @@ MENU = (
     "cancel",
     "diary",
     "settings",
+    "language",
     "privacy",
     "export",
     "forget",
