@@ -95,6 +95,28 @@ class Turn:
         asking = flow.asking if isinstance(flow, InRoutine) else "step"
         self.go(InRoutine(progress, asking))
 
+    def abandon(self, outcome: str) -> None:
+        """End whatever runs (a routine, a pending follow-up or check-in), keeping a record of a
+        routine with `outcome`; any other flow's question stays where it is."""
+        self.cancel_timer()
+        progress = self.state.progress
+        if progress is not None:
+            self.log_episode(progress, outcome)
+            self.go(IDLE)
+
+    def stop(self, outcome: str = "stopped") -> None:
+        """End whatever runs, and whatever was half chosen with it: the chat is idle."""
+        self.abandon(outcome)
+        self.go(IDLE)
+
+    def in_the_way(self) -> bool:
+        """Whether a routine is running, so an old offer's button (a reminder, the diary, the
+        safety questions) must not end it; if so, the press is answered with a note saying so."""
+        if self.state.progress is None:
+            return False
+        self.notify(self.text("reminder.after_routine"))
+        return True
+
     def end_routine(self) -> None:
         if self.state.progress is not None:
             self.go(IDLE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.coach.flows import (
     cancel,
+    checkin,
     choose,
     data,
     diary,
@@ -30,6 +31,7 @@ ROUTER = Router().include(
     reminder_night.router,
     diary.router,
     choose.router,
+    checkin.router,
     routine_end.router,
     routine.router,
     safety.router,
