@@ -9,7 +9,7 @@ Three contracts, described in docs/architecture.md:
   dispatcher's claiming (``bot.reminders.claims``) over ``bot.storage | bot.coach`` over
   ``bot.content | bot.config``;
 * ``storage-behind-service``: the transports, content and config import neither storage nor a
-  database driver themselves (one known, commented exception in ``bot.telegram.pictures``).
+  database driver themselves.
 
 How each was shown to bite: a one-line import appended for a moment, `lint-imports` run, the
 file restored. ``import sqlalchemy`` and ``import telegram`` in bot/coach/turn.py broke
