@@ -46,7 +46,7 @@ from bot.coach.profile import (
     SafetyAnswers,
 )
 from bot.content import Content
-from bot.storage import chats, episodes, personal, turns, users
+from bot.storage import chats, episodes, media, personal, turns, users
 from bot.storage import reminders as reminder_store
 from bot.storage.chats import StoredState
 
@@ -177,6 +177,26 @@ class ChatService:
     async def set_blocked(self, user_id: int, blocked: bool) -> None:
         async with self.sessions() as session:
             await users.set_blocked(session, user_id, blocked, self._clock())
+            await session.commit()
+
+    # -- the Telegram picture sender's file ids (bot/telegram/pictures.py) -------------------
+    async def picture_file_ids(self, bot_id: int) -> dict[tuple[str, str], str]:
+        async with self.sessions() as session:
+            return await media.load_file_ids(session, bot_id)
+
+    async def remember_picture(
+        self, *, bot_id: int, path: str, sha256: str, kind: str, file_id: str
+    ) -> None:
+        async with self.sessions() as session:
+            await media.remember_file_id(
+                session,
+                bot_id=bot_id,
+                path=path,
+                sha256=sha256,
+                kind=kind,
+                file_id=file_id,
+                now=self._clock(),
+            )
             await session.commit()
 
 

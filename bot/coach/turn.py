@@ -9,7 +9,7 @@ new timer always replaces the previous one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -43,46 +43,23 @@ class Result:
     outbox: tuple[Outgoing, ...] = ()
 
 
+@dataclass(eq=False, slots=True)
 class Turn:
     """One event's worth of changes; `result()` hands them back as plain data."""
 
-    __slots__ = (
-        "_fresh_used",
-        "catalog",
-        "checkin_after",
-        "content",
-        "effects",
-        "now",
-        "outbox",
-        "profile",
-        "state",
-        "time_scale",
-        "zones",
-    )
-
-    def __init__(
-        self,
-        state: ChatState,
-        *,
-        content: Content,
-        catalog: Catalog,
-        now: datetime,
-        time_scale: float,
-        checkin_after: timedelta,
-        zones: ZoneBook,
-        profile: Profile = NO_PROFILE,
-    ) -> None:
-        self.state = state
-        self.profile = profile
-        self.checkin_after = checkin_after
-        self.content = content
-        self.catalog = catalog
-        self.now = now
-        self.time_scale = time_scale
-        self.zones = zones
-        self.effects: list[Effect] = []
-        self.outbox: list[Outgoing] = []
-        self._fresh_used = False
+    state: ChatState
+    _: KW_ONLY
+    content: Content
+    catalog: Catalog
+    now: datetime
+    time_scale: float
+    checkin_after: timedelta
+    zones: ZoneBook
+    profile: Profile = NO_PROFILE
+    effects: list[Effect] = field(default_factory=list, init=False)
+    outbox: list[Outgoing] = field(default_factory=list, init=False)
+    # Whether a keyboard of this turn took a new screen number (see `keyboard`).
+    _fresh_used: bool = field(default=False, init=False)
 
     # -- state -----------------------------------------------------------------------------
     def go(self, flow: Flow) -> None:
@@ -94,6 +71,28 @@ class Turn:
         flow = self.state.flow
         asking = flow.asking if isinstance(flow, InRoutine) else "step"
         self.go(InRoutine(progress, asking))
+
+    def abandon(self, outcome: str) -> None:
+        """End whatever runs (a routine, a pending follow-up or check-in), keeping a record of a
+        routine with `outcome`; any other flow's question stays where it is."""
+        self.cancel_timer()
+        progress = self.state.progress
+        if progress is not None:
+            self.log_episode(progress, outcome)
+            self.go(IDLE)
+
+    def stop(self, outcome: str = "stopped") -> None:
+        """End whatever runs, and whatever was half chosen with it: the chat is idle."""
+        self.abandon(outcome)
+        self.go(IDLE)
+
+    def in_the_way(self) -> bool:
+        """Whether a routine is running, so an old offer's button (a reminder, the diary, the
+        safety questions) must not end it; if so, the press is answered with a note saying so."""
+        if self.state.progress is None:
+            return False
+        self.notify(self.text("reminder.after_routine"))
+        return True
 
     def end_routine(self) -> None:
         if self.state.progress is not None:

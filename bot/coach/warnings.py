@@ -9,7 +9,6 @@ Every urgent answer names the number to call (bot/coach/numbers.py).
 from __future__ import annotations
 
 from bot.coach import numbers
-from bot.coach.flows import routine
 from bot.coach.turn import Turn
 from bot.content import STOPPING_LEVELS, Level
 
@@ -42,7 +41,7 @@ def answer_flags(turn: Turn, flags: list[str]) -> bool:
         return False
     running = turn.state.progress is not None or turn.state.timer is not None
     # Whatever was half done (a reminder being set up, a question on screen) is dropped too.
-    routine.stop(turn, "red_flag")
+    turn.stop("red_flag")
     worst: Level = "emergency" if "emergency" in levels else "urgent"
     turn.say(
         *texts,

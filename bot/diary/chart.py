@@ -19,7 +19,7 @@ import io
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from matplotlib.axes import Axes
@@ -164,29 +164,25 @@ def _render(summary: DiarySummary, words: Labels) -> bytes:
             bbox={"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": GRID},
         )
 
-    figure.text(
-        0.02,
+    _margin_text(
+        figure,
         0.965,
-        _plain(words("diary.chart.title")),
-        ha="left",
+        words("diary.chart.title"),
         va="top",
         fontsize=28,
         fontweight="bold",
         color=INK,
-        family=FONT,
     )
     _draw_legend(figure, summary, words)
     if caveat:
-        figure.text(
-            0.02,
+        _margin_text(
+            figure,
             0.018,
-            _plain(words("diary.chart.caveat")),
-            ha="left",
+            words("diary.chart.caveat"),
             va="bottom",
             fontsize=16,
             fontstyle="italic",
             color=MUTED,
-            family=FONT,
         )
 
     buffer = io.BytesIO()
@@ -406,6 +402,11 @@ def _label(
         label.set_horizontalalignment("right")
         return label, True
     return label, False
+
+
+def _margin_text(figure: Figure, y: float, text: str, **style: Any) -> None:
+    """A line in the left margin of the figure (the title on top, the caveat at the bottom)."""
+    figure.text(0.02, y, _plain(text), ha="left", family=FONT, **style)
 
 
 def _draw_legend(figure: Figure, summary: DiarySummary, words: Labels) -> None:

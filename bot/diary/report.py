@@ -179,22 +179,10 @@ def _bedtime(summary: DiarySummary, words: Labels) -> tuple[str, ...]:
     started = summary.reminder_started
     if started is not None and started <= summary.end:
         lines.append(words("diary.report.bedtime.started", date=words.date_long(started)))
-        if summary.before is not None:
-            lines.append(
-                words(
-                    "diary.report.bedtime.before",
-                    rate=words.number(summary.before.per_week),
-                    days=summary.before.days,
-                )
-            )
-        if summary.after is not None:
-            lines.append(
-                words(
-                    "diary.report.bedtime.after",
-                    rate=words.number(summary.after.per_week),
-                    days=summary.after.days,
-                )
-            )
+        for key, period in (("before", summary.before), ("after", summary.after)):
+            if period is not None:
+                rate = words.number(period.per_week)
+                lines.append(words(f"diary.report.bedtime.{key}", rate=rate, days=period.days))
         if summary.before is not None and summary.after is not None:
             # A fall after starting is what anyone would read into two numbers side by side;
             # cramps come and go, and people start when they are at their worst.

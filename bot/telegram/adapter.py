@@ -78,7 +78,7 @@ class TelegramAdapter:
             reminder_retry=reminder_retry,
         )
         self._runtime: Runtime[CallbackQuery] | None = None
-        self.pictures = PictureSender(service.sessions, content.directory)
+        self.pictures = PictureSender(service, content.directory)
 
     @property
     def runtime(self) -> Runtime[CallbackQuery]:

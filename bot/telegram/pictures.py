@@ -3,7 +3,8 @@
 Telegram hands back a file id for every upload; sending that id instead of the file again is
 instant for the person and free for the bot. The ids are kept in the database (``media_files``),
 keyed by the bot's id and the file's content hash, so they survive a restart, are shared by
-several bot processes, and a redrawn picture is uploaded afresh.
+several bot processes, and a redrawn picture is uploaded afresh. The sender reaches them through
+the service (`FileIds`), like every other transport reaches the database.
 """
 
 from __future__ import annotations
@@ -11,26 +12,34 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import InputFile, Message
 from telegram.error import BadRequest
 
-from bot.storage import media
-
 log = logging.getLogger(__name__)
+
+
+class FileIds(Protocol):
+    """Where the uploaded pictures' file ids are kept (the service, in front of the database)."""
+
+    async def picture_file_ids(self, bot_id: int) -> dict[tuple[str, str], str]:
+        """Every file id this bot has: ``(path, sha256) -> file_id``."""
+        ...
+
+    async def remember_picture(
+        self, *, bot_id: int, path: str, sha256: str, kind: str, file_id: str
+    ) -> None: ...
 
 
 class PictureSender:
     """Knows which pictures this bot has uploaded already."""
 
-    __slots__ = ("_digests", "_ids", "_load_lock", "content_dir", "sessions")
+    __slots__ = ("_digests", "_ids", "_load_lock", "content_dir", "store")
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], content_dir: Path) -> None:
-        self.sessions = sessions
+    def __init__(self, store: FileIds, content_dir: Path) -> None:
+        self.store = store
         self.content_dir = content_dir
         self._ids: dict[tuple[str, str], str] | None = None
         self._load_lock = asyncio.Lock()
@@ -55,8 +64,7 @@ class PictureSender:
         if self._ids is None:
             async with self._load_lock:
                 if self._ids is None:
-                    async with self.sessions() as session:
-                        self._ids = await media.load_file_ids(session, bot_id)
+                    self._ids = await self.store.picture_file_ids(bot_id)
         return self._ids
 
     async def send(self, bot: Any, chat_id: int, picture: str, **message: Any) -> Message:
@@ -79,17 +87,9 @@ class PictureSender:
         new_id = _file_id(sent, kind)
         if new_id is not None:
             known[(key, sha256)] = new_id
-            async with self.sessions() as session:
-                await media.remember_file_id(
-                    session,
-                    bot_id=bot.id,
-                    path=key,
-                    sha256=sha256,
-                    kind=kind,
-                    file_id=new_id,
-                    now=datetime.now(UTC),
-                )
-                await session.commit()
+            await self.store.remember_picture(
+                bot_id=bot.id, path=key, sha256=sha256, kind=kind, file_id=new_id
+            )
         return sent
 
 

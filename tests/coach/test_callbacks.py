@@ -9,6 +9,7 @@ import pytest
 
 from bot.coach import Button, Coach, Phase, Say
 from bot.coach.callbacks import CallbackData, Envelope, Press, split, unpack
+from bot.coach.flows.checkin import CheckinAnswer
 from bot.coach.flows.choose import AreaChoice, PositionChoice, RepeatLast
 from bot.coach.flows.data import Forget
 from bot.coach.flows.diary import LogArea, LogCramp, LogSeverity, LogWhen, Report
@@ -35,7 +36,7 @@ from bot.coach.flows.routine import (
     WarningSigns,
     Why,
 )
-from bot.coach.flows.routine_end import CheckinAnswer, NoCheckin, RemindMe
+from bot.coach.flows.routine_end import NoCheckin, RemindMe
 from bot.coach.flows.safety import SafetyAnswer, SafetyLater, SafetyStart
 from bot.coach.flows.settings import Setting
 from bot.content import AREAS, POSITIONS, Content

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bot.coach.flows import (
     cancel,
+    checkin,
     choose,
     data,
     diary,
@@ -31,6 +32,7 @@ ROUTER = Router().include(
     reminder_night.router,
     diary.router,
     choose.router,
+    checkin.router,
     routine_end.router,
     routine.router,
     safety.router,

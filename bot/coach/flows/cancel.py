@@ -5,7 +5,6 @@ Its words are tried before every other flow's: "stop" must never be read as an a
 
 from __future__ import annotations
 
-from bot.coach.flows import routine
 from bot.coach.flows.reminders import SETUP_PHASES
 from bot.coach.router import Router, Words
 from bot.coach.state import Phase
@@ -18,7 +17,7 @@ router = Router()
 def cancel(turn: Turn, args: str = "") -> None:
     setting_up = turn.state.phase in SETUP_PHASES
     busy = turn.state.phase != Phase.IDLE or turn.state.timer is not None
-    routine.stop(turn, "cancelled")  # and whatever was half chosen with it
+    turn.stop("cancelled")  # and whatever was half chosen with it
     if setting_up:
         turn.say(turn.text("reminder.setup_cancelled"), remove_keyboard=True)
         return
@@ -35,6 +34,6 @@ def _stop_words(turn: Turn, words: Words) -> bool:
     in_routine = turn.state.progress is not None
     if not (in_routine or turn.state.phase != Phase.IDLE):
         return False
-    routine.stop(turn)
+    turn.stop()
     turn.say(turn.text("stopped" if in_routine else "cancelled"))
     return True

@@ -54,7 +54,7 @@ CHOOSING_PHASES = (Phase.IDLE, Phase.ASK_AREA, Phase.ROUTINE_MENU, Phase.CHECKIN
 # -- commands --------------------------------------------------------------------------------
 @router.command("start")
 def start(turn: Turn, args: str = "") -> None:
-    routine.abandon(turn, "abandoned")
+    turn.abandon("abandoned")
     greeting = turn.text("welcome_back" if turn.state.known else "welcome")
     turn.met()
     turn.go(Choosing("area"))
@@ -68,7 +68,7 @@ def start(turn: Turn, args: str = "") -> None:
 
 @router.command("routine")
 def routine_menu(turn: Turn, args: str = "") -> None:
-    routine.abandon(turn, "abandoned")
+    turn.abandon("abandoned")
     turn.met()
     turn.go(Choosing("menu"))
     turn.say(turn.text("routine_menu"), buttons=turn.keyboard(_routine_menu_rows(turn)))

@@ -7,7 +7,6 @@ from typing import Literal
 
 from bot.coach.callbacks import CallbackData
 from bot.coach.effects import ExportData, ForgetUser
-from bot.coach.flows import routine
 from bot.coach.router import Router
 from bot.coach.state import IDLE, ChatState, ConfirmForget, Phase
 from bot.coach.turn import ButtonSpec, Turn
@@ -43,7 +42,7 @@ def export(turn: Turn, args: str = "") -> None:
 
 @router.command("forget")
 def forget(turn: Turn, args: str = "") -> None:
-    routine.abandon(turn, "abandoned")
+    turn.abandon("abandoned")
     turn.go(ConfirmForget())
     turn.say(turn.text("forget.confirm"), buttons=turn.keyboard(FORGET_BUTTONS))
 

@@ -18,7 +18,6 @@ from pydantic import Field
 from bot import formats
 from bot.coach.callbacks import CallbackData, Digits
 from bot.coach.effects import LogEpisode
-from bot.coach.flows import routine
 from bot.coach.outbox import DiaryPicture
 from bot.coach.router import Router, Words
 from bot.coach.state import IDLE, LoggingCramp, Phase, When
@@ -195,7 +194,7 @@ def _exercise(turn: Turn, exercise_id: str) -> str:
 def start_log(turn: Turn, area: Area | None = None) -> None:
     """Log a cramp that is over; "I had a calf cramp last night" skips the first question."""
     if turn.state.progress is not None:
-        routine.abandon(turn, "abandoned")
+        turn.abandon("abandoned")
     turn.go(LoggingCramp("area"))
     if area is not None:
         _area_chosen(turn, area)
@@ -205,7 +204,7 @@ def start_log(turn: Turn, area: Area | None = None) -> None:
 
 @router.button(LogCramp)
 def _log_pressed(turn: Turn, data: LogCramp) -> None:
-    if not routine.in_the_way(turn):
+    if not turn.in_the_way():
         start_log(turn)
 
 

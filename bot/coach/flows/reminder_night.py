@@ -14,7 +14,7 @@ from typing import Literal
 
 from bot.coach.callbacks import CallbackData, Night
 from bot.coach.effects import AnswerHelping, LogEpisode, SkipReminder, SnoozeReminder, StopReminder
-from bot.coach.flows import choose, diary, reminders, routine
+from bot.coach.flows import choose, diary, reminders
 from bot.coach.flows.reminder_view import local_clock, next_text
 from bot.coach.outbox import Button, Keyboard, Say
 from bot.coach.profile import ReminderInfo
@@ -112,7 +112,7 @@ def _button(catalog: Catalog, label: str, data: CallbackData) -> Button:
 # -- the buttons -----------------------------------------------------------------------------
 @router.button(StartNow)
 def _start_now(turn: Turn, data: StartNow) -> None:
-    routine.abandon(turn, "abandoned")
+    turn.abandon("abandoned")
     choose.choose_area(turn, "prevent")
 
 

@@ -23,7 +23,7 @@ from pydantic import BeforeValidator, PlainSerializer
 
 from bot.coach.callbacks import CallbackData
 from bot.coach.effects import SaveMorning, SaveReminder, SaveZone, StopReminder
-from bot.coach.flows import routine, routine_end, safety
+from bot.coach.flows import routine_end, safety
 from bot.coach.flows.reminder_view import (
     ChangeReminder,
     RemindersOff,
@@ -194,13 +194,13 @@ def _off_pressed(turn: Turn, data: RemindersOff) -> None:
 
 @router.button(routine_end.RemindMe)
 def _remind_me_pressed(turn: Turn, data: routine_end.RemindMe) -> None:
-    if not routine.in_the_way(turn):
+    if not turn.in_the_way():
         offer(turn)
 
 
 @router.button(ChangeReminder)
 def _change_pressed(turn: Turn, data: ChangeReminder) -> None:
-    if not routine.in_the_way(turn):
+    if not turn.in_the_way():
         begin(turn, data.part)
 
 
@@ -221,7 +221,7 @@ def _enter_setup(turn: Turn, asking: Asking, draft: Draft) -> None:
     the check-in was promised on the very message that offered the reminder.
     """
     if turn.state.progress is not None:
-        routine.abandon(turn, "abandoned")
+        turn.abandon("abandoned")
     turn.go(SettingReminder(asking, draft))
 
 

@@ -86,7 +86,7 @@ ROUTINE_PHASES = (Phase.STEP, Phase.PAUSED, Phase.ASK_FEELING, Phase.ASK_STAND)
 
 def start(turn: Turn, mode: Mode, area: Area | None, position: Position) -> None:
     """Begin a routine; the first instruction goes out in this same turn (no questions first)."""
-    abandon(turn, "abandoned")
+    turn.abandon("abandoned")
     routine = turn.content.routine_for(mode, area, position, steady=safety.steady(turn))
     progress = Progress(
         mode=mode,
@@ -332,29 +332,6 @@ def resume(turn: Turn) -> None:
     show_step(turn, fresh=True, remaining=remaining)
 
 
-def stop(turn: Turn, outcome: str = "stopped") -> None:
-    abandon(turn, outcome)
-    turn.go(IDLE)
-
-
-def in_the_way(turn: Turn) -> bool:
-    """Whether a routine is running, so an old offer's button (a reminder, the diary, the safety
-    questions) must not end it; if so, the press is answered with a note saying so."""
-    if turn.state.progress is None:
-        return False
-    turn.notify(turn.text("reminder.after_routine"))
-    return True
-
-
-def abandon(turn: Turn, outcome: str) -> None:
-    """End whatever runs (routine, pending follow-up or check-in) and keep a record of a routine."""
-    turn.cancel_timer()
-    progress = turn.state.progress
-    if progress is not None:
-        turn.log_episode(progress, outcome)
-        turn.go(IDLE)
-
-
 @router.reprompt(Phase.STEP)
 def _step_again(turn: Turn) -> bool:
     if turn.state.progress is None:
@@ -394,7 +371,7 @@ def _stop_pressed(turn: Turn, data: Stop) -> None:
         turn.notify(turn.text("stale_button"))
         return
     turn.notify(turn.text("stopped_note"))
-    stop(turn)
+    turn.stop()
     turn.say(turn.text("stopped"))
 
 

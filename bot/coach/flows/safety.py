@@ -15,7 +15,6 @@ from dataclasses import replace
 
 from bot.coach.callbacks import CallbackData
 from bot.coach.effects import SaveSafety
-from bot.coach.flows import routine
 from bot.coach.profile import ANSWERS, Answer, SafetyAnswers
 from bot.coach.router import Router
 from bot.coach.state import IDLE, Phase, Question, SafetyQuestion
@@ -112,7 +111,7 @@ def offer(turn: Turn, parts: list[str], rows: list[tuple[ButtonSpec, ...]]) -> N
 @router.command("safety")
 def command(turn: Turn, args: str = "") -> None:
     """/safety: the answers as they stand, and a button to (re)answer them."""
-    routine.stop(turn, "abandoned")  # stop, not abandon: no step phase without a routine
+    turn.stop("abandoned")  # stop, not abandon: no step phase without a routine
     answers = turn.profile.safety
     if not any(getattr(answers, question) for question in SAFETY_QUESTIONS):
         begin(turn)
@@ -165,7 +164,7 @@ def answer(turn: Turn, data: SafetyAnswer) -> None:
 
 @router.button(SafetyStart)
 def _start_pressed(turn: Turn, data: SafetyStart) -> None:
-    if not routine.in_the_way(turn):
+    if not turn.in_the_way():
         begin(turn)
 
 
