@@ -114,6 +114,11 @@ class Turn:
         return progress
 
     # -- text ------------------------------------------------------------------------------
+    def speak(self, language: str) -> None:
+        """Say the rest of this turn in `language` (just chosen with /language)."""
+        self.content = self.content.localized(language)
+        self.catalog = self.content.catalog(self.content.language)
+
     def text(self, key: str, /, **values: object) -> str:
         return self.catalog.text(key, **values)
 

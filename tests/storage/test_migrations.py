@@ -34,7 +34,7 @@ TABLES = {
     "media_files",
     "webhook_updates",
 }
-HEAD = "0005"
+HEAD = "0006"
 
 
 def _diff(connection: Connection) -> list[Any]:
@@ -64,13 +64,14 @@ async def _table_names(url: str) -> set[str]:
         await engine.dispose()
 
 
-def test_single_head_is_0005() -> None:
+def test_single_head_is_0006() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert script.get_heads() == [HEAD]
     assert script.get_revision("0002").down_revision == "0001"
     assert script.get_revision("0003").down_revision == "0002"
     assert script.get_revision("0004").down_revision == "0003"
     assert script.get_revision("0005").down_revision == "0004"
+    assert script.get_revision("0006").down_revision == "0005"
     assert script.get_revision("0001").down_revision is None
 
 
