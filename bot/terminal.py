@@ -129,9 +129,11 @@ class TerminalChat:
 
     async def _send(self, event: Event) -> None:
         press = event if isinstance(event, ButtonPress) else None
-        await self.runtime.handle(
+        result = await self.runtime.handle(
             TERMINAL_CHAT_ID, event, user_id=TERMINAL_USER_ID, press=press, language=self.language
         )
+        if result.language is not None:  # the terminal's own lines follow a /language choice
+            self.catalog = self.content.catalog(result.language)
 
     # -- the transport -----------------------------------------------------------------------
     async def send(self, chat_id: int, message: Message, lane: Lane) -> Delivery:

@@ -278,3 +278,21 @@ async def test_a_rating_is_typed_as_its_number(content: Content, engine: AsyncEn
     await wait_for(out, "Logged: Calf, just now, 8/10.", after=pos)
     keys.type("/quit")
     await chat.ended()
+
+
+async def test_the_terminals_own_lines_follow_a_language_choice(
+    content: Content, engine: AsyncEngine
+) -> None:
+    chat = open_chat(engine, Coach(content, zones=zone_book()))
+    out, keys = chat.out, chat.keys
+    pos = await wait_for(out, "[5] No cramp now")
+    keys.type("/language")
+    name = content.language_name("de")
+    end = await wait_for(out, f"] {name}", after=pos)
+    keys.type(_number_before(out.getvalue(), end))
+    german = content.localized("de").catalog("de")
+    await wait_for(out, german.text("language.chosen"), after=end)
+    keys.close()
+    await chat.ended()
+    assert german.text("terminal.bye") in out.getvalue()
+    assert content.catalog("en").text("terminal.bye") not in out.getvalue()

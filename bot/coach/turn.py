@@ -41,6 +41,9 @@ class Result:
     state: ChatState
     effects: tuple[Effect, ...] = ()
     outbox: tuple[Outgoing, ...] = ()
+    # The language the chat was answered in, for a transport that words lines of its own (the
+    # terminal's prompts); after /language, the new one.
+    language: str | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -219,4 +222,9 @@ class Turn:
         state = self.state
         if self._fresh_used:
             state = replace(state, screen=state.screen + 1)
-        return Result(state=state, effects=tuple(self.effects), outbox=tuple(self.outbox))
+        return Result(
+            state=state,
+            effects=tuple(self.effects),
+            outbox=tuple(self.outbox),
+            language=self.catalog.language,
+        )
