@@ -31,15 +31,17 @@ def build_application(
     *,
     base_url: str,
     broadcast_rate: float = FREE_BROADCAST_RATE,
+    polling: bool = True,
 ) -> App:
     """An Application that talks to `{base_url}{token}/{method}` (Telegram, or a local Bot API).
 
     `broadcast_rate` is the broadcast lane's budget, reminders per second over all chats (0: no
     budget, for a local Bot API server or a benchmark of the bot alone). Replies are never held
-    to it (bot/telegram/lanes.py).
+    to it (bot/telegram/lanes.py). `polling=False` (webhook workers): no Updater, nothing
+    polls; updates come in through ``bot.web.ptb.handler_for``.
     """
     file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
@@ -58,9 +60,9 @@ def build_application(
         # request waits up to 10 s for one instead of PTB's 1 s, whose timeout would look like
         # a send that may have arrived, and not be retried.
         .request(AiohttpRequest(HTTP_CONNECTIONS, pool=10.0))
-        .get_updates_request(AiohttpRequest(1))
-        .build()
     )
+    builder = builder.get_updates_request(AiohttpRequest(1)) if polling else builder.updater(None)
+    app = builder.build()
     adapter.install(app)
     return app
 
