@@ -226,8 +226,9 @@ class Runtime(Generic[Press]):
         another worker's sweep fired it already)."""
         armed = self._timers.get(chat_id)
         if armed is not None and armed[0] == token:
+            # Not cancelled: it may be this very call, running (a swept timer's local twin
+            # still fires, and the coach ignores its stale token).
             del self._timers[chat_id]
-            armed[1].cancel()
         self.metrics.timer_fired(due_at, self.service.now())
         await self.service.handle(
             chat_id,

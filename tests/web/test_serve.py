@@ -32,7 +32,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from bot.storage import make_engine, make_sessionmaker
-from bot.storage.models import Episode, Reminder, User
+from bot.storage.models import ChatState, Episode, Reminder, User
 from bot.web.app import SECRET_HEADER
 from tests.e2e.helpers import begin, drive_routine, texts
 from tools.botapi_standin import FakeBotApi
@@ -58,6 +58,7 @@ class Served:
     process: subprocess.Popen[bytes]
     log: Path
     database_url: str
+    env: dict[str, str]
 
     @property
     def hook(self) -> str:
@@ -85,7 +86,10 @@ class Served:
 
 
 @pytest.fixture
-async def served(postgres_migrated_url: str, tmp_path: Path) -> AsyncIterator[Served]:
+async def served(
+    postgres_migrated_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[Served]:
+    """Two workers; a test may change settings with indirect parametrisation."""
     port = _free_port()
     api = FakeBotApi(token=TOKEN)
     await api.start()
@@ -109,15 +113,16 @@ async def served(postgres_migrated_url: str, tmp_path: Path) -> AsyncIterator[Se
         LOG_FORMAT="json",
         LOG_LEVEL="WARNING",
     )
+    env.update(getattr(request, "param", {}))
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log = tmp_path / "serve.log"
     process = _launch(env, log)
-    served = Served(api, f"http://127.0.0.1:{port}", process, log, postgres_migrated_url)
+    served = Served(api, f"http://127.0.0.1:{port}", process, log, postgres_migrated_url, env)
     try:
         await _until_ready(served)
         yield served
     finally:
-        await asyncio.to_thread(_stop, process)
+        await asyncio.to_thread(_stop, served.process)
         await api.stop()
 
 
@@ -299,3 +304,47 @@ async def test_a_thousand_reminders_due_across_the_workers_go_out_once(served: S
         _sample(scrape, 'crampcoach_messages_sent_total{lane="broadcast",outcome="sent"}') == 1000
     )
     assert _sample(scrape, "crampcoach_reminder_lag_seconds_count") == 1000
+
+
+# Holds of 1-6 s: they are still running when SIGTERM comes.
+@pytest.mark.parametrize("served", [{"ROUTINE_TIME_SCALE": "0.1"}], indirect=True)
+async def test_sigterm_finishes_in_flight_and_a_restart_fires_the_pending_follow_ups(
+    served: Served, tmp_path: Path
+) -> None:
+    """SIGTERM in the middle of holds: the server exits cleanly, the follow-ups stay in the
+    database (none is sent while it is down), and the next start fires what fell due."""
+    api = served.api
+    chats = list(range(3001, 3006))
+    await asyncio.gather(*(begin(api, chat, "Calf", "Sitting") for chat in chats))
+    before = {chat: len(api.messages(chat)) for chat in chats}
+    await asyncio.to_thread(_stop, served.process)
+    assert served.process.returncode == 0
+    pending = await _pending_timers(served)
+    assert set(pending) == set(chats)  # left in the database, not dropped
+    await asyncio.sleep(1.0)
+    assert {chat: len(api.messages(chat)) for chat in chats} == before  # nobody is serving
+
+    restarted = _launch(dict(served.env), tmp_path / "again.log")
+    try:
+        served.process, served.log = restarted, tmp_path / "again.log"
+        await _until_ready(served)
+        for chat in chats:  # each chat's held step moves on once, by the sweep of the new start
+            await api.wait_for_messages(chat, before[chat] + 1, timeout=10)
+        await asyncio.sleep(0.5)
+        assert all(len(api.messages(chat)) > before[chat] for chat in chats)
+    finally:
+        await asyncio.to_thread(_stop, restarted)
+
+
+async def _pending_timers(served: Served) -> list[int]:
+    engine = make_engine(served.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return [
+                row[0]
+                for row in await session.execute(
+                    select(ChatState.chat_id).where(ChatState.timer_due_at.is_not(None))
+                )
+            ]
+    finally:
+        await engine.dispose()
