@@ -27,6 +27,7 @@ from bot.config import MissingSetting, Settings, describe_error
 from bot.content import Content, ContentError, load_content
 from bot.logs import setup_logging
 from bot.reminders.zone_data import load_zone_book
+from bot.reminders.zones import ZoneBook
 from bot.service import ChatService
 from bot.storage import make_engine, make_sessionmaker, upgrade_database
 
@@ -99,6 +100,11 @@ async def _coach(settings: Settings, content: Content) -> Coach:
     # City names and shared locations need map data (about a second to read): loaded once, in a
     # thread, before the first event, so nobody's message waits for it.
     zones = await asyncio.to_thread(load_zone_book)
+    return coach_for(settings, content, zones)
+
+
+def coach_for(settings: Settings, content: Content, zones: ZoneBook) -> Coach:
+    """The coach as the settings make it (also each `serve` worker's, bot/web/worker.py)."""
     return Coach(
         content,
         zones=zones,
@@ -108,25 +114,12 @@ async def _coach(settings: Settings, content: Content) -> Coach:
 
 
 async def _run_bot(settings: Settings, content: Content, token: str) -> None:
-    from bot.telegram.adapter import TelegramAdapter
-    from bot.telegram.app import build_application, serve
+    from bot.telegram.app import bot_from_settings, serve
 
     engine = make_engine(settings.resolved_database_url())
     try:
-        service = ChatService(await _coach(settings, content), make_sessionmaker(engine))
-        adapter = TelegramAdapter(
-            service,
-            content,
-            reminder_tick=settings.reminder_tick_seconds,
-            reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
-            paid_broadcast=settings.telegram_paid_broadcast,
-        )
-        app = build_application(
-            token,
-            adapter,
-            base_url=settings.telegram_base_url,
-            broadcast_rate=settings.telegram_broadcast_rate,
-        )
+        coach = await _coach(settings, content)
+        adapter, app = bot_from_settings(settings, coach, make_sessionmaker(engine), token)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -10,11 +10,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import ApplicationBuilder
 
-from bot.config import FREE_BROADCAST_RATE
+from bot.coach import Coach
+from bot.config import FREE_BROADCAST_RATE, Settings
+from bot.service import ChatService
 from bot.telegram.adapter import App, TelegramAdapter
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.lanes import LaneRateLimiter
@@ -65,6 +69,35 @@ def build_application(
     app = builder.build()
     adapter.install(app)
     return app
+
+
+def bot_from_settings(
+    settings: Settings,
+    coach: Coach,
+    sessions: async_sessionmaker[AsyncSession],
+    token: str,
+    *,
+    polling: bool = True,
+) -> tuple[TelegramAdapter, App]:
+    """The bot as `crampcoach run` builds it, and each `crampcoach serve` worker
+    (bot/web/worker.py) with ``polling=False``: no Updater, and the timer sweep on, since
+    several workers share the database."""
+    adapter = TelegramAdapter(
+        ChatService(coach, sessions),
+        coach.content,
+        reminder_tick=settings.reminder_tick_seconds,
+        reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
+        paid_broadcast=settings.telegram_paid_broadcast,
+        timer_sweep=None if polling else settings.timer_sweep_seconds,
+    )
+    app = build_application(
+        token,
+        adapter,
+        base_url=settings.telegram_base_url,
+        broadcast_rate=settings.telegram_broadcast_rate,
+        polling=polling,
+    )
+    return adapter, app
 
 
 async def serve(

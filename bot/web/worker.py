@@ -1,11 +1,11 @@
 """One webhook worker of `crampcoach serve`: the bot behind the strict webhook app.
 
 uvicorn imports ``create`` in every worker process (bot/web/serve.py). Each worker is a whole
-bot, the way `crampcoach run` is one, minus the Updater: the PTB Application (no polling; each
-posted update runs through its handlers inside the request, bot/web/ptb.py), the `Runtime`
-with its reminder clock and the timer sweep that fires the follow-ups of a worker that died,
-the update-id ledger and its cleanup, readiness and metrics. The webhook itself was set once
-by the starting process, before the workers (bot/cli.py).
+bot, built as `crampcoach run` builds one (bot.telegram.app.bot_from_settings) minus the
+Updater: each posted update runs through the PTB handlers inside the request (bot/web/ptb.py);
+the `Runtime` runs the reminder clock and the timer sweep that fires the follow-ups of a worker
+that died; the update-id ledger, its cleanup, readiness and metrics complete it. The webhook
+itself was set once by the starting process, before the workers (bot/cli.py).
 
 Settings are read again from the environment here: a spawned worker inherits the environment
 (and the .env file), not the starting process's objects.
@@ -13,8 +13,6 @@ Settings are read again from the environment here: a spawned worker inherits the
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -23,20 +21,18 @@ from datetime import timedelta
 
 from starlette.applications import Starlette
 
-from bot.coach import Coach
+from bot.cli import coach_for
 from bot.config import Settings
 from bot.content import load_content
 from bot.logs import setup_logging
 from bot.metrics import METRICS
 from bot.reminders.zone_data import load_zone_book
-from bot.service import ChatService
 from bot.storage import make_engine, make_sessionmaker
 from bot.storage.webhook import UpdateLedger, database_answers
-from bot.telegram.adapter import TelegramAdapter
-from bot.telegram.app import build_application
+from bot.telegram.app import bot_from_settings
 from bot.web.app import WebhookApp, create_app
 from bot.web.ptb import handler_for
-from bot.web.serve import keep_ledger_clean
+from bot.web.serve import ledger_cleaned
 
 __all__ = ["create"]
 
@@ -53,31 +49,10 @@ def create() -> Starlette:
     setup_logging(
         settings.log_level, token, log_format=settings.log_format, more_secrets=(target.secret,)
     )
-    content = load_content(settings.content_dir)
-    coach = Coach(
-        content,
-        zones=load_zone_book(),
-        time_scale=settings.routine_time_scale,
-        checkin_after=timedelta(minutes=settings.checkin_minutes),
-    )
+    coach = coach_for(settings, load_content(settings.content_dir), load_zone_book())
     engine = make_engine(settings.resolved_database_url())
     sessions = make_sessionmaker(engine)
-    service = ChatService(coach, sessions)
-    adapter = TelegramAdapter(
-        service,
-        content,
-        reminder_tick=settings.reminder_tick_seconds,
-        reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
-        paid_broadcast=settings.telegram_paid_broadcast,
-        timer_sweep=settings.timer_sweep_seconds,
-    )
-    application = build_application(
-        token,
-        adapter,
-        base_url=settings.telegram_base_url,
-        broadcast_rate=settings.telegram_broadcast_rate,
-        polling=False,
-    )
+    adapter, application = bot_from_settings(settings, coach, sessions, token, polling=False)
     adapter.runtime.metrics = METRICS
     ledger = UpdateLedger(sessions, lease=timedelta(seconds=settings.webhook_lease_seconds))
 
@@ -88,9 +63,8 @@ def create() -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # uvicorn leaves this only after the requests in flight were answered (SIGTERM), so
         # the Runtime stops with nothing half-handled; pending follow-ups stay in the database.
-        cleanup = asyncio.create_task(keep_ledger_clean(ledger, METRICS))
         try:
-            async with application:
+            async with ledger_cleaned(ledger, METRICS), application:
                 await application.start()
                 try:
                     await adapter.startup(application)
@@ -102,9 +76,6 @@ def create() -> Starlette:
                     await adapter.shutdown()
                     await application.stop()
         finally:
-            cleanup.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await cleanup
             await engine.dispose()
 
     front = WebhookApp(

@@ -18,22 +18,22 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from bot.storage import make_engine, make_sessionmaker
-from bot.storage.models import ChatState, Episode, Reminder, User
+from bot.storage.models import ChatState, Episode
 from bot.web.app import SECRET_HEADER
+from tests.auxil.net import free_port
+from tests.auxil.reminders import seed_due_reminders
 from tests.e2e.helpers import begin, drive_routine, texts
 from tools.botapi_standin import FakeBotApi
 
@@ -42,13 +42,6 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:SERVE-token"
 SECRET = "serve_two-WORKERS"
-EVERY_DAY = 0b1111111
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -90,7 +83,7 @@ async def served(
     postgres_migrated_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[Served]:
     """Two workers; a test may change settings with indirect parametrisation."""
-    port = _free_port()
+    port = free_port()
     api = FakeBotApi(token=TOKEN)
     await api.start()
     env = dict(
@@ -242,45 +235,10 @@ async def test_a_worker_killed_in_the_middle_of_holds_loses_no_follow_up(served:
 
 
 async def _seed_due_reminders(served: Served, chats: list[int]) -> None:
-    now = datetime.now(UTC)
-    zone = ZoneInfo("Europe/Berlin")
-    local = now.astimezone(zone)
-    night = local.date()
-    people = [
-        {
-            "id": chat,
-            "language": "en",
-            "first_seen": now - timedelta(days=3),
-            "last_seen": now - timedelta(hours=2),
-            "blocked": False,
-            "timezone": zone.key,
-            "pictures": True,
-        }
-        for chat in chats
-    ]
-    reminders = [
-        {
-            "user_id": chat,
-            "chat_id": chat,
-            "timezone": zone.key,
-            "local_time": local.time().replace(second=0, microsecond=0),
-            "days": EVERY_DAY,
-            "enabled": True,
-            "next_fire_at": now.replace(second=0, microsecond=0),
-            "next_local_date": night,
-            "last_sent_date": night - timedelta(days=1),
-            "started_on": night - timedelta(days=2),
-            "helping_asked": False,
-            "created_at": now - timedelta(days=3),
-            "updated_at": now - timedelta(days=3),
-        }
-        for chat in chats
-    ]
     engine = make_engine(served.database_url)
     try:
         async with make_sessionmaker(engine)() as session:
-            await session.execute(insert(User), people)
-            await session.execute(insert(Reminder), reminders)
+            await seed_due_reminders(session, chats, datetime.now(UTC))
             await session.commit()
     finally:
         await engine.dispose()
