@@ -104,7 +104,7 @@ async def _coach(settings: Settings, content: Content) -> Coach:
 
 
 def coach_for(settings: Settings, content: Content, zones: ZoneBook) -> Coach:
-    """The coach as the settings make it (also each `serve` worker's, bot/web/worker.py)."""
+    """The coach as the settings make it (also each `serve` worker's, bot/worker.py)."""
     return Coach(
         content,
         zones=zones,
@@ -118,8 +118,8 @@ async def _run_bot(settings: Settings, content: Content, token: str) -> None:
 
     engine = make_engine(settings.resolved_database_url())
     try:
-        coach = await _coach(settings, content)
-        adapter, app = bot_from_settings(settings, coach, make_sessionmaker(engine), token)
+        service = ChatService(await _coach(settings, content), make_sessionmaker(engine))
+        adapter, app = bot_from_settings(settings, service, token)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -171,7 +171,7 @@ def _serve(settings: Settings) -> None:
     _upgrade(settings)
     asyncio.run(_set_webhook(settings, token, target.url, target.secret))
     run_workers(
-        "bot.web.worker:create",
+        "bot.worker:create",
         host=settings.host,
         port=settings.port,
         workers=settings.workers,

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import assert_never
@@ -48,13 +49,18 @@ from bot.content import Content
 from bot.storage import chats, episodes, media, personal, turns, users
 from bot.storage import reminders as reminder_store
 from bot.storage.chats import StoredState
-from bot.storage.webhook import HANDLING_UPDATE, mark_handled
+from bot.storage.webhook import mark_handled
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # What a chat with no stored state holds: a fresh state, so an event that leaves one fresh
 # needs no row.
 _FRESH = to_dict(ChatState())
+
+
+# The webhook update being handled in this task, set by the PTB glue (bot/web/ptb.py) around
+# the update's handlers; the service marks it handled in the chat's own transaction.
+HANDLING_UPDATE: ContextVar[int | None] = ContextVar("handling_update", default=None)
 
 
 def utcnow() -> datetime:

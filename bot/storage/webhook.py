@@ -19,7 +19,6 @@ Rows older than Telegram's 24 hours are deleted by ``forget_before``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -31,7 +30,6 @@ from bot.storage.upsert import insert_or_ignore, upsert
 
 __all__ = [
     "DEFAULT_LEASE",
-    "HANDLING_UPDATE",
     "KEEP_FOR",
     "Claim",
     "UpdateLedger",
@@ -45,11 +43,6 @@ Claim = Literal["taken", "handled", "in_hand"]
 DEFAULT_LEASE = timedelta(minutes=2)
 # Telegram keeps an undelivered update for at most 24 hours, so it never re-posts an older one.
 KEEP_FOR = timedelta(hours=24)
-
-
-# The webhook update being handled in this task, set by the PTB glue (bot/web/ptb.py) around
-# the update's handlers; the service marks it handled in the chat's own transaction.
-HANDLING_UPDATE: ContextVar[int | None] = ContextVar("handling_update", default=None)
 
 
 def _utc_now() -> datetime:

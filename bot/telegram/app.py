@@ -12,11 +12,9 @@ import gc
 import logging
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import ApplicationBuilder
 
-from bot.coach import Coach
 from bot.config import FREE_BROADCAST_RATE, Settings
 from bot.service import ChatService
 from bot.telegram.adapter import App, TelegramAdapter
@@ -73,18 +71,17 @@ def build_application(
 
 def bot_from_settings(
     settings: Settings,
-    coach: Coach,
-    sessions: async_sessionmaker[AsyncSession],
+    service: ChatService,
     token: str,
     *,
     polling: bool = True,
 ) -> tuple[TelegramAdapter, App]:
     """The bot as `crampcoach run` builds it, and each `crampcoach serve` worker
-    (bot/web/worker.py) with ``polling=False``: no Updater, and the timer sweep on, since
+    (bot/worker.py) with ``polling=False``: no Updater, and the timer sweep on, since
     several workers share the database."""
     adapter = TelegramAdapter(
-        ChatService(coach, sessions),
-        coach.content,
+        service,
+        service.coach.content,
         reminder_tick=settings.reminder_tick_seconds,
         reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
         paid_broadcast=settings.telegram_paid_broadcast,

@@ -17,7 +17,7 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.ext import Application
 
-from bot.storage.webhook import HANDLING_UPDATE
+from bot.service import HANDLING_UPDATE
 
 __all__ = ["ALLOWED_UPDATES", "handler_for", "set_webhook"]
 

@@ -1,6 +1,6 @@
 """One webhook worker's app for tests/web/test_workers.py, imported by uvicorn in each worker.
 
-It stands where `crampcoach serve`'s factory (bot/web/worker.py, the runtime behind
+It stands where `crampcoach serve`'s factory (bot/worker.py, the runtime behind
 ``handle_update``) does:
 the real app, ledger, readiness, metrics, cleanup and logging, and a ``handle_update`` that
 only notes the update. Settings come from the environment the test starts the server with.

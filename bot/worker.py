@@ -1,5 +1,8 @@
 """One webhook worker of `crampcoach serve`: the bot behind the strict webhook app.
 
+A composition root, like bot/cli.py (and above it in the layer contracts, pyproject.toml): it
+is the only place that joins the web front (bot/web/), Telegram's side, storage and metrics.
+
 uvicorn imports ``create`` in every worker process (bot/web/serve.py). Each worker is a whole
 bot, built as `crampcoach run` builds one (bot.telegram.app.bot_from_settings) minus the
 Updater: each posted update runs through the PTB handlers inside the request (bot/web/ptb.py);
@@ -27,6 +30,7 @@ from bot.content import load_content
 from bot.logs import setup_logging
 from bot.metrics import METRICS
 from bot.reminders.zone_data import load_zone_book
+from bot.service import ChatService
 from bot.storage import make_engine, make_sessionmaker
 from bot.storage.webhook import UpdateLedger, database_answers
 from bot.telegram.app import bot_from_settings
@@ -52,7 +56,8 @@ def create() -> Starlette:
     coach = coach_for(settings, load_content(settings.content_dir), load_zone_book())
     engine = make_engine(settings.resolved_database_url())
     sessions = make_sessionmaker(engine)
-    adapter, application = bot_from_settings(settings, coach, sessions, token, polling=False)
+    service = ChatService(coach, sessions)
+    adapter, application = bot_from_settings(settings, service, token, polling=False)
     adapter.runtime.metrics = METRICS
     ledger = UpdateLedger(sessions, lease=timedelta(seconds=settings.webhook_lease_seconds))
 
