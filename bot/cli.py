@@ -42,6 +42,9 @@ BAD_TOKEN = (
 )
 
 
+UNKNOWN_LANGUAGE = "--language {code}: not one of the bot's languages ({languages})."
+
+
 class StartupError(Exception):
     """Something the person starting the bot must fix; the message says what."""
 
@@ -50,7 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crampcoach", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="run the Telegram bot (long polling); applies migrations first")
-    commands.add_parser("chat", help="chat with the bot in this terminal; no token needed")
+    chat = commands.add_parser("chat", help="chat with the bot in this terminal; no token needed")
+    chat.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the language of the chat: en, es, de, ru or pt-BR (as a Telegram app set to it; "
+        "/language in the chat changes it and is remembered)",
+    )
     db = commands.add_parser("db", help="database commands")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_commands.add_parser("upgrade", help="apply pending migrations")
@@ -130,7 +139,19 @@ async def _run_bot(settings: Settings, content: Content, token: str) -> None:
         await engine.dispose()
 
 
-async def _chat(settings: Settings, content: Content) -> None:
+def _chat_language(code: str | None, content: Content) -> str | None:
+    """The chat's language from `--language`: one the bot offers ("pt-br" finds pt-BR), else a
+    clear refusal rather than a silent English the person did not ask for."""
+    if code is None:
+        return None
+    offered = content.offered_languages()
+    found = content.language_for(code)
+    if found not in offered or (found == "en" and not code.lower().startswith("en")):
+        raise StartupError(UNKNOWN_LANGUAGE.format(code=code, languages=", ".join(offered)))
+    return found
+
+
+async def _chat(settings: Settings, content: Content, language: str | None = None) -> None:
     from bot.terminal import PROMPT, TerminalChat, stdin_lines
 
     engine = make_engine(settings.resolved_database_url())
@@ -147,6 +168,7 @@ async def _chat(settings: Settings, content: Content) -> None:
             reminder_tick=settings.reminder_tick_seconds,
             reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
             files_dir=settings.data_dir / "files",
+            language=language,
         )
         await chat.run(stdin_lines(prompt=prompt))
     finally:
@@ -215,8 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _upgrade(settings)
             asyncio.run(_run_bot(settings, content, token))
             return 0
+        language = _chat_language(args.language, content)
         _upgrade(settings)
-        asyncio.run(_chat(settings, content))
+        asyncio.run(_chat(settings, content, language))
         return 0
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)

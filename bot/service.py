@@ -25,6 +25,7 @@ from bot.coach.effects import (
     ExportData,
     ForgetUser,
     LogEpisode,
+    SaveLanguage,
     SaveMorning,
     SaveReminder,
     SaveSafety,
@@ -277,14 +278,16 @@ async def _profile(
     if seen is None:  # a timer of a chat whose person has no row yet
         seen = await users.preferences(session, user_id)
     zone, pictures, safety = seen.timezone, seen.pictures, _safety(seen.safety)
+    language = seen.language
     diary = await episodes.diary_for(session, user_id) if with_diary else ()
     if row is None:
-        return Profile(zone=zone, pictures=pictures, diary=diary, safety=safety)
+        return Profile(zone=zone, pictures=pictures, diary=diary, safety=safety, language=language)
     return Profile(
         zone=zone,
         pictures=pictures,
         diary=diary,
         safety=safety,
+        language=language,
         reminder_started=row.started_on,
         reminder=ReminderInfo(
             zone=row.timezone,
@@ -365,6 +368,8 @@ async def _apply_effects(
                 await reminder_store.set_morning(session, user_id, at, next_at, now)
             case SaveSettings(pictures=pictures) if user_id is not None:
                 await users.set_pictures(session, user_id, pictures)
+            case SaveLanguage(language=language) if user_id is not None:
+                await users.set_language(session, user_id, language)
             case SaveSafety(answers=answers) if user_id is not None:
                 stored = tuple(getattr(answers, question) for question in users.SAFETY_QUESTIONS)
                 await users.save_safety(session, user_id, stored, now)
@@ -381,6 +386,7 @@ async def _apply_effects(
                 | AnswerHelping()
                 | SaveMorning()
                 | SaveSettings()
+                | SaveLanguage()
                 | SaveSafety()
                 | ExportData()
                 | ForgetUser()

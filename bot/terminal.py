@@ -63,9 +63,13 @@ class TerminalChat:
         reminder_tick: float = 20.0,
         reminder_grace: timedelta = timedelta(minutes=30),
         files_dir: Path | None = None,
+        language: str | None = None,
     ) -> None:
         self.content = content
-        self.catalog = content.catalog(None)
+        # What a Telegram app's language_code would say (`crampcoach chat --language es`): the
+        # coach picks its language from it unless the person chose one with /language.
+        self.language = language
+        self.catalog = content.catalog(language)
         # Files the bot sends (an /export) are saved here, and their path is shown.
         self.files_dir = files_dir
         # The terminal's own timers and reminders only: it may share the bot's database.
@@ -125,7 +129,9 @@ class TerminalChat:
 
     async def _send(self, event: Event) -> None:
         press = event if isinstance(event, ButtonPress) else None
-        await self.runtime.handle(TERMINAL_CHAT_ID, event, user_id=TERMINAL_USER_ID, press=press)
+        await self.runtime.handle(
+            TERMINAL_CHAT_ID, event, user_id=TERMINAL_USER_ID, press=press, language=self.language
+        )
 
     # -- the transport -----------------------------------------------------------------------
     async def send(self, chat_id: int, message: Message, lane: Lane) -> Delivery:

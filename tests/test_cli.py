@@ -147,3 +147,29 @@ def test_a_reader_that_goes_away_ends_the_chat_quietly(tmp_path: Path, data_dir:
     chat.stdin.close()
     assert chat.wait(timeout=60) == 1
     assert "Traceback" not in chat.stderr.read()
+
+
+def test_terminal_chat_in_a_language(tmp_path: Path, data_dir: Path) -> None:
+    """`chat --language es` speaks Spanish from the first line; /language then switches."""
+    result = _run(
+        ["chat", "--language", "es"],
+        tmp_path,
+        {"DATA_DIR": str(data_dir), "ROUTINE_TIME_SCALE": "0.01"},
+        stdin="3\n/language\n3\n/help\n/quit\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "¿Dónde tienes el calambre?" in out and "[3] Pantorrilla" in out
+    assert "What's cramping?" not in out
+    assert "[2] Español\n[3] Deutsch" in out
+    assert "Ab jetzt spreche ich Deutsch" in out
+    assert "/language" in out.split("Ab jetzt spreche ich Deutsch", 1)[1]
+
+
+def test_terminal_chat_refuses_a_language_it_does_not_speak(tmp_path: Path, data_dir: Path) -> None:
+    result = _run(["chat", "--language", "ja"], tmp_path, {"DATA_DIR": str(data_dir)})
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "--language ja: not one of the bot's languages (en, es, de, ru, pt-BR)."
+    )
+    assert result.stdout == ""

@@ -86,17 +86,31 @@ def test_telegram_language_codes(code: str | None, language: str) -> None:
     assert match_language(code, FIVE) == language
 
 
+def test_all_five_are_shipped_and_offered_in_order(content: Content) -> None:
+    assert content.shipped == set(FIVE)
+    assert content.offered_languages() == FIVE
+    assert [content.language_name(code) for code in FIVE] == [
+        "English",
+        "Español",
+        "Deutsch",
+        "Русский",
+        "Português (Brasil)",
+    ]
+
+
 def test_only_shipped_languages_are_picked(content: Content, copy: Path) -> None:
-    assert content.shipped == {"en"}
-    assert content.language_for("de-AT") == "en"
-    assert content.localized("ru").language == "en"
-    assert content.catalog("pt-br").language == "en"
-    ship(copy, "de", "pt-BR")
-    shipped = load_content(copy)
-    assert shipped.language_for("de-AT") == "de"
-    assert shipped.localized("pt").language == "pt-BR"
-    assert shipped.catalog("pt-br").language == "pt-BR"
-    assert shipped.localized("ru").language == "en"
+    def unship(data: dict[str, dict[str, dict[str, object]]]) -> None:
+        for language in ("es", "ru"):
+            data["languages"][language]["shipped"] = False
+
+    edit_yaml(copy / "locales" / "languages.yaml", unship)
+    partly = load_content(copy)
+    assert partly.language_for("de-AT") == "de"
+    assert partly.localized("pt").language == "pt-BR"
+    assert partly.catalog("pt-br").language == "pt-BR"
+    assert partly.localized("ru").language == "en"
+    assert partly.language_for("es-419") == "en"
+    assert partly.offered_languages() == ("en", "de", "pt-BR")
 
 
 def test_every_language_is_loaded_and_finds_the_others(content: Content) -> None:

@@ -2,14 +2,15 @@
 
 Three contracts, described in docs/architecture.md:
 
-* ``pure-coach``: ``bot.coach`` imports no storage, no transport, not the service, no database
-  driver and not python-telegram-bot, directly or through anything it imports;
-* ``layers``: ``bot.cli`` over the transports (``bot.telegram | bot.terminal``) over the runtime
-  (``bot.runtime``) over the service (``bot.service | bot.reminders.dispatcher``) over the
-  dispatcher's claiming (``bot.reminders.claims``) over ``bot.storage | bot.coach`` over
-  ``bot.content | bot.config``;
-* ``storage-behind-service``: the transports, content and config import neither storage nor a
-  database driver themselves.
+* ``pure-coach``: ``bot.coach`` imports no storage, no transport (the webhook front included),
+  not the runtime or the service, no database driver, not the zone data loader and not
+  python-telegram-bot, directly or through anything it imports;
+* ``layers``: ``bot.cli`` over the transports (``bot.telegram | bot.terminal | bot.web``) over
+  the runtime (``bot.runtime``) over the service (``bot.service | bot.reminders.dispatcher``)
+  over the dispatcher's claiming (``bot.reminders.claims``) over ``bot.storage | bot.coach``
+  over ``bot.content | bot.config``;
+* ``storage-behind-service``: the transports (the webhook front included), the runtime, content
+  and config import neither storage nor a database driver themselves.
 
 How each was shown to bite: a one-line import appended for a moment, `lint-imports` run, the
 file restored. ``import sqlalchemy`` and ``import telegram`` in bot/coach/turn.py broke

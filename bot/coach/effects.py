@@ -96,6 +96,13 @@ class SaveSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SaveLanguage:
+    """The language the person chose with /language (a code of languages.yaml)."""
+
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
 class ExportData:
     """Send the person every row stored about them; the service turns this into an `Attach`."""
 
@@ -116,6 +123,7 @@ Effect = (
     | SkipReminder
     | AnswerHelping
     | SaveSettings
+    | SaveLanguage
     | ExportData
     | ForgetUser
 )

@@ -86,10 +86,13 @@ class Coach:
         if language and language != state.language:
             state = replace(state, language=language)
         state = self._fits_content(state)
+        # The person's own choice first; else their Telegram app's language, matched to one we
+        # ship (pt-br -> pt-BR, anything else -> English): texts, exercises and safety alike.
+        content = self.content.localized(profile.language or state.language)
         turn = Turn(
             state,
-            content=self.content,
-            catalog=self.content.catalog(state.language),
+            content=content,
+            catalog=content.catalog(content.language),
             now=now,
             time_scale=self.time_scale,
             checkin_after=self.checkin_after,
@@ -117,7 +120,7 @@ class Coach:
                 return Result(
                     state,
                     outbox=reminder_night.reminder_messages(
-                        self.content,
+                        self.content.localized(event.language),
                         language=event.language,
                         night=event.night,
                         snoozed=event.snoozed,

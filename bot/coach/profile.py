@@ -72,6 +72,8 @@ class Profile:
     # The person's diary, newest last; loaded only for events that need it (see needs_diary).
     diary: tuple[DiaryEntry, ...] = ()
     safety: SafetyAnswers = NO_ANSWERS
+    # The language chosen with /language; None follows Telegram's language_code.
+    language: str | None = None
 
     @property
     def active_reminder(self) -> ReminderInfo | None:

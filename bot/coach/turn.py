@@ -9,7 +9,7 @@ new timer always replaces the previous one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -43,46 +43,23 @@ class Result:
     outbox: tuple[Outgoing, ...] = ()
 
 
+@dataclass(eq=False, slots=True)
 class Turn:
     """One event's worth of changes; `result()` hands them back as plain data."""
 
-    __slots__ = (
-        "_fresh_used",
-        "catalog",
-        "checkin_after",
-        "content",
-        "effects",
-        "now",
-        "outbox",
-        "profile",
-        "state",
-        "time_scale",
-        "zones",
-    )
-
-    def __init__(
-        self,
-        state: ChatState,
-        *,
-        content: Content,
-        catalog: Catalog,
-        now: datetime,
-        time_scale: float,
-        checkin_after: timedelta,
-        zones: ZoneBook,
-        profile: Profile = NO_PROFILE,
-    ) -> None:
-        self.state = state
-        self.profile = profile
-        self.checkin_after = checkin_after
-        self.content = content
-        self.catalog = catalog
-        self.now = now
-        self.time_scale = time_scale
-        self.zones = zones
-        self.effects: list[Effect] = []
-        self.outbox: list[Outgoing] = []
-        self._fresh_used = False
+    state: ChatState
+    _: KW_ONLY
+    content: Content
+    catalog: Catalog
+    now: datetime
+    time_scale: float
+    checkin_after: timedelta
+    zones: ZoneBook
+    profile: Profile = NO_PROFILE
+    effects: list[Effect] = field(default_factory=list, init=False)
+    outbox: list[Outgoing] = field(default_factory=list, init=False)
+    # Whether a keyboard of this turn took a new screen number (see `keyboard`).
+    _fresh_used: bool = field(default=False, init=False)
 
     # -- state -----------------------------------------------------------------------------
     def go(self, flow: Flow) -> None:
@@ -137,6 +114,11 @@ class Turn:
         return progress
 
     # -- text ------------------------------------------------------------------------------
+    def speak(self, language: str) -> None:
+        """Say the rest of this turn in `language` (just chosen with /language)."""
+        self.content = self.content.localized(language)
+        self.catalog = self.content.catalog(self.content.language)
+
     def text(self, key: str, /, **values: object) -> str:
         return self.catalog.text(key, **values)
 

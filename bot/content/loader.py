@@ -346,6 +346,7 @@ def load_content(directory: Path) -> Content:
     except ValueError as error:
         raise ContentError(f"{numbers_path}: {error}") from None
     shipped = frozenset(code for code, language in languages.items() if language.shipped)
+    names = MappingProxyType({code: language.name for code, language in languages.items()})
     everyone: dict[str, Content] = {}
     all_languages = MappingProxyType(everyone)  # one read-only view, filled below, shared by all
     media = MappingProxyType(_find_media(directory / "media", exercises))
@@ -366,6 +367,7 @@ def load_content(directory: Path) -> Content:
             language=language,
             languages=all_languages,
             shipped=shipped,
+            names=names,
         )
     return everyone[DEFAULT_LANGUAGE]
 

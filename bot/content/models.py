@@ -320,6 +320,15 @@ class Content:
     # Every language's content (this one included), and which are offered to people.
     languages: Mapping[str, Content] = field(default_factory=dict, repr=False)
     shipped: frozenset[str] = frozenset({DEFAULT_LANGUAGE})
+    # Each language's name in itself (languages.yaml), in that file's order, for /language.
+    names: Mapping[str, str] = field(default_factory=lambda: {DEFAULT_LANGUAGE: "English"})
+
+    def offered_languages(self) -> tuple[str, ...]:
+        """The languages a person may pick, in languages.yaml's order: the shipped ones."""
+        return tuple(code for code in self.names if code in self.shipped)
+
+    def language_name(self, code: str) -> str:
+        return self.names.get(code, code)
 
     def language_for(self, code: str | None) -> str:
         """Our language for a language code ("pt-br" -> "pt-BR", "de-AT" -> "de"): a shipped

@@ -14,9 +14,9 @@ batch is sent. The rules that keep reminders right:
 * **No flood after downtime.** A night more than ``grace`` late is skipped, not sent, and the
   reminder moves on to the next night.
 * **Errors.** A blocked user (403) is marked blocked, which stops their reminders; flood limits
-  are left to the rate limiter's broadcast lane (``bot/telegram/lanes.py``); network errors are
-  retried a bounded number of times, only within the grace window; a timeout may mean the
-  message arrived, so it is not retried.
+  are left to the transport's broadcast lane (``Lane.BROADCAST``); network errors are retried a
+  bounded number of times, only within the grace window; a timeout may mean the message
+  arrived, so it is not retried.
 
 How a fan-out (thousands due in one minute) stays fast without bending those rules:
 

@@ -25,6 +25,9 @@ _SEPARATED = re.compile(
 )
 # 2145, 0930, 930, 930pm: three or four digits, the last two being the minutes.
 _COMPACT = re.compile(r"(?P<hour>\d{1,2})(?P<minute>\d{2})" + _AM_PM, re.ASCII)
+# "21 Uhr", "21:30 Uhr", "21.30 h": German (and French) write the hour's word after a 24-hour
+# time. It only ever follows digits, so stripping it cannot change what the digits mean.
+_HOUR_WORD = re.compile(r"(?P<clock>.*\d)\s*(?:uhr|h)")
 _WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 # Nobody types a time in more characters than this; longer text is a sentence, not a time.
 _MAX_INPUT_CHARS = 20
@@ -55,7 +58,8 @@ def parse_time(text: str) -> time | None:
     ``21h``, ``21``, ``2145`` and ``930`` (last two digits are minutes), ``21:45:00`` (seconds
     must be valid and are dropped: reminders are per minute), 12-hour forms ``9pm``, ``9 pm``,
     ``9p``, ``9:30pm``, ``9.30 P.M.`` with ``12am`` = 00:00 and ``12pm`` = 12:00, the words
-    ``noon``/``midday``/``midnight``, and fullwidth or other-script digits and colons.
+    ``noon``/``midday``/``midnight``, fullwidth or other-script digits and colons, and a 24-hour
+    time followed by the hour's word ``Uhr`` or ``h`` (``21 Uhr``, ``21:30 Uhr``, ``21.30 h``).
 
     Refused: hours past 23 (``24:00``, ``25:00``), minutes past 59 (``12:60``), 12-hour forms
     with an hour outside 1..12 (``13pm``, ``0pm``), single-digit minutes (``9:5`` could be 9:05 or
@@ -69,6 +73,9 @@ def parse_time(text: str) -> time | None:
         return None
     if cleaned in _WORDS:
         return _WORDS[cleaned]
+    hour_word = _HOUR_WORD.fullmatch(cleaned)
+    if hour_word is not None:
+        cleaned = hour_word["clock"]
     match = _SEPARATED.fullmatch(cleaned)
     if match is not None:
         separator, minute = match["sep"], match["minute"]

@@ -1,6 +1,6 @@
 """The runtime around the coach, the same for every transport (docs/architecture.md)."""
 
-from bot.runtime.outbox import Outgoing, outbox
+from bot.runtime.outbox import Reply, reply
 from bot.runtime.runtime import TERMINAL_CHAT_ID, FloodLimited, Runtime
 from bot.runtime.transport import SENT, Armed, Delivery, Fire, Lane, Message, Outcome, Transport
 
@@ -14,8 +14,8 @@ __all__ = [
     "Lane",
     "Message",
     "Outcome",
-    "Outgoing",
+    "Reply",
     "Runtime",
     "Transport",
-    "outbox",
+    "reply",
 ]

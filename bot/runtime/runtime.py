@@ -22,18 +22,15 @@ from functools import partial
 from typing import Generic, Protocol, TypeVar
 
 from bot.coach import (
-    Attach,
     CancelTimer,
     Event,
-    Notify,
     ReminderDue,
     Result,
-    Say,
     StartTimer,
     TimerFired,
 )
 from bot.reminders.dispatcher import ReminderDispatcher, ReminderJob, Scope, TickReport
-from bot.runtime.outbox import outbox
+from bot.runtime.outbox import reply
 from bot.runtime.transport import SENT, Armed, Delivery, Lane, Message, Outcome, Transport
 from bot.service import ChatService
 
@@ -241,17 +238,17 @@ class Runtime(Generic[Press]):
     # -- playing a reply ---------------------------------------------------------------------
     async def _play(self, chat_id: int, result: Result, *, press: Press | None) -> None:
         """Answer the press, arrange the timers, then send the messages in order."""
-        items = outbox(result)
-        note = next((item.text for item in items if isinstance(item, Notify)), None)
-        await self.transport.answer(chat_id, press, note)
+        played = reply(result)
+        await self.transport.answer(chat_id, press, played.note)
         now = self.service.now()
-        for item in items:
-            if isinstance(item, CancelTimer):
-                self._cancel(chat_id, item.token)
-            elif isinstance(item, StartTimer):
-                self._arm(chat_id, item.token, item.due_at, now)
-        for item in items:
-            if isinstance(item, Say | Attach) and not await self._send(chat_id, item):
+        for timer in played.timers:
+            match timer:
+                case CancelTimer(token=token):
+                    self._cancel(chat_id, token)
+                case StartTimer(token=token, due_at=due_at):
+                    self._arm(chat_id, token, due_at, now)
+        for message in played.messages:
+            if not await self._send(chat_id, message):
                 break
 
     async def _send(self, chat_id: int, message: Message) -> bool:
@@ -305,10 +302,8 @@ class Runtime(Generic[Press]):
         )
         await self.transport.answer(job.chat_id, None, None)
         first = True
-        for item in outbox(result):
-            if not isinstance(item, Say | Attach):
-                continue
-            delivery = await self.transport.send(job.chat_id, item, Lane.BROADCAST)
+        for message in reply(result).messages:
+            delivery = await self.transport.send(job.chat_id, message, Lane.BROADCAST)
             self._count(Lane.BROADCAST, delivery)
             if first and delivery.outcome is Outcome.SENT and job.due_at is not None:
                 self.metrics.reminder_sent(job.due_at, self.service.now())

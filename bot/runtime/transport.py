@@ -44,7 +44,7 @@ class Armed(Protocol):
 
 
 class Transport(Protocol[Press]):
-    """The four things the runtime needs from a transport.
+    """The three things the runtime needs from a transport.
 
     `Press` is the transport's own handle of a button press (Telegram: the `CallbackQuery`),
     handed back to `answer` so the transport can acknowledge it.

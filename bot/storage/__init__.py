@@ -10,6 +10,7 @@ thing stored.
 - ``media``: file ids of the uploaded exercise pictures;
 - ``turns``: one event's reads (person, reminder, chat state) joined in one statement;
 - ``personal``: everything about one person, for /export and /forget;
+- ``webhook``: the update ids the webhook has taken, so a re-post is answered once;
 - ``upsert``: the one switch between SQLite's and PostgreSQL's ``INSERT … ON CONFLICT``.
 
 The most used names are re-exported here.

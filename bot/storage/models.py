@@ -78,7 +78,11 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Telegram's language_code as last sent (the app's language, not a choice made here).
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # The language picked with /language (one of languages.yaml's codes, e.g. "pt-BR"); it
+    # wins over `language`, which only says how the person's Telegram app is set.
+    chosen_language: Mapped[str | None] = mapped_column(String(16), nullable=True)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     # server_default too, so rows inserted by hand or by a later migration are never NULL.

@@ -184,6 +184,11 @@ async def advance_morning(
     return result.scalar_one_or_none() is not None
 
 
+def _user_language() -> ColumnElement[str]:
+    """The language a reminder is worded in: the one chosen with /language, else Telegram's."""
+    return func.coalesce(User.chosen_language, User.language).label("language")
+
+
 def _not_blocked() -> ColumnElement[bool]:
     return User.blocked.is_(False)
 
@@ -198,7 +203,7 @@ def _locked(session: AsyncSession, stmt: Select[Any], model: type[Any]) -> Selec
 def _due_query(columns: Iterable[Any], when: Any, now: datetime, limit: int, scope: Scope) -> Any:
     """Enabled reminders of users who have not blocked the bot whose ``when`` has come."""
     return (
-        select(*columns, User.language)
+        select(*columns, _user_language())
         .join(User, User.id == Reminder.user_id)
         .where(
             Reminder.enabled.is_(True),
@@ -373,7 +378,7 @@ async def select_stale_sends(
             ReminderSend.attempts,
             ReminderSend.snoozed,
             ReminderSend.ask_helping,
-            User.language,
+            _user_language(),
             Reminder.timezone,
             Reminder.local_time,
             Reminder.days,

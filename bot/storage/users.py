@@ -28,6 +28,7 @@ __all__ = [
     "save_safety",
     "seen_user",
     "set_blocked",
+    "set_language",
     "set_pictures",
     "set_timezone",
     "touch_user",
@@ -50,10 +51,17 @@ class SeenUser:
     pictures: bool
     # In SAFETY_QUESTIONS order: "yes", "no", "unsaid", or None where never answered.
     safety: tuple[str | None, ...] = NO_SAFETY_ANSWERS
+    # The language chosen with /language, or None to follow Telegram's language_code.
+    language: str | None = None
 
 
 # The user-row columns a `SeenUser` is made of, for `touch_user` and `preferences` alike.
-SEEN_USER_COLUMNS = (_users.c.timezone, _users.c.pictures, *SAFETY_COLUMNS)
+SEEN_USER_COLUMNS = (
+    _users.c.timezone,
+    _users.c.pictures,
+    *SAFETY_COLUMNS,
+    _users.c.chosen_language,
+)
 
 
 def seen_user(row: Row[Any]) -> SeenUser:
@@ -63,6 +71,7 @@ def seen_user(row: Row[Any]) -> SeenUser:
         timezone=values["timezone"],
         pictures=bool(values["pictures"]),
         safety=tuple(values[column.name] for column in SAFETY_COLUMNS),
+        language=values["chosen_language"],
     )
 
 
@@ -125,6 +134,11 @@ async def set_timezone(session: AsyncSession, user_id: int, zone: str) -> None:
 async def set_pictures(session: AsyncSession, user_id: int, on: bool) -> None:
     """Whether the person wants the exercise pictures."""
     await session.execute(update(User).where(User.id == user_id).values(pictures=on))
+
+
+async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
+    """The language the person chose with /language (it wins over Telegram's language_code)."""
+    await session.execute(update(User).where(User.id == user_id).values(chosen_language=language))
 
 
 async def save_safety(

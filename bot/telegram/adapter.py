@@ -25,7 +25,8 @@ from telegram.ext import (
 )
 
 from bot.coach import COMMANDS, Say
-from bot.content import Content
+from bot.content import DEFAULT_LANGUAGE, Content
+from bot.content.i18n import telegram_code
 from bot.runtime import Runtime
 from bot.service import ChatService
 from bot.telegram.pictures import PictureSender
@@ -99,8 +100,11 @@ class TelegramAdapter:
         """Publish the command menu, re-arm pending follow-ups, and start the reminder clock."""
         for language, catalog in self.content.catalogs.items():
             commands = [BotCommand(name, catalog.commands[name]) for name in COMMANDS]
+            # Telegram takes two-letter codes only (pt-BR is "pt"); English is the default
+            # menu, for every app language we do not ship.
             await app.bot.set_my_commands(
-                commands, language_code=None if language == "en" else language
+                commands,
+                language_code=None if language == DEFAULT_LANGUAGE else telegram_code(language),
             )
         await self.runtime.start()
         self.runtime.start_clock()

@@ -66,7 +66,8 @@ JSONDict = dict[str, Any]
 #   return normally, or Telegram re-posts it until it gives up;
 # * it is called concurrently for different updates, in several processes; Telegram sends one
 #   chat's updates one at a time, but a re-post may reach another worker, so a chat's events
-#   must still be serialised by the runtime (the state row's lock);
+#   must still be serialised: in one process by the service's per-chat lock, across processes
+#   by the version check on the chat's state row;
 # * to make "handled" and "committed" one fact, it may call
 #   ``bot.storage.webhook.mark_handled(session, update_id, now)`` in the chat's transaction.
 HandleUpdate = Callable[[JSONDict], Awaitable[None]]

@@ -37,6 +37,7 @@ from bot.coach import (
     to_dict,
 )
 from bot.coach.effects import (
+    SaveLanguage,
     SaveReminder,
     SaveSafety,
     SaveSettings,
@@ -254,6 +255,8 @@ def apply_to_profile(profile: Profile, action: Effect) -> Profile:
     match action:
         case SaveZone(zone=zone):
             return replace(profile, zone=zone)
+        case SaveLanguage(language=language):
+            return replace(profile, language=language)
         case SaveReminder():
             kept = reminder or ReminderInfo(
                 zone=action.zone, at=action.at, days=action.days, enabled=True

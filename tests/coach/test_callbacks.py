@@ -13,6 +13,7 @@ from bot.coach.flows.checkin import CheckinAnswer
 from bot.coach.flows.choose import AreaChoice, PositionChoice, RepeatLast
 from bot.coach.flows.data import Forget
 from bot.coach.flows.diary import LogArea, LogCramp, LogSeverity, LogWhen, Report
+from bot.coach.flows.language import Pick
 from bot.coach.flows.reminder_night import (
     HadCramp,
     Helping,
@@ -126,6 +127,7 @@ def test_every_kind_of_button_fits_with_its_longest_values(content: Content) -> 
         SafetyAnswer(question="numb_feet", answer="unsaid"),
         Setting(name="pictures", value="off"),
         Forget(answer="yes"),
+        Pick(language="pt-BR"),
     ]
     # A new kind of button must be added above.
     assert {type(button) for button in longest} == set(CallbackData.codecs.values())

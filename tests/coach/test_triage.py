@@ -304,10 +304,18 @@ def test_start_mid_routine_abandons_it(driver: CoachDriver) -> None:
 
 
 def test_language_falls_back_to_english(coach: Coach, en: Catalog) -> None:
+    driver = CoachDriver(coach, language="ja")
+    reply = driver.start()
+    assert driver.state.language == "ja"
+    assert reply.text.startswith(en.text("welcome"))
+
+
+def test_telegram_language_picks_a_shipped_one(coach: Coach) -> None:
     driver = CoachDriver(coach, language="de-AT")
     reply = driver.start()
-    assert driver.state.language == "de-AT"
-    assert reply.text.startswith(en.text("welcome"))
+    de = coach.content.catalog("de")
+    assert de.language == "de"
+    assert reply.text.startswith(de.text("welcome"))
 
 
 def test_every_action_is_plain_data(driver: CoachDriver) -> None:

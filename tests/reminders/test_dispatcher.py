@@ -25,7 +25,7 @@ from bot.reminders.dispatcher import (
 from bot.reminders.schedule import EVERY_DAY, WEEKDAYS, next_fire
 from bot.storage import Reminder, ReminderSend, User, make_engine, make_sessionmaker, touch_user
 from bot.storage import reminders as store
-from bot.storage.users import is_blocked, set_blocked
+from bot.storage.users import is_blocked, set_blocked, set_language
 
 Factory = async_sessionmaker[AsyncSession]
 
@@ -139,6 +139,20 @@ async def test_sent_at_its_minute_once_then_moves_to_the_next_night(
     assert row.next_local_date == date(2026, 5, 8)
     assert row.next_fire_at == datetime(2026, 5, 8, 19, 30, tzinfo=UTC)
     assert await sends(session_factory, 1) == [(NIGHT, "sent", False)]
+
+
+async def test_a_reminder_is_worded_in_the_language_the_person_chose(
+    session_factory: Factory,
+) -> None:
+    """Telegram says "en" (user 1 and 2); user 2 chose Russian with /language."""
+    await add_reminder(session_factory, 1)
+    await add_reminder(session_factory, 2)
+    async with session_factory() as session:
+        await set_language(session, 2, "ru")
+        await session.commit()
+    sender = Sender()
+    await dispatcher(session_factory, sender, Clock(FIRE + timedelta(seconds=5))).tick()
+    assert {job.user_id: job.language for job in sender.sent} == {1: "en", 2: "ru"}
 
 
 async def test_every_night_for_a_fortnight_across_nothing_but_ticks(

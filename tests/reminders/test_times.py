@@ -81,7 +81,29 @@ REFUSED = [
     ("9pmm", "bad suffix"),
     ("9xm", "not am/pm"),
     ("9:30 pm" * 20, "very long text"),
+    ("uhr", "the hour's word alone"),
+    ("9pm uhr", "the hour's word after a 12-hour time"),
+    ("24 Uhr", "hour past 23 with Uhr"),
+    ("9:5 Uhr", "single-digit minutes with Uhr"),
+    ("21: Uhr", "trailing colon with Uhr"),
+    ("Uhr 21", "the hour's word before the time"),
 ]
+HOUR_WORD = [
+    ("21 Uhr", time(21, 0)),
+    ("21 uhr", time(21, 0)),
+    ("21Uhr", time(21, 0)),
+    ("21:30 Uhr", time(21, 30)),
+    ("21.30 Uhr", time(21, 30)),
+    ("21 h", time(21, 0)),
+    ("21.30 h", time(21, 30)),
+    ("2145 Uhr", time(21, 45)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HOUR_WORD, ids=[t for t, _ in HOUR_WORD])
+def test_parse_time_accepts_the_hours_word_after_the_time(text: str, expected: time) -> None:
+    """German reviewers: people write "21 Uhr" when asked for their bedtime."""
+    assert parse_time(text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), ACCEPTED, ids=[repr(t) for t, _ in ACCEPTED])

@@ -26,6 +26,7 @@ PRIVACY_REVIEWED = {
     "users": {
         "id",
         "language",
+        "chosen_language",
         "first_seen",
         "last_seen",
         "blocked",

@@ -1686,6 +1686,16 @@ class FakeBotApi:
         self.commands = cleaned
         return True
 
+    def commands_for(self, language_code: str = "") -> list[str]:
+        """The default scope's menu for one language ("" is the menu for every other one), as
+        the user's app would show it: the command names in order."""
+        key = (json.dumps({"type": "default"}, sort_keys=True), language_code)
+        return [item["command"] for item in self._commands_by_scope.get(key, [])]
+
+    def descriptions_for(self, language_code: str = "") -> list[str]:
+        key = (json.dumps({"type": "default"}, sort_keys=True), language_code)
+        return [item["description"] for item in self._commands_by_scope.get(key, [])]
+
     def _get_my_commands(self, params: JSONDict) -> list[JSONDict]:
         return list(self._commands_by_scope.get(self._scope_key(params), []))
 

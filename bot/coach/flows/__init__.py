@@ -16,6 +16,7 @@ from bot.coach.flows import (
     data,
     diary,
     help,
+    language,
     reminder_night,
     reminders,
     routine,
@@ -36,6 +37,7 @@ ROUTER = Router().include(
     routine.router,
     safety.router,
     settings.router,
+    language.router,
     data.router,
     help.router,
 )
@@ -48,6 +50,7 @@ MENU = (
     "cancel",
     "diary",
     "settings",
+    "language",
     "privacy",
     "export",
     "forget",

@@ -100,7 +100,7 @@ def command(turn: Turn, args: str) -> None:
             zone=zone,
             today=today,
             reminder_started=turn.profile.reminder_started,
-            language=turn.state.language,
+            language=turn.catalog.language,
             caption=turn.text("diary.chart_caption"),
         )
     )
@@ -122,7 +122,7 @@ def report(turn: Turn) -> None:
             zone=zone,
             today=turn.now.astimezone(ZoneInfo(zone)).date(),
             reminder_started=turn.profile.reminder_started,
-            language=turn.state.language,
+            language=turn.catalog.language,
         )
     )
 
