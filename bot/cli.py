@@ -23,10 +23,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import InvalidToken
 
 from bot.coach import Coach
-from bot.config import Settings, describe_error
+from bot.config import MissingSetting, Settings, describe_error
 from bot.content import Content, ContentError, load_content
 from bot.logs import setup_logging
 from bot.reminders.zone_data import load_zone_book
+from bot.reminders.zones import ZoneBook
 from bot.service import ChatService
 from bot.storage import make_engine, make_sessionmaker, upgrade_database
 
@@ -62,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database commands")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_commands.add_parser("upgrade", help="apply pending migrations")
+    commands.add_parser(
+        "serve", help="run the bot as webhook workers (WEBHOOK_URL, docs/deploy.md); migrates first"
+    )
     return parser
 
 
@@ -105,6 +109,11 @@ async def _coach(settings: Settings, content: Content) -> Coach:
     # City names and shared locations need map data (about a second to read): loaded once, in a
     # thread, before the first event, so nobody's message waits for it.
     zones = await asyncio.to_thread(load_zone_book)
+    return coach_for(settings, content, zones)
+
+
+def coach_for(settings: Settings, content: Content, zones: ZoneBook) -> Coach:
+    """The coach as the settings make it (also each `serve` worker's, bot/worker.py)."""
     return Coach(
         content,
         zones=zones,
@@ -114,25 +123,12 @@ async def _coach(settings: Settings, content: Content) -> Coach:
 
 
 async def _run_bot(settings: Settings, content: Content, token: str) -> None:
-    from bot.telegram.adapter import TelegramAdapter
-    from bot.telegram.app import build_application, serve
+    from bot.telegram.app import bot_from_settings, serve
 
     engine = make_engine(settings.resolved_database_url())
     try:
         service = ChatService(await _coach(settings, content), make_sessionmaker(engine))
-        adapter = TelegramAdapter(
-            service,
-            content,
-            reminder_tick=settings.reminder_tick_seconds,
-            reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
-            paid_broadcast=settings.telegram_paid_broadcast,
-        )
-        app = build_application(
-            token,
-            adapter,
-            base_url=settings.telegram_base_url,
-            broadcast_rate=settings.telegram_broadcast_rate,
-        )
+        adapter, app = bot_from_settings(settings, service, token)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -179,18 +175,61 @@ async def _chat(settings: Settings, content: Content, language: str | None = Non
         await engine.dispose()
 
 
+def _serve(settings: Settings) -> None:
+    """Migrate, set the webhook once, then run the workers until SIGTERM (bot/web/).
+
+    The webhook is set here, in the starting process, so that it is set once however many
+    workers there are; WORKERS>1 on SQLite was already refused by the settings' check.
+    """
+    from bot.web.serve import run_workers
+
+    token = settings.telegram_bot_token
+    if token is None:
+        raise StartupError(NO_TOKEN.format(chat=_chat_command()))
+    try:
+        target = settings.webhook_target()
+    except MissingSetting as error:
+        raise StartupError(str(error)) from None
+    _upgrade(settings)
+    asyncio.run(_set_webhook(settings, token, target.url, target.secret))
+    run_workers(
+        "bot.worker:create",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        metrics_dir=settings.metrics_dir(),
+    )
+
+
+async def _set_webhook(settings: Settings, token: str, url: str, secret: str) -> None:
+    from telegram import Bot
+
+    from bot.web.ptb import set_webhook
+
+    async with Bot(token, base_url=settings.telegram_base_url) as bot:
+        await set_webhook(bot, url, secret, max_connections=settings.webhook_max_connections)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = _settings()
         # The terminal chat shares the screen with the conversation: only problems are logged there.
         level = settings.log_level if args.command != "chat" else "WARNING"
-        setup_logging(level, settings.telegram_bot_token)
+        setup_logging(
+            level,
+            settings.telegram_bot_token,
+            log_format=settings.log_format,
+            more_secrets=(settings.webhook_secret,),
+        )
         if args.command == "db":
             _upgrade(settings)
             print("Database is up to date.")
             return 0
         content = _content(settings)
+        if args.command == "serve":
+            _serve(settings)
+            return 0
         if args.command == "run":
             token = settings.telegram_bot_token
             if token is None:

@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1")
     port: int = Field(default=8080, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=MAX_WORKERS)
+    # How long a worker is trusted with an update it claimed before another may take it over.
+    webhook_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
+    # How often each worker looks for follow-ups overdue by as long (their worker died).
+    timer_sweep_seconds: float = Field(default=2.0, gt=0, le=60)
     # prometheus-client's own variable; `crampcoach serve` empties the folder at start.
     prometheus_multiproc_dir: Path | None = Field(default=None)
 

@@ -12,8 +12,9 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import assert_never
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -49,12 +50,18 @@ from bot.content import Content
 from bot.storage import chats, episodes, media, personal, turns, users
 from bot.storage import reminders as reminder_store
 from bot.storage.chats import StoredState
+from bot.storage.webhook import mark_handled
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # What a chat with no stored state holds: a fresh state, so an event that leaves one fresh
 # needs no row.
 _FRESH = to_dict(ChatState())
+
+
+# The webhook update being handled in this task, set by the PTB glue (bot/web/ptb.py) around
+# the update's handlers; the service marks it handled in the chat's own transaction.
+HANDLING_UPDATE: ContextVar[int | None] = ContextVar("handling_update", default=None)
 
 
 def utcnow() -> datetime:
@@ -66,7 +73,7 @@ class ConcurrentUpdateError(RuntimeError):
 
 
 class ChatService:
-    __slots__ = ("_clock", "_locks", "coach", "sessions")
+    __slots__ = ("_clock", "_lock_rows", "_locks", "coach", "sessions")
 
     def __init__(
         self,
@@ -74,8 +81,13 @@ class ChatService:
         sessions: async_sessionmaker[AsyncSession],
         *,
         clock: Callable[[], datetime] = utcnow,
+        lock_across_processes: bool = True,
     ) -> None:
+        """`lock_across_processes`: take the chat's database lock (PostgreSQL) in each event's
+        transaction, so webhook workers never race for a chat. Off only to test the version
+        check, which stays as the safety net behind it."""
         self.coach = coach
+        self._lock_rows = lock_across_processes
         self.sessions = sessions
         self._clock = clock
         # Locks disappear with the last waiter, so thousands of chats do not pin memory.
@@ -121,6 +133,9 @@ class ChatService:
             for _ in range(MAX_ATTEMPTS):
                 now = self._clock()
                 async with self.sessions() as session:
+                    # Across webhook workers: the chat's events wait for each other here.
+                    if self._lock_rows:
+                        await chats.lock_chat(session, chat_id)
                     stored, profile = await _load(
                         session, chat_id, user_id, language, now, from_user, needs_diary(event)
                     )
@@ -147,6 +162,11 @@ class ChatService:
                             log.info("Chat %s changed under us; trying the event again", chat_id)
                             continue
                     result = await _apply_effects(session, result, chat_id, user_id, now)
+                    update_id = HANDLING_UPDATE.get() if from_user else None
+                    if update_id is not None:
+                        # "Handled" and "committed" are one fact: a crash after this commit
+                        # cannot make Telegram's re-post run the update a second time.
+                        await mark_handled(session, update_id, now)
                     await session.commit()
                 result = await self._render_pictures(result)
                 if deliver is not None:
@@ -172,6 +192,19 @@ class ChatService:
         """Every chat's armed follow-up, for re-arming after a restart."""
         async with self.sessions() as session:
             rows = await chats.pending_timers(session)
+        return [(row.chat_id, row.timer_token, row.timer_due_at) for row in rows]
+
+    async def claim_due_timers(
+        self, overdue_by: timedelta, lease: timedelta, limit: int = 100
+    ) -> list[tuple[int, str, datetime]]:
+        """Lease follow-ups overdue by more than ``overdue_by`` (their worker is gone) for the
+        caller to fire; committed before returning, so the other workers' sweeps skip them."""
+        now = self._clock()
+        async with self.sessions() as session:
+            rows = await chats.claim_due_timers(
+                session, now=now, due_before=now - overdue_by, lease_until=now + lease, limit=limit
+            )
+            await session.commit()
         return [(row.chat_id, row.timer_token, row.timer_due_at) for row in rows]
 
     async def set_blocked(self, user_id: int, blocked: bool) -> None:

@@ -128,15 +128,19 @@ def content() -> Content:
     return load_content(DEFAULT_CONTENT_DIR)
 
 
-def _service(coach: Coach, sessions: Factory) -> ChatService:
-    return ChatService(coach, sessions, clock=lambda: NOW)
+def _service(coach: Coach, sessions: Factory, *, lock: bool = False) -> ChatService:
+    """Without the database lock by default: these tests are about the version check behind
+    it, which the lock (PostgreSQL) would otherwise never let race."""
+    return ChatService(coach, sessions, clock=lambda: NOW, lock_across_processes=lock)
 
 
 async def _press(service: ChatService, name: str) -> Result:
     return await service.handle(CHAT, press(name), user_id=CHAT, language="en")
 
 
-def _in_other_process(url: str, coach: Coach, name: str) -> asyncio.Future[Result]:
+def _in_other_process(
+    url: str, coach: Coach, name: str, *, lock: bool = False
+) -> asyncio.Future[Result]:
     """Handle ``press(name)`` as another process would: a thread with its own event loop,
     engine and service. The future resolves (in the caller's loop) with its result or error."""
     loop = asyncio.get_running_loop()
@@ -145,7 +149,7 @@ def _in_other_process(url: str, coach: Coach, name: str) -> asyncio.Future[Resul
     async def run() -> Result:
         engine = make_engine(url)
         try:
-            return await _press(_service(coach, make_sessionmaker(engine)), name)
+            return await _press(_service(coach, make_sessionmaker(engine), lock=lock), name)
         finally:
             await engine.dispose()
 
@@ -212,3 +216,29 @@ async def test_a_chat_that_keeps_changing_gives_up_without_writing(
     b_presses = [f"b{attempt}" for attempt in range(MAX_ATTEMPTS)]
     assert coach_a.seen == [["first", *b_presses[:attempt]] for attempt in range(MAX_ATTEMPTS)]
     assert await _presses(session_factory) == (["first", *b_presses], 1 + MAX_ATTEMPTS)
+
+
+async def test_with_the_lock_a_second_process_waits_instead_of_retrying(
+    content: Content, migrated_url: str, session_factory: Factory
+) -> None:
+    """On PostgreSQL the chat's advisory lock (what webhook workers run with) makes B wait
+    until A committed: A runs once, B then runs on A's state; nobody retries."""
+    if not migrated_url.startswith("postgresql"):
+        pytest.skip("SQLite has one writer at a time; the lock is PostgreSQL's")
+    process_b = _service(CountingCoach(content), session_factory, lock=True)
+    await _press(process_b, "first")
+
+    gate = Gate(times=1)
+    coach_a = CountingCoach(content, pause=gate)
+    process_a = _in_other_process(migrated_url, coach_a, "a", lock=True)
+    await gate.wait_loaded(process_a)  # A holds the chat's lock and is deciding
+    coach_b = CountingCoach(content)
+    waiting_b = asyncio.create_task(_press(_service(coach_b, session_factory, lock=True), "b"))
+    await asyncio.sleep(0.3)
+    assert not waiting_b.done() and coach_b.seen == []  # B waits at the lock, not at the coach
+    gate.go_on()
+    await asyncio.wait_for(process_a, WAIT)
+    await asyncio.wait_for(waiting_b, WAIT)
+    assert coach_a.seen == [["first"]]
+    assert coach_b.seen == [["first", "a"]]
+    assert await _presses(session_factory) == (["first", "a", "b"], 3)

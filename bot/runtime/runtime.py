@@ -16,9 +16,10 @@ import asyncio
 import contextlib
 import logging
 import math
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from bot.coach import (
     CancelTimer,
@@ -41,6 +42,35 @@ TERMINAL_CHAT_ID = 0
 Press = TypeVar("Press")
 
 
+class RuntimeMetrics(Protocol):
+    """What the runtime counts (bot.metrics.Metrics under `crampcoach serve`)."""
+
+    def message_sent(self, lane: str, outcome: str) -> None: ...
+    def telegram_429(self, lane: str) -> None: ...
+    def timer_fired(self, due_at: datetime, fired_at: datetime) -> None: ...
+    def reminder_sent(self, due_at: datetime, sent_at: datetime) -> None: ...
+    def database_error(self, where: str) -> None: ...
+
+
+class NoMetrics:
+    """Counts nothing: the polling bot and the terminal load no prometheus-client."""
+
+    def message_sent(self, lane: str, outcome: str) -> None:
+        pass
+
+    def telegram_429(self, lane: str) -> None:
+        pass
+
+    def timer_fired(self, due_at: datetime, fired_at: datetime) -> None:
+        pass
+
+    def reminder_sent(self, due_at: datetime, sent_at: datetime) -> None:
+        pass
+
+    def database_error(self, where: str) -> None:
+        pass
+
+
 class FloodLimited(RuntimeError):
     """A reply was still refused for flooding after the transport's own waits and retries.
 
@@ -57,8 +87,11 @@ class Runtime(Generic[Press]):
         "_reminder_tick",
         "_retry_delay",
         "_send_attempts",
+        "_sweep_every",
+        "_sweep_task",
         "_timers",
         "dispatcher",
+        "metrics",
         "scope",
         "service",
         "transport",
@@ -75,10 +108,15 @@ class Runtime(Generic[Press]):
         reminder_grace: timedelta = timedelta(minutes=30),
         reminder_retry: timedelta = timedelta(seconds=30),
         scope: Scope = "telegram",
+        timer_sweep: float | None = None,
+        metrics: RuntimeMetrics | None = None,
     ) -> None:
         """`send_attempts` and `retry_delay`: how often (with doubling waits) a reply that
         certainly did not arrive is sent again. `scope`: whose timers and reminders this
-        process runs, Telegram's chats or the terminal's own."""
+        process runs, Telegram's chats or the terminal's own. `timer_sweep`: with several
+        processes on one database (webhook workers), every this many seconds claim and fire
+        the follow-ups overdue by as much (their worker died) instead of arming every pending
+        one at start in every process."""
         self.service = service
         self.transport = transport
         self.dispatcher = ReminderDispatcher(
@@ -98,10 +136,19 @@ class Runtime(Generic[Press]):
         # with a thousand routines running cost milliseconds on every step of every one.
         self._timers: dict[int, tuple[str, Armed]] = {}
         self._clock_task: asyncio.Task[None] | None = None
+        self._sweep_every = timer_sweep
+        self._sweep_task: asyncio.Task[None] | None = None
+        self.metrics: RuntimeMetrics = metrics if metrics is not None else NoMetrics()
 
     # -- start and stop ----------------------------------------------------------------------
     async def start(self) -> None:
-        """Arm every pending follow-up again (the state rows keep them across a restart)."""
+        """Arm every pending follow-up again (the state rows keep them across a restart).
+
+        With a sweep (several workers) nothing is armed here: every worker would arm every
+        timer. The sweep's first beat, at once, fires what is overdue, and later ones as they
+        fall due (a restart costs a pending follow-up at most one sweep period)."""
+        if self._sweep_every is not None:
+            return
         now = self.service.now()
         pending = [
             timer
@@ -122,14 +169,19 @@ class Runtime(Generic[Press]):
         """
         if self._clock_task is None:
             self._clock_task = asyncio.create_task(self._clock(), name="reminder-clock")
+        if self._sweep_every is not None and self._sweep_task is None:
+            self._sweep_task = asyncio.create_task(
+                self._beat(self._sweep_every, self.sweep), name="timer-sweep"
+            )
 
     async def stop(self) -> None:
         """Stop the reminder clock and drop the armed timers (the database keeps them)."""
-        task, self._clock_task = self._clock_task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for task in (self._clock_task, self._sweep_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._clock_task = self._sweep_task = None
         timers, self._timers = self._timers, {}
         for _, armed in timers.values():
             armed.cancel()
@@ -166,11 +218,15 @@ class Runtime(Generic[Press]):
         if blocked:
             self._cancel_all(chat_id)
 
-    async def _fire(self, chat_id: int, token: str) -> None:
-        """A follow-up is due: the coach ignores it if the person has moved on meanwhile."""
+    async def _fire(self, chat_id: int, token: str, due_at: datetime) -> None:
+        """A follow-up is due: the coach ignores it if the person has moved on meanwhile (or
+        another worker's sweep fired it already)."""
         armed = self._timers.get(chat_id)
         if armed is not None and armed[0] == token:
+            # Not cancelled: it may be this very call, running (a swept timer's local twin
+            # still fires, and the coach ignores its stale token).
             del self._timers[chat_id]
+        self.metrics.timer_fired(due_at, self.service.now())
         await self.service.handle(
             chat_id,
             TimerFired(token),
@@ -199,6 +255,7 @@ class Runtime(Generic[Press]):
         """Send one reply in the conversation lane; False: stop sending to this chat."""
         for attempt in range(1, self._send_attempts + 1):
             delivery = await self.transport.send(chat_id, message, Lane.CONVERSATION)
+            self._count(Lane.CONVERSATION, delivery)
             if delivery.outcome is Outcome.BLOCKED:
                 log.info("Chat %s blocked the bot; marking it and stopping its timers", chat_id)
                 await self.set_blocked(chat_id, chat_id, True)
@@ -217,7 +274,7 @@ class Runtime(Generic[Press]):
     def _arm(self, chat_id: int, token: str, due_at: datetime, now: datetime) -> None:
         self._cancel_all(chat_id)  # a chat has at most one follow-up armed
         delay = max(0.0, (due_at - now).total_seconds())
-        armed = self.transport.arm(chat_id, delay, partial(self._fire, chat_id, token))
+        armed = self.transport.arm(chat_id, delay, partial(self._fire, chat_id, token, due_at))
         self._timers[chat_id] = (token, armed)
 
     def _cancel(self, chat_id: int, token: str) -> None:
@@ -247,6 +304,9 @@ class Runtime(Generic[Press]):
         first = True
         for message in reply(result).messages:
             delivery = await self.transport.send(job.chat_id, message, Lane.BROADCAST)
+            self._count(Lane.BROADCAST, delivery)
+            if first and delivery.outcome is Outcome.SENT and job.due_at is not None:
+                self.metrics.reminder_sent(job.due_at, self.service.now())
             if delivery.outcome is not Outcome.SENT:
                 if delivery.outcome is Outcome.BLOCKED:
                     log.info("Chat %s blocked the bot; its reminders stop", job.chat_id)
@@ -269,15 +329,42 @@ class Runtime(Generic[Press]):
             )
         return report
 
+    def _count(self, lane: Lane, delivery: Delivery) -> None:
+        self.metrics.message_sent(lane.value, delivery.outcome.value)
+        if delivery.retry_after is not None:
+            self.metrics.telegram_429(lane.value)
+
+    async def sweep(self) -> int:
+        """Fire the follow-ups overdue by a sweep period, which their worker did not: it died
+        or was stopped. Claimed with a lease first, so each is fired by one worker."""
+        if self._sweep_every is None:
+            return 0
+        every = timedelta(seconds=self._sweep_every)
+        claimed = await self.service.claim_due_timers(overdue_by=every, lease=every * 10)
+        for chat_id, token, due_at in claimed:
+            if (chat_id == TERMINAL_CHAT_ID) != (self.scope == "terminal"):
+                continue
+            try:
+                await self._fire(chat_id, token, due_at)
+            except Exception:  # one chat's failure must not hold up the others
+                log.exception("A swept follow-up of chat %s failed", chat_id)
+        if claimed:
+            log.info("Fired %d overdue follow-up(s) another worker had armed", len(claimed))
+        return len(claimed)
+
     async def _clock(self) -> None:
+        await self._beat(self._reminder_tick, self.tick)
+
+    async def _beat(self, beat: float, work: Callable[[], Awaitable[object]]) -> None:
+        """Run ``work`` now and every ``beat`` seconds; an overrun skips beats, never doubles."""
         loop = asyncio.get_running_loop()
-        beat = self._reminder_tick
         due = loop.time()
         while True:
             try:
-                await self.tick()
-            except Exception:  # a bad tick must not stop the reminders for good
-                log.exception("A tick of the reminder clock failed")
+                await work()
+            except Exception:  # a bad beat must not stop the clock for good
+                log.exception("A beat of the %s clock failed", getattr(work, "__name__", "?"))
+                self.metrics.database_error("clock")
             due += beat
             now = loop.time()
             if due < now:

@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, func, select, update
+from sqlalchemy import Row, Table, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import ChatState
 from bot.storage.upsert import insert_or_ignore
 
-__all__ = ["PendingTimer", "StoredState", "load_state", "pending_timers", "save_state"]
+__all__ = [
+    "PendingTimer",
+    "StoredState",
+    "claim_due_timers",
+    "load_state",
+    "lock_chat",
+    "pending_timers",
+    "save_state",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,7 @@ _SAVE_STATE = (
         version=bindparam("new_version"),
         timer_token=bindparam("token"),
         timer_due_at=bindparam("due_at"),
+        timer_lease_until=None,
         updated_at=bindparam("now"),
         # A user_id of None keeps the stored owner.
         user_id=func.coalesce(bindparam("owner", type_=_states.c.user_id.type), _states.c.user_id),
@@ -158,3 +167,56 @@ async def pending_timers(session: AsyncSession) -> list[PendingTimer]:
         .order_by(ChatState.timer_due_at, ChatState.chat_id)
     )
     return [PendingTimer(row.chat_id, row.timer_token, row.timer_due_at) for row in result]
+
+
+async def lock_chat(session: AsyncSession, chat_id: int) -> None:
+    """Serialise this chat's events across processes until the transaction ends.
+
+    On PostgreSQL, a transaction-scoped advisory lock keyed by the chat id: it works before the
+    chat has a row (a first /start posted twice to two webhook workers), and it is released by
+    the commit or rollback, never leaked. The version check in ``save_state`` stays as the
+    safety net. SQLite lets one writer in at a time, and ``crampcoach serve`` refuses more than
+    one worker on it, so there is nothing to do there.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(_ADVISORY_LOCK, {"chat": chat_id})
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:chat)")
+
+
+async def claim_due_timers(
+    session: AsyncSession, *, now: datetime, due_before: datetime, lease_until: datetime, limit: int
+) -> list[PendingTimer]:
+    """Lease up to ``limit`` follow-ups due before ``due_before`` that no worker holds.
+
+    For the webhook workers' sweep: a follow-up is armed in the worker that set it, so one
+    still pending well after its due time lost its worker (killed, restarted). ``FOR UPDATE
+    SKIP LOCKED`` lets every worker sweep at once without waiting on, or taking, each other's
+    rows; the lease (committed by the caller before firing) keeps the others off while it
+    fires. Firing writes the state, which clears the lease; a lease that runs out (its worker
+    died mid-fire) makes the timer claimable again, and the coach ignores a stale token, so a
+    follow-up is never played twice.
+    """
+    result = await session.execute(
+        select(_states.c.chat_id, _states.c.timer_token, _states.c.timer_due_at)
+        .where(
+            _states.c.timer_due_at < due_before,
+            _states.c.timer_token.is_not(None),
+            or_(
+                _states.c.timer_lease_until.is_(None),
+                _states.c.timer_lease_until < now,
+            ),
+        )
+        .order_by(_states.c.timer_due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = [PendingTimer(row.chat_id, row.timer_token, row.timer_due_at) for row in result]
+    if claimed:
+        await session.execute(
+            update(_states)
+            .where(_states.c.chat_id.in_([timer.chat_id for timer in claimed]))
+            .values(timer_lease_until=lease_until)
+        )
+    return claimed

@@ -127,6 +127,9 @@ class ChatState(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     timer_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
     timer_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    # Set while one webhook worker's sweep fires this overdue timer, so the others skip it;
+    # cleared by every write of the state (bot/storage/chats.py, claim_due_timers).
+    timer_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     def __repr__(self) -> str:

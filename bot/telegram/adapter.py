@@ -61,6 +61,7 @@ class TelegramAdapter:
         reminder_grace: timedelta = timedelta(minutes=30),
         reminder_retry: timedelta = timedelta(seconds=30),
         paid_broadcast: bool = False,
+        timer_sweep: float | None = None,
     ) -> None:
         """The runtime's settings (`bot.runtime.Runtime`); `paid_broadcast`: send reminders
         with `allow_paid_broadcast` (over 30 a second, paid in Telegram Stars by the bot's
@@ -76,6 +77,7 @@ class TelegramAdapter:
             reminder_tick=reminder_tick,
             reminder_grace=reminder_grace,
             reminder_retry=reminder_retry,
+            timer_sweep=timer_sweep,
         )
         self._runtime: Runtime[CallbackQuery] | None = None
         self.pictures = PictureSender(service, content.directory)

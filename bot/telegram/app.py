@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder
 
-from bot.config import FREE_BROADCAST_RATE
+from bot.config import FREE_BROADCAST_RATE, Settings
+from bot.service import ChatService
 from bot.telegram.adapter import App, TelegramAdapter
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.lanes import LaneRateLimiter
@@ -31,15 +33,17 @@ def build_application(
     *,
     base_url: str,
     broadcast_rate: float = FREE_BROADCAST_RATE,
+    polling: bool = True,
 ) -> App:
     """An Application that talks to `{base_url}{token}/{method}` (Telegram, or a local Bot API).
 
     `broadcast_rate` is the broadcast lane's budget, reminders per second over all chats (0: no
     budget, for a local Bot API server or a benchmark of the bot alone). Replies are never held
-    to it (bot/telegram/lanes.py).
+    to it (bot/telegram/lanes.py). `polling=False` (webhook workers): no Updater, nothing
+    polls; updates come in through ``bot.web.ptb.handler_for``.
     """
     file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
@@ -58,11 +62,39 @@ def build_application(
         # request waits up to 10 s for one instead of PTB's 1 s, whose timeout would look like
         # a send that may have arrived, and not be retried.
         .request(AiohttpRequest(HTTP_CONNECTIONS, pool=10.0))
-        .get_updates_request(AiohttpRequest(1))
-        .build()
     )
+    builder = builder.get_updates_request(AiohttpRequest(1)) if polling else builder.updater(None)
+    app = builder.build()
     adapter.install(app)
     return app
+
+
+def bot_from_settings(
+    settings: Settings,
+    service: ChatService,
+    token: str,
+    *,
+    polling: bool = True,
+) -> tuple[TelegramAdapter, App]:
+    """The bot as `crampcoach run` builds it, and each `crampcoach serve` worker
+    (bot/worker.py) with ``polling=False``: no Updater, and the timer sweep on, since
+    several workers share the database."""
+    adapter = TelegramAdapter(
+        service,
+        service.coach.content,
+        reminder_tick=settings.reminder_tick_seconds,
+        reminder_grace=timedelta(minutes=settings.reminder_grace_minutes),
+        paid_broadcast=settings.telegram_paid_broadcast,
+        timer_sweep=None if polling else settings.timer_sweep_seconds,
+    )
+    app = build_application(
+        token,
+        adapter,
+        base_url=settings.telegram_base_url,
+        broadcast_rate=settings.telegram_broadcast_rate,
+        polling=polling,
+    )
+    return adapter, app
 
 
 async def serve(

@@ -17,6 +17,8 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.ext import Application
 
+from bot.service import HANDLING_UPDATE
+
 __all__ = ["ALLOWED_UPDATES", "handler_for", "set_webhook"]
 
 # Every type the bot may act on; the same list long polling asks for.
@@ -35,7 +37,12 @@ def handler_for(
 
     async def handle_update(update_json: dict[str, Any]) -> None:
         update = Update.de_json(update_json, application.bot)
-        await application.process_update(update)
+        # The service marks the update handled in the chat's own transaction (bot/service.py).
+        token = HANDLING_UPDATE.set(update.update_id)
+        try:
+            await application.process_update(update)
+        finally:
+            HANDLING_UPDATE.reset(token)
 
     return handle_update
 

@@ -14,10 +14,13 @@ file-backed values when it is first imported, which must be after ``prepare_metr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +33,7 @@ __all__ = [
     "CLEANUP_EVERY",
     "GRACEFUL_SECONDS",
     "keep_ledger_clean",
+    "ledger_cleaned",
     "prepare_metrics_dir",
     "run_workers",
 ]
@@ -64,6 +68,18 @@ async def keep_ledger_clean(
             if forgotten:
                 log.info("Forgot %d webhook update id(s) older than a day", forgotten)
         await asyncio.sleep(every.total_seconds())
+
+
+@asynccontextmanager
+async def ledger_cleaned(ledger: Forgetting, metrics: CountsErrors) -> AsyncIterator[None]:
+    """``keep_ledger_clean`` running for as long as the block (a worker's lifespan)."""
+    cleanup = asyncio.create_task(keep_ledger_clean(ledger, metrics))
+    try:
+        yield
+    finally:
+        cleanup.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await cleanup
 
 
 def prepare_metrics_dir(path: Path) -> None:

@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
-from zoneinfo import ZoneInfo
-
-from sqlalchemy import insert
 
 from bot.content import Content
-from bot.reminders.schedule import EVERY_DAY
-from bot.storage.models import Reminder, User
+from tests.auxil.reminders import seed_due_reminders
 from tests.e2e.conftest import RunningBot
 from tests.e2e.helpers import say, tap
 from tools.botapi_standin import FakeBotApi, RecordedRequest
@@ -72,43 +67,8 @@ async def test_twenty_five_button_presses_at_once_are_all_answered_within_a_seco
 async def _seed_due_reminders(bot: RunningBot, chats: list[int]) -> None:
     """People whose bedtime reminder is due this minute (Berlin), as the bot would store them."""
     assert bot.service is not None
-    now = bot.clock()
-    zone = ZoneInfo("Europe/Berlin")
-    local = now.astimezone(zone)
-    night = local.date()
-    people = [
-        {
-            "id": chat,
-            "language": "en",
-            "first_seen": now - timedelta(days=3),
-            "last_seen": now - timedelta(hours=2),
-            "blocked": False,
-            "timezone": zone.key,
-            "pictures": True,
-        }
-        for chat in chats
-    ]
-    reminders = [
-        {
-            "user_id": chat,
-            "chat_id": chat,
-            "timezone": zone.key,
-            "local_time": local.time().replace(second=0, microsecond=0),
-            "days": EVERY_DAY,
-            "enabled": True,
-            "next_fire_at": now.replace(second=0, microsecond=0),
-            "next_local_date": night,
-            "last_sent_date": night - timedelta(days=1),
-            "started_on": night - timedelta(days=2),
-            "helping_asked": False,
-            "created_at": now - timedelta(days=3),
-            "updated_at": now - timedelta(days=3),
-        }
-        for chat in chats
-    ]
     async with bot.service.sessions() as session:
-        await session.execute(insert(User), people)
-        await session.execute(insert(Reminder), reminders)
+        await seed_due_reminders(session, chats, bot.clock())
         await session.commit()
 
 

@@ -34,7 +34,7 @@ TABLES = {
     "media_files",
     "webhook_updates",
 }
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _diff(connection: Connection) -> list[Any]:
@@ -64,7 +64,7 @@ async def _table_names(url: str) -> set[str]:
         await engine.dispose()
 
 
-def test_single_head_is_0006() -> None:
+def test_single_head_is_0007() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert script.get_heads() == [HEAD]
     assert script.get_revision("0002").down_revision == "0001"
@@ -72,6 +72,7 @@ def test_single_head_is_0006() -> None:
     assert script.get_revision("0004").down_revision == "0003"
     assert script.get_revision("0005").down_revision == "0004"
     assert script.get_revision("0006").down_revision == "0005"
+    assert script.get_revision("0007").down_revision == "0006"
     assert script.get_revision("0001").down_revision is None
 
 
@@ -250,7 +251,28 @@ async def test_0005_adds_webhook_updates_and_drops_only_it(database_url: str) ->
     await asyncio.to_thread(upgrade_database, database_url, "0004")
     before = await _table_names(database_url)
     assert "webhook_updates" not in before
-    await asyncio.to_thread(upgrade_database, database_url)
+    await asyncio.to_thread(upgrade_database, database_url, "0005")
     assert await _table_names(database_url) == before | {"webhook_updates"}
     await asyncio.to_thread(downgrade_database, database_url, "0004")
     assert await _table_names(database_url) == before
+
+
+async def _chat_state_columns(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: {column["name"] for column in inspect(sync).get_columns("chat_states")}
+            )
+    finally:
+        await engine.dispose()
+
+
+async def test_0007_adds_the_timer_lease_and_drops_only_it(database_url: str) -> None:
+    """The sweep's lease column comes and goes without touching the chats' states."""
+    await asyncio.to_thread(upgrade_database, database_url, "0006")
+    before = await _chat_state_columns(database_url)
+    await asyncio.to_thread(upgrade_database, database_url)
+    assert await _chat_state_columns(database_url) == before | {"timer_lease_until"}
+    await asyncio.to_thread(downgrade_database, database_url, "0006")
+    assert await _chat_state_columns(database_url) == before

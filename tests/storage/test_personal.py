@@ -46,6 +46,7 @@ PRIVACY_REVIEWED = {
         "version",
         "timer_token",
         "timer_due_at",
+        "timer_lease_until",
         "updated_at",
     },
     "episodes": {

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ import pytest
 
 from bot.web.app import SECRET_HEADER
 from bot.web.serve import keep_ledger_clean
+from tests.auxil.net import free_port
 from tools.botapi_standin import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,12 +35,6 @@ SERVE = (
     "run_workers('tests.web.worker_app:create', host='127.0.0.1', port={port}, workers=2, "
     "metrics_dir=Path({metrics!r}))\n"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -56,7 +50,7 @@ class Server:
 
 @pytest.fixture
 def server(postgres_migrated_url: str, tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, TEST_DATABASE_URL=postgres_migrated_url, TEST_SECRET=SECRET)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     code = SERVE.format(port=port, metrics=str(tmp_path / "metrics"))

@@ -1,6 +1,7 @@
 """One webhook worker's app for tests/web/test_workers.py, imported by uvicorn in each worker.
 
-It stands where `crampcoach serve`'s factory will (with the runtime behind ``handle_update``):
+It stands where `crampcoach serve`'s factory (bot/worker.py, the runtime behind
+``handle_update``) does:
 the real app, ledger, readiness, metrics, cleanup and logging, and a ``handle_update`` that
 only notes the update. Settings come from the environment the test starts the server with.
 """
@@ -8,7 +9,6 @@ only notes the update. Settings come from the environment the test starts the se
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,7 +21,7 @@ from bot.metrics import METRICS
 from bot.storage import make_engine, make_sessionmaker
 from bot.storage.webhook import UpdateLedger, database_answers
 from bot.web.app import WebhookApp, create_app
-from bot.web.serve import keep_ledger_clean
+from bot.web.serve import ledger_cleaned
 
 PATH = "/hook"
 
@@ -40,13 +40,10 @@ def create() -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        cleanup = asyncio.create_task(keep_ledger_clean(ledger, METRICS))
         try:
-            yield
+            async with ledger_cleaned(ledger, METRICS):
+                yield
         finally:
-            cleanup.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await cleanup
             await engine.dispose()
 
     front = WebhookApp(
