@@ -238,7 +238,8 @@ def _render(picture: DiaryPicture, content: Content) -> Attach:
     because matplotlib alone is some 40 MiB that most bot processes never need."""
     from bot.diary.render import render
 
-    return render(picture, content)
+    drawing = render(picture, content)
+    return Attach(drawing.kind, drawing.filename, drawing.data, caption=picture.caption)
 
 
 async def _load(

@@ -8,9 +8,10 @@ These are plain data. The service passes the outbox through untouched, except th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from bot.diary.entries import DiaryEntry
+# The diary owns its drawing request; the coach sends it out as one of its own.
+from bot.diary.picture import DiaryPicture as DiaryPicture
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,22 +69,6 @@ class Attach:
     kind: str  # "document" | "photo"
     filename: str
     data: bytes
-    caption: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class DiaryPicture:
-    """Draw the diary's weekly chart or the doctor's report and send it as a photo.
-
-    The service renders it off the event loop once the event's transaction is committed.
-    """
-
-    kind: str  # "chart" | "report"
-    entries: tuple[DiaryEntry, ...]
-    zone: str
-    today: date
-    reminder_started: date | None
-    language: str | None
     caption: str = ""
 
 

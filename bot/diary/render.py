@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.coach.outbox import Attach, DiaryPicture
 from bot.content import Content
 from bot.diary.chart import chart_days, weekly_chart
+from bot.diary.picture import DiaryPicture, Drawing
 from bot.diary.report import doctor_report
 from bot.diary.summary import summarize
 
@@ -25,7 +25,7 @@ RED_FLAG_KEYS = (
 CHART_WEEKS = 8
 
 
-def render(picture: DiaryPicture, content: Content) -> Attach:
+def render(picture: DiaryPicture, content: Content) -> Drawing:
     """The picture in the person's language: its words, and the names of the exercises that
     helped, from that language's content (any language's content finds the others)."""
     localized = content.localized(picture.language)
@@ -45,12 +45,7 @@ def render(picture: DiaryPicture, content: Content) -> Attach:
         language=catalog.language,
     )
     if picture.kind == "chart":
-        return Attach(
-            kind="photo",
-            filename=f"cramps-{picture.today:%Y-%m-%d}.png",
-            data=chart,
-            caption=picture.caption,
-        )
+        return Drawing("photo", f"cramps-{picture.today:%Y-%m-%d}.png", chart)
     summary = summarize(
         picture.entries,
         zone=zone,
@@ -68,9 +63,4 @@ def render(picture: DiaryPicture, content: Content) -> Attach:
         red_flags=[catalog.text(key) for key in RED_FLAG_KEYS],
         chart_png=chart,
     )
-    return Attach(
-        kind="document",
-        filename=f"cramp-diary-{picture.today:%Y-%m-%d}.png",
-        data=page,
-        caption=picture.caption,
-    )
+    return Drawing("document", f"cramp-diary-{picture.today:%Y-%m-%d}.png", page)
