@@ -219,12 +219,19 @@ async def test_a_chat_that_keeps_changing_gives_up_without_writing(
 
 
 async def test_with_the_lock_a_second_process_waits_instead_of_retrying(
-    content: Content, migrated_url: str, session_factory: Factory
+    content: Content, postgres_migrated_url: str
 ) -> None:
     """On PostgreSQL the chat's advisory lock (what webhook workers run with) makes B wait
-    until A committed: A runs once, B then runs on A's state; nobody retries."""
-    if not migrated_url.startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time; the lock is PostgreSQL's")
+    until A committed: A runs once, B then runs on A's state; nobody retries. (PostgreSQL
+    only: SQLite has one writer at a time, and the lock is PostgreSQL's.)"""
+    engine = make_engine(postgres_migrated_url)
+    try:
+        await _lock_makes_b_wait(content, postgres_migrated_url, make_sessionmaker(engine))
+    finally:
+        await engine.dispose()
+
+
+async def _lock_makes_b_wait(content: Content, migrated_url: str, session_factory: Factory) -> None:
     process_b = _service(CountingCoach(content), session_factory, lock=True)
     await _press(process_b, "first")
 
